@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the integration and end-to-end suites need, when they are missing.
+# Usage: scripts/install-debian-deps.sh [keystone|apache|all]   (default: all)
+# Safe to call concurrently: a lock serialises apt. Needs root on Debian 12.
+set -euo pipefail
+want="${1:-all}"
+pkgs=(keystone python3-openstackclient)
+case "$want" in
+  keystone) ;;
+  apache|all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl) ;;
+  *) echo "usage: $0 [keystone|apache|all]" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+  echo "install-debian-deps: missing ${missing[*]} and cannot install them (needs root on Debian)" >&2
+  exit 1
+fi
+exec 9>/tmp/okf-apt.lock
+flock 9
+export DEBIAN_FRONTEND=noninteractive
+# The keystone package tries to start its own service; a policy-rc.d that forbids it keeps the
+# machine quiet and the ports free (we start our own throw-away instances).
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; made_policy=1; fi
+trap '[ $made_policy = 1 ] && rm -f "$policy"' EXIT
+if [ ! -e /tmp/okf-apt-updated ] || [ -n "$(find /tmp/okf-apt-updated -mmin +360 2>/dev/null)" ]; then
+  apt-get update -qq && touch /tmp/okf-apt-updated
+fi
+echo "install-debian-deps: installing ${missing[*]}" >&2
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,36 @@
+import { defineConfig } from "vitest/config";
+
+// Three suites. `unit` is pure and runs anywhere; `integration` needs the real Keystone (and its
+// mapping engine), `e2e` needs Keystone under Apache with mod_auth_openidc. The scripts in scripts/
+// install and start those services; with CI=true a service that cannot start fails the suite.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
