@@ -1,0 +1,55 @@
+/**
+ * The edge: the only module that touches `pulumi.Config`. It reads the project namespace once,
+ * hands plain values to the pure parser, and returns the secrets as Outputs that never enter the
+ * pure model.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig, type ParsedConfig } from "./parse";
+import { SECRET_KEY_NAMES, type SecretKey } from "./secrets";
+
+export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
+
+// `isConfigSecret` is exported by the runtime module but missing from its type declarations.
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+/** Structured values arrive as JSON text; plain strings stay strings. */
+function decode(value: string): unknown {
+  const t = value.trim();
+  if (t.startsWith("{") || t.startsWith("[") || t === "true" || t === "false" || /^-?\d+(\.\d+)?$/.test(t)) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+export interface LoadedConfig extends ParsedConfig {
+  readonly secretValues: StackSecrets;
+}
+
+/** Reads and validates this stack's configuration. Throws ConfigError listing every problem. */
+export function loadStackConfig(): LoadedConfig {
+  const project = pulumi.getProject();
+  const stack = pulumi.getStack();
+  const prefix = `${project}:`;
+  const raw: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    raw[key] = decode(value);
+    if (runtimeConfig.isConfigSecret(fullKey)) secretKeys.add(key);
+  }
+  const parsed = parseStackConfig(raw, { stack, secretKeys });
+  const config = new pulumi.Config(project);
+  const secretValues: StackSecrets = {};
+  for (const key of SECRET_KEY_NAMES) {
+    if (parsed.secrets[key] === "secret") {
+      const value = config.getSecret(key);
+      if (value !== undefined) secretValues[key] = value;
+    }
+  }
+  return { ...parsed, secretValues };
+}

@@ -1,0 +1,263 @@
+/**
+ * Cross-field rules of a stack configuration: references, uniqueness, URL hygiene, environment
+ * policies, and values Keystone's mapping engine would mis-parse. Pure: returns every problem.
+ */
+import type { ConfigIssue } from "./issues";
+import type { StackConfig } from "./schema";
+import type { SecretPresence } from "./secrets";
+import { SECRET_KEYS } from "./secrets";
+import { checkGroupValue } from "../model/mapping-safety";
+import { remoteIdAttributes } from "../model/naming";
+
+type Push = (path: string, message: string, hint: string) => void;
+
+const LOOSE_ENVIRONMENTS = new Set(["local", "test"]);
+
+/** Checks a base URL typed in the config; returns nothing when it is fine. */
+function checkBaseUrl(push: Push, path: string, raw: string, env: StackConfig["environment"], what: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    push(path, `"${raw}" is not a valid URL`, `give an absolute URL such as https://${what}.example.com`);
+    return undefined;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    push(path, `scheme "${url.protocol}" is not http(s)`, "use https://");
+    return undefined;
+  }
+  if (url.protocol === "http:" && env !== "local") {
+    push(path, `"${raw}" is not https`, `only a local stack may use http; this stack's environment is ${env}`);
+  }
+  if (raw.endsWith("/")) {
+    push(path, `"${raw}" ends with a slash`, `remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly`);
+  }
+  if (url.search !== "" || url.hash !== "") {
+    push(path, `"${raw}" has a query or fragment`, "give the bare base URL");
+  }
+  if (url.username !== "" || url.password !== "") {
+    push(path, "the URL embeds credentials", "remove them; secrets are set with `pulumi config set --secret`");
+  }
+  return url;
+}
+
+function duplicates(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const v of values) (seen.has(v) ? dup : seen).add(v);
+  return [...dup];
+}
+
+function urlRules(cfg: StackConfig, push: Push): void {
+  const env = cfg.environment;
+  const kc = checkBaseUrl(push, "keycloak.url", cfg.keycloak.url, env, "id");
+  if (kc && /\/realms(\/|$)/.test(kc.pathname)) {
+    push("keycloak.url", `"${cfg.keycloak.url}" contains /realms/`, "give the Keycloak base URL; the issuer https://<host>/realms/<realm> is derived from realm.name");
+  }
+  const ks = checkBaseUrl(push, "keystone.url", cfg.keystone.url, env, "keystone");
+  if (ks && /\/v3(\/|$)/.test(ks.pathname)) {
+    push("keystone.url", `"${cfg.keystone.url}" contains /v3`, "give Keystone's public base URL without /v3; API paths are derived");
+  }
+  if (cfg.keystone.authUrl !== undefined) {
+    checkBaseUrl(push, "keystone.authUrl", cfg.keystone.authUrl, env, "keystone");
+  }
+  cfg.horizon.urls.forEach((u, i) => checkBaseUrl(push, `horizon.urls[${i}]`, u, env, "dashboard"));
+  for (const d of duplicates(cfg.horizon.urls)) push("horizon.urls", `"${d}" is listed twice`, "list each dashboard once");
+  cfg.client.extraRedirectUris.forEach((u, i) => {
+    const path = `client.extraRedirectUris[${i}]`;
+    if (u.includes("*")) {
+      push(path, `"${u}" contains a wildcard`, "Keycloak must only redirect to exact URIs; list each URI in full");
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(u);
+    } catch {
+      push(path, `"${u}" is not a valid URL`, "give an absolute URL");
+      return;
+    }
+    if (url.protocol !== "https:" && !(env === "local" && url.protocol === "http:")) {
+      push(path, `"${u}" is not https`, `only a local stack may use http; this stack's environment is ${env}`);
+    }
+    if (url.hash !== "") push(path, `"${u}" has a fragment`, "redirect URIs must not contain a fragment");
+  });
+}
+
+function clientRules(cfg: StackConfig, push: Push): void {
+  const loose = LOOSE_ENVIRONMENTS.has(cfg.environment);
+  if (cfg.client.pkceMethod !== "S256") {
+    push("client.pkceMethod", `"${cfg.client.pkceMethod}" is not allowed`, "PKCE must use S256; `plain` leaks the verifier");
+  }
+  if (cfg.client.directAccessGrants && !loose) {
+    push("client.directAccessGrants", `the password grant is enabled on a ${cfg.environment} stack`, "only local or test stacks may enable it; use the device grant for CLI login");
+  }
+  if (cfg.client.implicitFlow && !loose) {
+    push("client.implicitFlow", `the implicit flow is enabled on a ${cfg.environment} stack`, "only local or test stacks may enable it; the code flow with PKCE replaces it");
+  }
+  if (cfg.keycloak.insecure && !loose) {
+    push("keycloak.insecure", `TLS verification is off on a ${cfg.environment} stack`, "give keycloak.caBundle instead");
+  }
+  if (cfg.keystone.insecure && !loose) {
+    push("keystone.insecure", `TLS verification is off on a ${cfg.environment} stack`, "give keystone.caBundle instead");
+  }
+  const t = cfg.realm.tokens;
+  if (t.ssoSessionIdle > t.ssoSessionMax) {
+    push("realm.tokens.ssoSessionIdle", `idle timeout ${t.ssoSessionIdle}s exceeds the session maximum ${t.ssoSessionMax}s`, "make ssoSessionIdle <= ssoSessionMax");
+  }
+  if (t.accessToken > t.ssoSessionIdle) {
+    push("realm.tokens.accessToken", `access token lifetime ${t.accessToken}s exceeds the SSO idle timeout ${t.ssoSessionIdle}s`, "keep access tokens shorter than sessions");
+  }
+}
+
+function federationRules(cfg: StackConfig, push: Push): void {
+  const f = cfg.federation;
+  if (f.claimDelimiter !== ";") {
+    push("federation.claimDelimiter", `"${f.claimDelimiter}" is not ";"`, "Keystone splits multi-valued attributes on ';' only; any other delimiter merges all groups into one value");
+  }
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(f.claimPrefix)) {
+    push("federation.claimPrefix", `"${f.claimPrefix}" is not a valid environment prefix`, "use letters, digits, '-' and '_', e.g. OIDC-");
+  }
+  if (f.remoteIdAttribute !== undefined) {
+    const allowed = remoteIdAttributes(f.claimPrefix);
+    if (!allowed.includes(f.remoteIdAttribute)) {
+      push("federation.remoteIdAttribute", `"${f.remoteIdAttribute}" does not carry the token issuer`, `use one of ${allowed.join(", ")} (derived from claimPrefix)`);
+    }
+  }
+  for (const [key, claim] of Object.entries(f.claims)) {
+    if (claim !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(claim)) {
+      push(`federation.claims.${key}`, `"${claim}" is not a plain claim name`, "use the claim name as it appears in the token");
+    }
+  }
+}
+
+function tenantRules(cfg: StackConfig, push: Push): void {
+  const realmNames = new Set(cfg.realm.customerRealms.map((r) => r.name));
+  for (const d of duplicates(cfg.tenants.map((t) => t.name.toLowerCase()))) {
+    push("tenants", `tenant "${d}" is declared twice (names are case-insensitive in Keystone)`, "give each tenant a unique name");
+  }
+  cfg.tenants.forEach((t, i) => {
+    if (t.name.toLowerCase() === "default") {
+      push(`tenants[${i}].name`, `"${t.name}" collides with Keystone's built-in Default domain`, "choose another tenant name");
+    }
+    if (t.name === cfg.federation.userDomain && t.customerRealm !== undefined) {
+      push(`tenants[${i}].customerRealm`, `tenant "${t.name}" is also the federated users' domain`, "bind the user domain to no customer realm, or set federation.userDomain to a separate domain");
+    }
+    for (const d of duplicates(t.projects.map((p) => p.name))) {
+      push(`tenants[${i}].projects`, `project "${d}" is declared twice in tenant "${t.name}"`, "project names are unique per domain");
+    }
+    if (t.customerRealm !== undefined && !realmNames.has(t.customerRealm)) {
+      push(`tenants[${i}].customerRealm`, `unknown customer realm "${t.customerRealm}"`, `declare it in realm.customerRealms (known: ${[...realmNames].join(", ") || "none"})`);
+    }
+  });
+  const customerNames = cfg.realm.customerRealms.map((r) => r.name);
+  for (const d of duplicates(customerNames)) push("realm.customerRealms", `customer realm "${d}" is declared twice`, "give each customer realm a unique name");
+  const domainOwner = new Map<string, string>();
+  cfg.realm.customerRealms.forEach((r, i) => {
+    if (r.name === cfg.realm.name) {
+      push(`realm.customerRealms[${i}].name`, `"${r.name}" is the proxy realm itself`, "a customer realm must be a separate realm");
+    }
+    r.emailDomains.forEach((d, j) => {
+      if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d)) {
+        push(`realm.customerRealms[${i}].emailDomains[${j}]`, `"${d}" is not a lower-case DNS domain`, "write the part after @, e.g. acme.example");
+      } else if (domainOwner.has(d)) {
+        push(`realm.customerRealms[${i}].emailDomains[${j}]`, `"${d}" is already routed to customer realm "${domainOwner.get(d)}"`, "home-IdP-discovery needs each e-mail domain in one realm only");
+      } else {
+        domainOwner.set(d, r.name);
+      }
+    });
+  });
+}
+
+function accessRules(cfg: StackConfig, push: Push): void {
+  const tenants = new Map(cfg.tenants.map((t) => [t.name, t]));
+  const roles = new Set([...cfg.roles.existing, ...cfg.roles.create]);
+  for (const d of duplicates(cfg.roles.create)) push("roles.create", `role "${d}" is listed twice`, "list each role once");
+  for (const r of cfg.roles.create) {
+    if (cfg.roles.existing.includes(r)) push("roles.create", `role "${r}" is also in roles.existing`, "a role is either looked up or created, not both");
+  }
+  const seen = new Set<string>();
+  const leafOwners = new Map<string, string>();
+  cfg.access.forEach((a, i) => {
+    const base = `access[${i}]`;
+    const tenant = tenants.get(a.tenant);
+    if (!tenant) {
+      push(`${base}.tenant`, `unknown tenant "${a.tenant}"`, `declare it in tenants (known: ${[...tenants.keys()].join(", ")})`);
+    }
+    const groupProblem = checkGroupValue(a.group);
+    if (groupProblem) push(`${base}.group`, groupProblem.message, groupProblem.hint);
+    const key = `${a.tenant}/${a.group}`;
+    if (seen.has(key)) push(`${base}.group`, `group "${a.group}" of tenant "${a.tenant}" has two access rules`, "merge their grants into one rule");
+    seen.add(key);
+    if (!cfg.client.groupsFullPath) {
+      const owner = leafOwners.get(a.group);
+      if (owner !== undefined && owner !== a.tenant) {
+        push(`${base}.group`, `group "${a.group}" exists in tenants "${owner}" and "${a.tenant}"`, "with client.groupsFullPath false Keycloak emits bare names, so tenants could not be told apart: set groupsFullPath true or rename");
+      }
+      leafOwners.set(a.group, a.tenant);
+    }
+    const grantKeys = new Set<string>();
+    a.grants.forEach((g, j) => {
+      const gp = `${base}.grants[${j}]`;
+      if (!roles.has(g.role)) {
+        push(`${gp}.role`, `unknown role "${g.role}"`, `add it to roles.existing or roles.create (known: ${[...roles].join(", ")})`);
+      }
+      if ((g.project === undefined) === (g.domain === undefined)) {
+        push(gp, "a grant needs exactly one of project or domain", "set `project: <name>` or `domain: true`");
+      } else if (g.project !== undefined && tenant && !tenant.projects.some((p) => p.name === g.project)) {
+        push(`${gp}.project`, `unknown project "${g.project}" in tenant "${a.tenant}"`, `declare it in the tenant's projects (known: ${tenant.projects.map((p) => p.name).join(", ") || "none"})`);
+      }
+      const gk = `${g.role}@${g.project ?? "<domain>"}`;
+      if (grantKeys.has(gk)) push(gp, `grant of "${g.role}" on ${g.project ? `project "${g.project}"` : "the domain"} is listed twice`, "list each grant once");
+      grantKeys.add(gk);
+    });
+  });
+}
+
+function protectionAndSecretRules(cfg: StackConfig, secrets: SecretPresence, push: Push): void {
+  if (cfg.environment === "production" && !cfg.protection.protect) {
+    push("protection.protect", "a production stack is not protected", "set protection.protect: true so `pulumi destroy` cannot delete production objects");
+  }
+  for (const [key, where] of Object.entries(secrets)) {
+    if (where === "plain") {
+      push(key, "is stored in plain text", `run \`pulumi config set --secret ${key} <value>\`; ${SECRET_KEYS[key as keyof typeof SECRET_KEYS]}`);
+    }
+  }
+  const admin = cfg.keycloak.admin;
+  if ((admin.clientId === undefined) === (admin.username === undefined)) {
+    push("keycloak.admin", "exactly one of clientId or username is required", "use an admin client (recommended) or an admin user");
+  } else if (admin.clientId !== undefined && !secrets.keycloakAdminSecret) {
+    push("keycloakAdminSecret", "is not set", "run `pulumi config set --secret keycloakAdminSecret <secret>`");
+  } else if (admin.username !== undefined && !secrets.keycloakAdminPassword) {
+    push("keycloakAdminPassword", "is not set", "run `pulumi config set --secret keycloakAdminPassword <password>`");
+  }
+  const ks = cfg.keystone;
+  if (ks.cloud !== undefined && ks.credentials !== undefined) {
+    push("keystone", "both cloud and credentials are set", "use either a clouds.yaml entry or explicit credentials");
+  }
+  const c = ks.credentials;
+  if (c?.method === "applicationCredential") {
+    if (c.applicationCredentialId === undefined) push("keystone.credentials.applicationCredentialId", "is required for method applicationCredential", "give the application credential's id");
+    if (!secrets.keystoneApplicationCredentialSecret) push("keystoneApplicationCredentialSecret", "is not set", "run `pulumi config set --secret keystoneApplicationCredentialSecret <secret>`");
+  } else if (c?.method === "password") {
+    if (c.username === undefined) push("keystone.credentials.username", "is required for method password", "give the Keystone user name");
+    if (!secrets.keystonePassword) push("keystonePassword", "is not set", "run `pulumi config set --secret keystonePassword <password>`");
+  } else if (c?.method === "token" && !secrets.keystoneToken) {
+    push("keystoneToken", "is not set", "run `pulumi config set --secret keystoneToken <token>`");
+  }
+  if (secrets.clientSecret && !cfg.client.confidential) {
+    push("clientSecret", "is set but client.confidential is false", "a public client has no secret: remove it or make the client confidential");
+  }
+}
+
+/** Every cross-field problem of a schema-valid configuration. */
+export function crossFieldIssues(cfg: StackConfig, secrets: SecretPresence): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const push: Push = (path, message, hint) => issues.push({ path, message, hint });
+  urlRules(cfg, push);
+  clientRules(cfg, push);
+  federationRules(cfg, push);
+  tenantRules(cfg, push);
+  accessRules(cfg, push);
+  protectionAndSecretRules(cfg, secrets, push);
+  return issues;
+}

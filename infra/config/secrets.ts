@@ -1,0 +1,26 @@
+/**
+ * Secret configuration keys. They are separate top-level keys of the project namespace, set with
+ * `pulumi config set --secret <key> <value>`, never fields of the plain objects, so a secret can
+ * never be committed in clear text by mistake. The pure parser only learns which are present and
+ * whether they were stored as secrets; their values stay in Pulumi Outputs (see `load.ts`).
+ */
+export const SECRET_KEYS = {
+  keycloakAdminSecret: "client secret of the Keycloak admin client (keycloak.admin.clientId)",
+  keycloakAdminPassword: "password of the Keycloak admin user (keycloak.admin.username)",
+  keystonePassword: "password of the Keystone user Pulumi uses (keystone.credentials.method: password)",
+  keystoneApplicationCredentialSecret:
+    "secret of the Keystone application credential (keystone.credentials.method: applicationCredential)",
+  keystoneToken: "a Keystone token (keystone.credentials.method: token)",
+  clientSecret: "fixed secret of the Keystone OIDC client; omit to let Keycloak generate one",
+  oidcCryptoPassphrase: "mod_auth_openidc OIDCCryptoPassphrase for rendered Apache configuration",
+} as const;
+
+export type SecretKey = keyof typeof SECRET_KEYS;
+export const SECRET_KEY_NAMES = Object.keys(SECRET_KEYS) as SecretKey[];
+
+export function isSecretKey(key: string): key is SecretKey {
+  return Object.prototype.hasOwnProperty.call(SECRET_KEYS, key);
+}
+
+/** Where each secret key was found: `secret` (set with --secret) or `plain` (a mistake we reject). */
+export type SecretPresence = Partial<Record<SecretKey, "secret" | "plain">>;

@@ -1,0 +1,92 @@
+/**
+ * Generates the Keystone mapping (`rules.json`, schema 1.0) from the access rules.
+ *
+ * Shape of every rule (KEYSTONE-MAPPING-SPEC.md):
+ *   remote: [userId, username, (email)]          -> slots {0} {1} ({2}); a missing claim fails the rule
+ *           iss  any_one_of [issuer]             -> invariant 1 (mod_auth_openidc does not check iss)
+ *           azp  any_one_of [client id]          -> invariant 1 (nor aud/azp)
+ *           (identity_provider any_one_of [broker alias]) for tenants bound to a customer realm
+ *           groups any_one_of [exact claim value] -> one granted group; no claim value is ever copied
+ *   local:  the user (every rule, so Keystone never falls back to REMOTE_USER: invariant 2)
+ *           one Keystone group by name in the tenant's own domain (invariant 3), which carries roles.
+ * any_one_of entries consume no slot (§4.1), so the user's slots are the first plain entries.
+ * `projects` is never emitted: Keystone keeps only the last rule's list (§5.2).
+ * Rules are sorted by tenant and group, so a change shows as the smallest diff.
+ */
+import { escapeFormat } from "../mapping-safety";
+import type { LocalUser, MappingDocument, MappingRule, RemoteRequirement } from "./types";
+
+/** One granted Keycloak group and the Keystone group it maps to. */
+export interface MappedGroup {
+  readonly tenant: string;
+  /** Exact groups-claim value (full path or bare name, as the Keycloak mapper emits it). */
+  readonly claimValue: string;
+  /** Keystone group name in the tenant's domain. */
+  readonly keystoneGroup: string;
+  /** Keystone domain (tenant) name of that group. */
+  readonly domain: string;
+  /** Broker alias the user must have come through, for tenants bound to a customer realm. */
+  readonly brokerAlias?: string;
+}
+
+export interface MappingInput {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Environ key carrying the issuer (the protocol's remote_id_attribute). */
+  readonly remoteIdAttribute: string;
+  /** mod_auth_openidc OIDCClaimPrefix. */
+  readonly claimPrefix: string;
+  readonly claims: { readonly userId: string; readonly username: string; readonly email?: string; readonly groups: string };
+  /** Claim carrying the broker alias (a session-note mapper). */
+  readonly brokerClaim: string;
+  readonly userType: "ephemeral" | "local";
+  /** Domain of local users (ignored by Keystone 22 for ephemeral users, which land in the IdP's domain). */
+  readonly userDomain: string;
+  /** When false, a user with no granted group still gets a (role-less) token. */
+  readonly denyWithoutGroup: boolean;
+  readonly groups: readonly MappedGroup[];
+}
+
+function userLocal(input: MappingInput): LocalUser {
+  if (input.userType === "local") {
+    // Local users are looked up by name in their domain; an id would have to be Keystone's own.
+    return { name: "{1}", type: "local", domain: { name: escapeFormat(input.userDomain) } };
+  }
+  const user: LocalUser = { id: "{0}", name: "{1}" };
+  if (input.claims.email !== undefined) user.email = "{2}";
+  user.type = "ephemeral";
+  return user;
+}
+
+function baseRemote(input: MappingInput): RemoteRequirement[] {
+  const p = input.claimPrefix;
+  const remote: RemoteRequirement[] = [{ type: p + input.claims.userId }, { type: p + input.claims.username }];
+  if (input.claims.email !== undefined) remote.push({ type: p + input.claims.email });
+  remote.push({ type: input.remoteIdAttribute, any_one_of: [input.issuer] });
+  remote.push({ type: `${p}azp`, any_one_of: [input.clientId] });
+  return remote;
+}
+
+function compareGroups(a: MappedGroup, b: MappedGroup): number {
+  return a.domain === b.domain ? (a.keystoneGroup < b.keystoneGroup ? -1 : a.keystoneGroup > b.keystoneGroup ? 1 : 0) : a.domain < b.domain ? -1 : 1;
+}
+
+export function generateMapping(input: MappingInput): MappingDocument {
+  const user = userLocal(input);
+  const rules: MappingRule[] = [...input.groups].sort(compareGroups).map((g) => {
+    const remote = baseRemote(input);
+    if (g.brokerAlias !== undefined) remote.push({ type: input.claimPrefix + input.brokerClaim, any_one_of: [g.brokerAlias] });
+    remote.push({ type: input.claimPrefix + input.claims.groups, any_one_of: [g.claimValue] });
+    return {
+      local: [{ user: { ...user } }, { group: { name: escapeFormat(g.keystoneGroup), domain: { name: escapeFormat(g.domain) } } }],
+      remote,
+    };
+  });
+  if (!input.denyWithoutGroup) rules.push({ local: [{ user: { ...user } }], remote: baseRemote(input) });
+  return { rules };
+}
+
+/** The committed golden text: two-space JSON with a final newline. */
+export function renderMapping(doc: MappingDocument): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

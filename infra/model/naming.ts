@@ -1,0 +1,52 @@
+/**
+ * Every Keystone and Keycloak identifier the stack creates, and every Pulumi logical name, derived
+ * here and nowhere else. Changing a function changes names of shipped resources: add aliases.
+ */
+
+/** Default Keystone identity provider id for a realm. */
+export function defaultIdpId(realm: string): string {
+  return `keycloak-${realm}`;
+}
+
+/** Keystone mapping id of an identity provider + protocol. */
+export function mappingId(idpId: string, protocolId: string): string {
+  return `${idpId}-${protocolId}-mapping`;
+}
+
+/** Keycloak group path of an access rule's group: `/<tenant>/<group>`. */
+export function keycloakGroupPath(tenant: string, group: string): string {
+  return `/${tenant}/${group}`;
+}
+
+/** The value the groups claim carries for that group, depending on the mapper's full-path setting. */
+export function groupClaimValue(tenant: string, group: string, fullPath: boolean): string {
+  return fullPath ? keycloakGroupPath(tenant, group) : group;
+}
+
+/** Keystone group name (inside the tenant's domain) that carries the access rule's roles. */
+export function keystoneGroupName(tenant: string, group: string): string {
+  return `${tenant}-${group}`;
+}
+
+/** Client id of the broker client a customer realm offers the proxy realm. */
+export function brokerClientId(proxyRealm: string): string {
+  return `${proxyRealm}-broker`;
+}
+
+/** Alias of the home-IdP-discovery browser flow in the proxy realm. */
+export function hiddFlowAlias(realm: string): string {
+  return `${realm}-browser-hidd`;
+}
+
+/** Session note (and claim) Keycloak sets to the broker alias a user came through. */
+export const IDENTITY_PROVIDER_NOTE = "identity_provider";
+
+
+/**
+ * The environ keys under which mod_auth_openidc exposes the `iss` claim: the header copy
+ * (`HTTP_OIDC_ISS`, the default) and the claim variable (`OIDC-iss`). Both work as Keystone's
+ * remote_id_attribute (LOCAL-SERVICES.md).
+ */
+export function remoteIdAttributes(claimPrefix: string): [string, string] {
+  return [`HTTP_${claimPrefix.toUpperCase().replace(/-/g, "_")}ISS`, `${claimPrefix}iss`];
+}
