@@ -75,8 +75,13 @@ function zodIssues(error: z.ZodError): ConfigIssue[] {
       continue;
     }
     const path = formatPath(issue.path);
-    if (issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined) {
+    const input = (issue as { input?: unknown }).input;
+    if ((issue.code === "invalid_type" || issue.code === "invalid_value") && input === undefined) {
       out.push({ path, message: "is required", hint: "see the configuration reference in README.md" });
+      continue;
+    }
+    if (issue.code === "invalid_value") {
+      out.push({ path, message: `${JSON.stringify(input)} is not one of ${issue.values.map(String).join(", ")}`, hint: hintFor(issue) });
       continue;
     }
     out.push({ path, message: issue.message.replace(/^Invalid input: /, ""), hint: hintFor(issue) });
@@ -91,10 +96,11 @@ function hintFor(issue: z.core.$ZodIssue): string {
     case "invalid_type":
       return `give a ${issue.expected}`;
     case "too_small":
+      return issue.origin === "array" ? "add at least one entry" : "give a larger value";
     case "too_big":
-      return "adjust the value";
+      return "give a smaller value";
     case "invalid_format":
-      return "fix the format";
+      return "rename it";
     default:
       return "see the configuration reference in README.md";
   }

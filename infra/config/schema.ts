@@ -16,7 +16,7 @@ const identifier = (what: string) =>
     });
 
 /** A duration in whole seconds, as Keycloak stores token lifetimes. */
-const seconds = z.number().int().positive();
+const seconds = z.number().int({ message: "must be a whole number of seconds" }).positive({ message: "must be a positive number of seconds" });
 
 export const KeycloakAdminSchema = z.strictObject({
   realm: z.string().min(1).default("master").describe("Realm the admin account lives in. Default `master`."),

@@ -28,6 +28,7 @@ export interface CustomerRealmSpec {
   readonly name: string;
   readonly displayName: string;
   readonly issuer: string;
+  readonly endpoints: ReturnType<typeof urls.realmEndpoints>;
   readonly emailDomains: readonly string[];
   /** Broker client in the customer realm that the proxy realm logs in with. */
   readonly brokerClientId: string;
@@ -184,6 +185,7 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
       name: cr.name,
       displayName: cr.displayName ?? cr.name,
       issuer: urls.issuerUrl(cfg.keycloak.url, cr.name),
+      endpoints: urls.realmEndpoints(urls.issuerUrl(cfg.keycloak.url, cr.name)),
       emailDomains: cr.emailDomains,
       brokerClientId: naming.brokerClientId(realm),
       brokerRedirectUri: urls.brokerRedirectUri(issuer, cr.name),

@@ -1,0 +1,137 @@
+/**
+ * Keycloak side: the proxy realm, the OIDC client Keystone uses, its protocol mappers and the
+ * groups the access rules name. Wiring only: every value comes from the FederationModel.
+ */
+import * as keycloak from "@pulumi/keycloak";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClientMapper, FederationModel } from "../model/federation-model";
+import { KeycloakCustomerRealm } from "./keycloak-customer-realm";
+import { KeycloakHiddFlow } from "./keycloak-hidd-flow";
+
+export interface KeycloakFederationArgs {
+  /** The derived federation model of this stack (required). */
+  model: FederationModel;
+  /** Fixed secret for the Keystone client; when omitted Keycloak generates one. Never plain text. */
+  clientSecret?: pulumi.Input<string>;
+  /** Mark the realm and client `protect: true` (from the model's protection policy). Default false. */
+  protect?: boolean;
+}
+
+/** Keycloak duration strings: the provider takes Go-style durations such as `300s`. */
+const duration = (seconds: number) => `${seconds}s`;
+
+export class KeycloakFederation extends pulumi.ComponentResource {
+  readonly realm: keycloak.Realm;
+  readonly client: keycloak.openid.Client;
+  readonly groups: Readonly<Record<string, keycloak.Group>>;
+  readonly customerRealms: readonly KeycloakCustomerRealm[];
+  /** The Keystone client's secret (secret output; empty for a public client). */
+  readonly clientSecret: pulumi.Output<string>;
+
+  constructor(name: string, args: KeycloakFederationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("okf:keycloak:Federation", name, {}, opts);
+    const kc = args.model.keycloak;
+    const child = { parent: this, protect: args.protect ?? false };
+
+    this.realm = new keycloak.Realm(`${name}-realm`, {
+      realm: kc.realm.name,
+      enabled: true,
+      displayName: kc.realm.displayName,
+      accessTokenLifespan: duration(kc.realm.tokens.accessToken),
+      ssoSessionIdleTimeout: duration(kc.realm.tokens.ssoSessionIdle),
+      ssoSessionMaxLifespan: duration(kc.realm.tokens.ssoSessionMax),
+      sslRequired: args.model.environment === "local" ? "none" : "external",
+    }, child);
+    const realmId = this.realm.id;
+
+    if (kc.realm.signingKey) {
+      const k = kc.realm.signingKey;
+      new keycloak.RealmKeystoreRsaGenerated(`${name}-signing-key`, {
+        realmId,
+        name: `${kc.realm.name}-${k.algorithm.toLowerCase()}-${k.keySize}`,
+        algorithm: k.algorithm,
+        keySize: k.keySize,
+        priority: k.priority,
+        active: true,
+        enabled: true,
+      }, child);
+    }
+
+    const c = kc.client;
+    this.client = new keycloak.openid.Client(`${name}-client`, {
+      realmId,
+      clientId: c.clientId,
+      name: "OpenStack Keystone",
+      accessType: c.accessType,
+      standardFlowEnabled: true,
+      pkceCodeChallengeMethod: c.pkceMethod,
+      implicitFlowEnabled: c.implicitFlow,
+      directAccessGrantsEnabled: c.directAccessGrants,
+      serviceAccountsEnabled: false,
+      oauth2DeviceAuthorizationGrantEnabled: c.deviceGrant,
+      oauth2DeviceCodeLifespan: c.deviceGrant ? duration(kc.realm.tokens.deviceCode) : undefined,
+      validRedirectUris: [...c.redirectUris],
+      validPostLogoutRedirectUris: [...c.postLogoutRedirectUris],
+      webOrigins: [...c.webOrigins],
+      backchannelLogoutUrl: c.backchannelLogoutUrl,
+      backchannelLogoutSessionRequired: true,
+      frontchannelLogoutEnabled: false,
+      ...(args.clientSecret !== undefined && c.accessType === "CONFIDENTIAL" ? { clientSecret: args.clientSecret } : {}),
+    }, { ...child, additionalSecretOutputs: ["clientSecret"] });
+    this.clientSecret = pulumi.secret(this.client.clientSecret);
+
+    for (const mapper of kc.mappers) this.mapper(name, mapper, realmId, this.client.id);
+
+    const groups: Record<string, keycloak.Group> = {};
+    for (const g of kc.groups) {
+      const parent = g.parentKey !== undefined ? groups[g.parentKey] : undefined;
+      groups[g.key] = new keycloak.Group(`${name}-${g.key}`, {
+        realmId,
+        name: g.name,
+        ...(parent ? { parentId: parent.id } : {}),
+      }, child);
+    }
+    this.groups = groups;
+
+    this.customerRealms = kc.customerRealms.map((cr) => new KeycloakCustomerRealm(`${name}-customer-${cr.name}`, {
+      spec: cr,
+      keycloakUrl: kc.url,
+      proxyRealm: this.realm.realm,
+      proxyGroupPaths: groups,
+      protect: args.protect ?? false,
+    }, { parent: this }));
+    if (kc.hiddFlowAlias !== undefined) {
+      new KeycloakHiddFlow(`${name}-hidd`, { realmId, realmName: this.realm.realm, alias: kc.hiddFlowAlias }, {
+        parent: this,
+        dependsOn: [...this.customerRealms], // no data edge: the flow only routes to brokers that must exist
+      });
+    }
+
+    this.registerOutputs({ realm: this.realm, client: this.client, groups: this.groups, clientSecret: this.clientSecret });
+  }
+
+  /** One protocol mapper; every claim goes to the ID token, the access token (CLI path) and userinfo. */
+  private mapper(name: string, m: ClientMapper, realmId: pulumi.Input<string>, clientId: pulumi.Input<string>): void {
+    const opts = { parent: this };
+    const everywhere = { addToIdToken: true, addToAccessToken: true, addToUserinfo: true };
+    const base = { realmId, clientId, name: m.name };
+    switch (m.kind) {
+      case "groups":
+        new keycloak.openid.GroupMembershipProtocolMapper(`${name}-mapper-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, fullPath: m.fullPath }, opts);
+        return;
+      case "audience":
+        // The audience mapper has no userinfo switch: `aud` is a token-only claim.
+        new keycloak.openid.AudienceProtocolMapper(`${name}-mapper-${m.name}`, { ...base, addToIdToken: true, addToAccessToken: true, includedClientAudience: m.includedClientAudience }, opts);
+        return;
+      case "userProperty":
+        new keycloak.openid.UserPropertyProtocolMapper(`${name}-mapper-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, userProperty: m.userProperty }, opts);
+        return;
+      case "sub":
+        new keycloak.openid.SubProtocolMapper(`${name}-mapper-${m.name}`, { ...base, addToAccessToken: true, addToTokenIntrospection: true }, opts);
+        return;
+      case "sessionNote":
+        new keycloak.openid.UserSessionNoteProtocolMapper(`${name}-mapper-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, sessionNote: m.sessionNote }, opts);
+        return;
+    }
+  }
+}

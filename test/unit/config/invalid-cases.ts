@@ -1,0 +1,397 @@
+/** Invalid configurations and the exact problems each must report. */
+import { validRaw, withValue, without } from "./fixtures";
+
+export interface InvalidCase {
+  readonly name: string;
+  readonly raw: Record<string, unknown>;
+  /** Secret keys stored as secrets (default: every secret key present in `raw`). */
+  readonly secretKeys?: string[];
+  /** Every reported line, exactly, in order. */
+  readonly expected: string[];
+}
+
+const v = validRaw;
+const local = (raw: Record<string, unknown>) => withValue("environment", "local", raw);
+
+export const INVALID_CASES: InvalidCase[] = [
+  {
+    name: "unknown top-level key", raw: withValue("tenant", []),
+    expected: [
+      "tenant: unknown key (known keys of the project namespace: environment, keycloak, realm, client, keystone, horizon, federation, tenants, access, roles, protection, keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase)"
+    ],
+  },
+  {
+    name: "unknown nested key", raw: withValue("keycloak.adminUrl", "https://id.example.com"),
+    expected: [
+      "keycloak.adminUrl: unknown key (known keys: url, admin, caBundle, insecure)"
+    ],
+  },
+  {
+    name: "password typed into plain config", raw: withValue("keycloak.admin.password", "hunter2"),
+    expected: [
+      "keycloak.admin.password: unknown key (secrets are never plain configuration: use `pulumi config set --secret <key>` with one of keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase)"
+    ],
+  },
+  {
+    name: "missing environment", raw: without("environment"),
+    expected: [
+      "environment: is required (see the configuration reference in README.md)"
+    ],
+  },
+  {
+    name: "environment not a known kind", raw: withValue("environment", "prod"),
+    expected: [
+      "environment: \"prod\" is not one of local, test, staging, production (pick one of the listed values)"
+    ],
+  },
+  {
+    name: "missing keycloak url", raw: without("keycloak.url"),
+    expected: [
+      "keycloak.url: is required (see the configuration reference in README.md)"
+    ],
+  },
+  {
+    name: "keycloak url not https on production", raw: withValue("keycloak.url", "http://id.example.com"),
+    expected: [
+      "keycloak.url: \"http://id.example.com\" is not https (only a local stack may use http; this stack's environment is production)"
+    ],
+  },
+  {
+    name: "keycloak url with trailing slash", raw: withValue("keycloak.url", "https://id.example.com/"),
+    expected: [
+      "keycloak.url: \"https://id.example.com/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"
+    ],
+  },
+  {
+    name: "issuer typed instead of base URL", raw: withValue("keycloak.url", "https://id.example.com/realms/openstack"),
+    expected: [
+      "keycloak.url: \"https://id.example.com/realms/openstack\" contains /realms/ (give the Keycloak base URL; the issuer https://<host>/realms/<realm> is derived from realm.name)"
+    ],
+  },
+  {
+    name: "keycloak url not a URL", raw: withValue("keycloak.url", "id.example.com"),
+    expected: [
+      "keycloak.url: \"id.example.com\" is not a valid URL (give an absolute URL such as https://id.example.com)"
+    ],
+  },
+  {
+    name: "keycloak url with query", raw: withValue("keycloak.url", "https://id.example.com?x=1"),
+    expected: [
+      "keycloak.url: \"https://id.example.com?x=1\" has a query or fragment (give the bare base URL)"
+    ],
+  },
+  {
+    name: "keycloak url with credentials", raw: withValue("keycloak.url", "https://admin:pw@id.example.com"),
+    expected: [
+      "keycloak.url: the URL embeds credentials (remove them; secrets are set with `pulumi config set --secret`)"
+    ],
+  },
+  {
+    name: "keystone url with /v3", raw: withValue("keystone.url", "https://keystone.example.com:5000/v3"),
+    expected: [
+      "keystone.url: \"https://keystone.example.com:5000/v3\" contains /v3 (give Keystone's public base URL without /v3; API paths are derived)"
+    ],
+  },
+  {
+    name: "keystone url not https on staging", raw: withValue("environment", "staging", withValue("keystone.url", "http://keystone.example.com:5000")),
+    expected: [
+      "keystone.url: \"http://keystone.example.com:5000\" is not https (only a local stack may use http; this stack's environment is staging)"
+    ],
+  },
+  {
+    name: "horizon url with trailing slash", raw: withValue("horizon.urls", ["https://dashboard.example.com/"]),
+    expected: [
+      "horizon.urls[0]: \"https://dashboard.example.com/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"
+    ],
+  },
+  {
+    name: "horizon url listed twice", raw: withValue("horizon.urls", ["https://dashboard.example.com", "https://dashboard.example.com"]),
+    expected: [
+      "horizon.urls: \"https://dashboard.example.com\" is listed twice (list each dashboard once)"
+    ],
+  },
+  {
+    name: "wildcard redirect URI", raw: withValue("client.extraRedirectUris", ["https://app.example.com/*"]),
+    expected: [
+      "client.extraRedirectUris[0]: \"https://app.example.com/*\" contains a wildcard (Keycloak must only redirect to exact URIs; list each URI in full)"
+    ],
+  },
+  {
+    name: "http redirect URI on production", raw: withValue("client.extraRedirectUris", ["http://app.example.com/cb"]),
+    expected: [
+      "client.extraRedirectUris[0]: \"http://app.example.com/cb\" is not https (only a local stack may use http; this stack's environment is production)"
+    ],
+  },
+  {
+    name: "PKCE plain", raw: withValue("client.pkceMethod", "plain"),
+    expected: [
+      "client.pkceMethod: \"plain\" is not allowed (PKCE must use S256; `plain` leaks the verifier)"
+    ],
+  },
+  {
+    name: "password grant on production", raw: withValue("client.directAccessGrants", true),
+    expected: [
+      "client.directAccessGrants: the password grant is enabled on a production stack (only local or test stacks may enable it; use the device grant for CLI login)"
+    ],
+  },
+  {
+    name: "implicit flow on staging", raw: withValue("environment", "staging", withValue("client.implicitFlow", true)),
+    expected: [
+      "client.implicitFlow: the implicit flow is enabled on a staging stack (only local or test stacks may enable it; the code flow with PKCE replaces it)"
+    ],
+  },
+  {
+    name: "keycloak TLS verification off on production", raw: withValue("keycloak.insecure", true),
+    expected: [
+      "keycloak.insecure: TLS verification is off on a production stack (give keycloak.caBundle instead)"
+    ],
+  },
+  {
+    name: "keystone TLS verification off on production", raw: withValue("keystone.insecure", true),
+    expected: [
+      "keystone.insecure: TLS verification is off on a production stack (give keystone.caBundle instead)"
+    ],
+  },
+  {
+    name: "realm name with a space", raw: withValue("realm.name", "open stack"),
+    expected: [
+      "realm.name: realm name may contain only letters, digits, '.', '_' and '-' and must start with a letter or digit (rename it)"
+    ],
+  },
+  {
+    name: "sso idle longer than max", raw: withValue("realm.tokens", { ssoSessionIdle: 7200, ssoSessionMax: 3600 }),
+    expected: [
+      "realm.tokens.ssoSessionIdle: idle timeout 7200s exceeds the session maximum 3600s (make ssoSessionIdle <= ssoSessionMax)"
+    ],
+  },
+  {
+    name: "negative access token lifetime", raw: withValue("realm.tokens", { accessToken: -5 }),
+    expected: [
+      "realm.tokens.accessToken: must be a positive number of seconds (give a larger value)"
+    ],
+  },
+  {
+    name: "claim delimiter comma", raw: withValue("federation", { claimDelimiter: "," }),
+    expected: [
+      "federation.claimDelimiter: \",\" is not \";\" (Keystone splits multi-valued attributes on ';' only; any other delimiter merges all groups into one value)"
+    ],
+  },
+  {
+    name: "remote id attribute that is not the issuer", raw: withValue("federation", { remoteIdAttribute: "HTTP_OIDC_SUB" }),
+    expected: [
+      "federation.remoteIdAttribute: \"HTTP_OIDC_SUB\" does not carry the token issuer (use one of HTTP_OIDC_ISS, OIDC-iss (derived from claimPrefix))"
+    ],
+  },
+  {
+    name: "claim prefix with a space", raw: withValue("federation", { claimPrefix: "OIDC " }),
+    expected: [
+      "federation.claimPrefix: \"OIDC \" is not a valid environment prefix (use letters, digits, '-' and '_', e.g. OIDC-)"
+    ],
+  },
+  {
+    name: "no tenants", raw: withValue("tenants", []),
+    expected: [
+      "tenants: at least one tenant is required (add at least one entry)"
+    ],
+  },
+  {
+    name: "duplicate tenant (case-insensitive)", raw: withValue("tenants[1].name", "ACME"),
+    expected: [
+      "tenants: tenant \"acme\" is declared twice (names are case-insensitive in Keystone) (give each tenant a unique name)",
+      "access[2].tenant: unknown tenant \"globex\" (declare it in tenants (known: acme, ACME))"
+    ],
+  },
+  {
+    name: "tenant named Default", raw: withValue("tenants[1].name", "Default", withValue("access", [])),
+    expected: [
+      "tenants[1].name: \"Default\" collides with Keystone's built-in Default domain (choose another tenant name)"
+    ],
+  },
+  {
+    name: "duplicate project in a domain", raw: withValue("tenants[0].projects[1].name", "web"),
+    expected: [
+      "tenants[0].projects: project \"web\" is declared twice in tenant \"acme\" (project names are unique per domain)"
+    ],
+  },
+  {
+    name: "project name with braces", raw: withValue("tenants[0].projects[1].name", "{data}"),
+    expected: [
+      "tenants[0].projects[1].name: project name may contain only letters, digits, '.', '_' and '-' and must start with a letter or digit (rename it)"
+    ],
+  },
+  {
+    name: "access rule naming an unknown tenant", raw: withValue("access[2].tenant", "initech"),
+    expected: [
+      "access[2].tenant: unknown tenant \"initech\" (declare it in tenants (known: acme, globex))"
+    ],
+  },
+  {
+    name: "access rule naming an unknown project", raw: withValue("access[1].grants[0].project", "mobile"),
+    expected: [
+      "access[1].grants[0].project: unknown project \"mobile\" in tenant \"acme\" (declare it in the tenant's projects (known: web, data))"
+    ],
+  },
+  {
+    name: "access rule naming an unknown role", raw: withValue("access[1].grants[0].role", "superuser"),
+    expected: [
+      "access[1].grants[0].role: unknown role \"superuser\" (add it to roles.existing or roles.create (known: admin, member, reader))"
+    ],
+  },
+  {
+    name: "grant with both project and domain", raw: withValue("access[1].grants[0].domain", true),
+    expected: [
+      "access[1].grants[0]: a grant needs exactly one of project or domain (set `project: <name>` or `domain: true`)"
+    ],
+  },
+  {
+    name: "grant with neither project nor domain", raw: without("access[0].grants[0].domain"),
+    expected: [
+      "access[0].grants[0]: a grant needs exactly one of project or domain (set `project: <name>` or `domain: true`)"
+    ],
+  },
+  {
+    name: "access rule without grants", raw: withValue("access[0].grants", []),
+    expected: [
+      "access[0].grants: an access rule needs at least one grant (add at least one entry)"
+    ],
+  },
+  {
+    name: "duplicate access rule", raw: withValue("access[1].group", "admins"),
+    expected: [
+      "access[1].group: group \"admins\" of tenant \"acme\" has two access rules (merge their grants into one rule)"
+    ],
+  },
+  {
+    name: "duplicate grant", raw: withValue("access[1].grants", [{ role: "member", project: "web" }, { role: "member", project: "web" }]),
+    expected: [
+      "access[1].grants[1]: grant of \"member\" on project \"web\" is listed twice (list each grant once)"
+    ],
+  },
+  {
+    name: "group value containing name", raw: withValue("access[1].group", "project-names"),
+    expected: [
+      "access[1].group: group \"project-names\" contains \"name\" (Keystone's engine treats a groups value containing \"name\" as JSON and refuses the login; rename it (e.g. 'nm' or 'label'))"
+    ],
+  },
+  {
+    name: "group value containing braces", raw: withValue("access[1].group", "dev{0}"),
+    expected: [
+      "access[1].group: group \"dev{0}\" contains a brace (Keystone formats every mapped string with Python str.format, where braces are placeholders; rename it)"
+    ],
+  },
+  {
+    name: "group value containing ;", raw: withValue("access[1].group", "dev;ops"),
+    expected: [
+      "access[1].group: group \"dev;ops\" contains ';' (mod_auth_openidc joins groups with ';' and Keystone splits on it, so this group would arrive as two values; rename it)"
+    ],
+  },
+  {
+    name: "group value containing /", raw: withValue("access[1].group", "acme/dev"),
+    expected: [
+      "access[1].group: group \"acme/dev\" contains '/' ('/' separates Keycloak group paths; give the bare group name, the path /<tenant>/<group> is derived)"
+    ],
+  },
+  {
+    name: "group value with a quote", raw: withValue("access[1].group", "dev's"),
+    expected: [
+      "access[1].group: group \"dev's\" has characters other than letters, digits, '.', '_' and '-' (quotes, brackets and spaces are re-parsed by Keystone's literal_eval; use a plain name)"
+    ],
+  },
+  {
+    name: "bare group names that collide across tenants", raw: withValue("client", { groupsFullPath: false }, withValue("access[2].group", "admins")),
+    expected: [
+      "access[2].group: group \"admins\" exists in tenants \"acme\" and \"globex\" (with client.groupsFullPath false Keycloak emits bare names, so tenants could not be told apart: set groupsFullPath true or rename)"
+    ],
+  },
+  {
+    name: "production stack without protection", raw: withValue("protection.protect", false),
+    expected: [
+      "protection.protect: a production stack is not protected (set protection.protect: true so `pulumi destroy` cannot delete production objects)"
+    ],
+  },
+  {
+    name: "secret stored in plain text", raw: v(), secretKeys: ["keystoneApplicationCredentialSecret"],
+    expected: [
+      "keycloakAdminSecret: is stored in plain text (run `pulumi config set --secret keycloakAdminSecret <value>`; client secret of the Keycloak admin client (keycloak.admin.clientId))"
+    ],
+  },
+  {
+    name: "admin client without its secret", raw: without("keycloakAdminSecret"),
+    expected: [
+      "keycloakAdminSecret: is not set (run `pulumi config set --secret keycloakAdminSecret <secret>`)"
+    ],
+  },
+  {
+    name: "admin with both client and user", raw: withValue("keycloak.admin.username", "admin"),
+    expected: [
+      "keycloak.admin: exactly one of clientId or username is required (use an admin client (recommended) or an admin user)"
+    ],
+  },
+  {
+    name: "admin with neither client nor user", raw: without("keycloak.admin.clientId"),
+    expected: [
+      "keycloak.admin: exactly one of clientId or username is required (use an admin client (recommended) or an admin user)"
+    ],
+  },
+  {
+    name: "application credential without id", raw: without("keystone.credentials.applicationCredentialId"),
+    expected: [
+      "keystone.credentials.applicationCredentialId: is required for method applicationCredential (give the application credential's id)"
+    ],
+  },
+  {
+    name: "password credentials without user or password", raw: withValue("keystone.credentials", { method: "password" }),
+    expected: [
+      "keystone.credentials.username: is required for method password (give the Keystone user name)",
+      "keystonePassword: is not set (run `pulumi config set --secret keystonePassword <password>`)"
+    ],
+  },
+  {
+    name: "cloud and credentials together", raw: withValue("keystone.cloud", "openstack"),
+    expected: [
+      "keystone: both cloud and credentials are set (use either a clouds.yaml entry or explicit credentials)"
+    ],
+  },
+  {
+    name: "client secret for a public client", raw: withValue("client", { confidential: false }, withValue("clientSecret", "abc")),
+    expected: [
+      "clientSecret: is set but client.confidential is false (a public client has no secret: remove it or make the client confidential)"
+    ],
+  },
+  {
+    name: "unknown customer realm on a tenant", raw: withValue("tenants[1].customerRealm", "globex"),
+    expected: [
+      "tenants[1].customerRealm: unknown customer realm \"globex\" (declare it in realm.customerRealms (known: none))"
+    ],
+  },
+  {
+    name: "customer realm with an invalid e-mail domain", raw: withValue("realm.customerRealms", [{ name: "globex", emailDomains: ["@Globex.example"] }]),
+    expected: [
+      "realm.customerRealms[0].emailDomains[0]: \"@Globex.example\" is not a lower-case DNS domain (write the part after @, e.g. acme.example)"
+    ],
+  },
+  {
+    name: "e-mail domain routed to two realms", raw: withValue("realm.customerRealms", [{ name: "globex", emailDomains: ["globex.example"] }, { name: "initech", emailDomains: ["globex.example"] }]),
+    expected: [
+      "realm.customerRealms[1].emailDomains[0]: \"globex.example\" is already routed to customer realm \"globex\" (home-IdP-discovery needs each e-mail domain in one realm only)"
+    ],
+  },
+  {
+    name: "customer realm that is the proxy realm", raw: withValue("realm.customerRealms", [{ name: "openstack", emailDomains: ["globex.example"] }]),
+    expected: [
+      "realm.customerRealms[0].name: \"openstack\" is the proxy realm itself (a customer realm must be a separate realm)"
+    ],
+  },
+  {
+    name: "role both existing and created", raw: withValue("roles", { create: ["member"] }),
+    expected: [
+      "roles.create: role \"member\" is also in roles.existing (a role is either looked up or created, not both)"
+    ],
+  },
+  {
+    name: "http allowed on local but not a trailing slash", raw: local(withValue("keycloak.url", "http://localhost:8080/")),
+    expected: [
+      "keycloak.url: \"http://localhost:8080/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"
+    ],
+  },
+];

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, formatIssue } from "../../../infra/config/issues";
+import { parseStackConfig } from "../../../infra/config/parse";
+import { committedStacks, projectValues } from "../../support/stack-files";
+import { SECRET_KEYS_SET, validRaw } from "./fixtures";
+import { INVALID_CASES } from "./invalid-cases";
+
+function parse(raw: Record<string, unknown>, secretKeys?: string[]) {
+  const secrets = new Set(secretKeys ?? Object.keys(raw).filter((k) => SECRET_KEYS_SET.has(k)));
+  return parseStackConfig(raw, { stack: "unit", secretKeys: secrets });
+}
+
+function issuesOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues.map(formatIssue);
+    throw e;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseStackConfig: invalid configurations", () => {
+  it("covers at least 40 distinct invalid configurations", () => {
+    expect(new Set(INVALID_CASES.map((c) => c.name)).size).toBe(INVALID_CASES.length);
+    expect(INVALID_CASES.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(INVALID_CASES.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    expect(issuesOf(() => parse(c.raw, c.secretKeys))).toEqual(c.expected);
+  });
+
+  it("lists every problem at once, one per line, under a header naming the stack", () => {
+    const raw = { ...validRaw(), environment: "staging", keycloak: { url: "http://id.example.com/", admin: { clientId: "a" } } };
+    try {
+      parse(raw);
+      throw new Error("no error");
+    } catch (e) {
+      expect((e as Error).message).toBe(
+        [
+          'invalid configuration for stack "unit" (2 problems):',
+          "  keycloak.url: \"http://id.example.com/\" is not https (only a local stack may use http; this stack's environment is staging)",
+          '  keycloak.url: "http://id.example.com/" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)',
+        ].join("\n"),
+      );
+    }
+  });
+
+  it("never echoes a secret value in an error", () => {
+    const raw = { ...validRaw(), keycloakAdminSecret: "TOPSECRET-1", keystoneApplicationCredentialSecret: "TOPSECRET-2", protection: { protect: false } };
+    const lines = issuesOf(() => parse(raw, []));
+    expect(lines.length).toBe(3);
+    expect(lines.join("\n")).not.toContain("TOPSECRET");
+  });
+});
+
+describe("parseStackConfig: valid configurations", () => {
+  it("accepts the minimal production configuration and applies documented defaults", () => {
+    const { config, secrets } = parse(validRaw());
+    expect(secrets).toEqual({ keycloakAdminSecret: "secret", keystoneApplicationCredentialSecret: "secret" });
+    expect(config.client).toEqual({
+      clientId: "keystone",
+      confidential: true,
+      pkceMethod: "S256",
+      deviceGrant: true,
+      directAccessGrants: false,
+      implicitFlow: false,
+      groupsFullPath: true,
+      extraRedirectUris: [],
+    });
+    expect(config.federation).toEqual({
+      protocolId: "openid",
+      claimPrefix: "OIDC-",
+      claimDelimiter: ";",
+      userType: "ephemeral",
+      userDomain: "federated",
+      denyWithoutGroup: true,
+      claims: { userId: "sub", username: "preferred_username", groups: "groups" },
+    });
+    expect(config.realm.tokens).toEqual({ accessToken: 300, ssoSessionIdle: 1800, ssoSessionMax: 36000, deviceCode: 600 });
+    expect(config.roles).toEqual({ existing: ["admin", "member", "reader"], create: [] });
+  });
+
+  it("allows http, the password grant and no protection on a local stack", () => {
+    const raw = {
+      ...validRaw(),
+      environment: "local",
+      keycloak: { url: "http://localhost:8080", admin: { clientId: "pulumi-admin" }, insecure: true },
+      client: { directAccessGrants: true, implicitFlow: true },
+      protection: { protect: false },
+    };
+    expect(parse(raw).config.client.directAccessGrants).toBe(true);
+  });
+
+  it.each(committedStacks())("committed stack %s is valid", (stack) => {
+    const { raw, secretKeys } = projectValues(stack);
+    const { config, secrets } = parseStackConfig(raw, { stack, secretKeys });
+    expect(config.tenants.length).toBeGreaterThanOrEqual(2);
+    expect(Object.values(secrets).every((w) => w === "secret")).toBe(true);
+  });
+});
