@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: provisions Node >= 22, installs npm packages and (as root
+# on Debian) the Keystone/Apache packages, then runs the checks and the three vitest suites:
+#   typecheck, lint, unit (pure + mock runtime), integration (real Keystone), e2e (Apache + Keystone).
+# It ends with one line `N passed, N failed, N skipped` totalling everything, and exits non-zero if
+# anything failed. With CI=true the integration and e2e suites fail (never skip) when a service
+# cannot start.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/node-env.sh
+source scripts/node-env.sh || exit 1
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error || { echo "0 passed, 1 failed"; exit 1; }
+fi
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  scripts/install-debian-deps.sh all || echo "test.sh: Debian packages could not be installed; service suites will report it" >&2
+fi
+
+reports=.work/reports
+rm -rf "$reports" && mkdir -p "$reports"
+passed=0 failed=0 skipped=0
+
+check() { # a named command counted as one test
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); echo "check $name: passed"; else failed=$((failed + 1)); echo "check $name: FAILED"; fi
+}
+check typecheck npm run --silent typecheck
+check lint npx eslint --max-warnings=0 .
+
+for suite in unit integration e2e; do
+  npx vitest run --project "$suite" --passWithNoTests --reporter=default --reporter=json --outputFile="$reports/$suite.json"
+  read -r p f s < <(node scripts/lib/count-vitest.cjs "$reports/$suite.json")
+  echo "suite $suite: $p passed, $f failed, $s skipped"
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
