@@ -130,7 +130,13 @@ function federationRules(cfg: StackConfig, push: Push): void {
   }
 }
 
+/** Keystone refuses to create a domain with this name, case-insensitively (its federated_domain_name default). */
+const RESERVED_FEDERATED_DOMAIN = "federated";
+
 function tenantRules(cfg: StackConfig, push: Push): void {
+  if (cfg.federation.userDomain.toLowerCase() === RESERVED_FEDERATED_DOMAIN) {
+    push("federation.userDomain", `"${cfg.federation.userDomain}" is reserved by Keystone ([federation] federated_domain_name)`, "use another name, e.g. federated-users");
+  }
   const realmNames = new Set(cfg.realm.customerRealms.map((r) => r.name));
   for (const d of duplicates(cfg.tenants.map((t) => t.name.toLowerCase()))) {
     push("tenants", `tenant "${d}" is declared twice (names are case-insensitive in Keystone)`, "give each tenant a unique name");
@@ -138,6 +144,9 @@ function tenantRules(cfg: StackConfig, push: Push): void {
   cfg.tenants.forEach((t, i) => {
     if (t.name.toLowerCase() === "default") {
       push(`tenants[${i}].name`, `"${t.name}" collides with Keystone's built-in Default domain`, "choose another tenant name");
+    }
+    if (t.name.toLowerCase() === RESERVED_FEDERATED_DOMAIN) {
+      push(`tenants[${i}].name`, `"${t.name}" is reserved by Keystone ([federation] federated_domain_name)`, "choose another tenant name");
     }
     if (t.name === cfg.federation.userDomain && t.customerRealm !== undefined) {
       push(`tenants[${i}].customerRealm`, `tenant "${t.name}" is also the federated users' domain`, "bind the user domain to no customer realm, or set federation.userDomain to a separate domain");

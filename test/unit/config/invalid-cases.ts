@@ -389,6 +389,12 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "federated users' domain named Federated", raw: withValue("federation", { userDomain: "Federated" }),
+    expected: [
+      "federation.userDomain: \"Federated\" is reserved by Keystone ([federation] federated_domain_name) (use another name, e.g. federated-users)"
+    ],
+  },
+  {
     name: "http allowed on local but not a trailing slash", raw: local(withValue("keycloak.url", "http://localhost:8080/")),
     expected: [
       "keycloak.url: \"http://localhost:8080/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"

@@ -73,7 +73,7 @@ describe("parseStackConfig: valid configurations", () => {
       claimPrefix: "OIDC-",
       claimDelimiter: ";",
       userType: "ephemeral",
-      userDomain: "federated",
+      userDomain: "federated-users",
       denyWithoutGroup: true,
       claims: { userId: "sub", username: "preferred_username", groups: "groups" },
     });

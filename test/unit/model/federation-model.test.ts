@@ -26,7 +26,7 @@ describe("buildModel on the committed dev stack", () => {
       protocolId: "openid",
       mappingId: "keycloak-openstack-openid-mapping",
       remoteIdAttribute: "HTTP_OIDC_ISS",
-      idpDomainKey: "domain-federated",
+      idpDomainKey: "domain-federated-users",
     });
     expect(m.keycloak.client).toEqual({
       clientId: "keystone",
@@ -47,7 +47,7 @@ describe("buildModel on the committed dev stack", () => {
   });
 
   it("declares the Keystone graph: domains, projects, groups and grants", () => {
-    expect(m.keystone.domains.map((d) => d.name)).toEqual(["acme", "globex", "federated"]);
+    expect(m.keystone.domains.map((d) => d.name)).toEqual(["acme", "globex", "federated-users"]);
     expect(m.keystone.projects.map((p) => `${p.domainKey}/${p.name}`)).toEqual(["domain-acme/web", "domain-acme/data", "domain-globex/research"]);
     expect(m.keystone.groups.map((g) => [g.domainKey, g.name, g.claimValue])).toEqual([
       ["domain-acme", "acme-admins", "/acme/admins"],
