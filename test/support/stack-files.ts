@@ -17,6 +17,7 @@ export const EXAMPLE_PASSPHRASES: Readonly<Record<string, string>> = {
   staging: "example-passphrase",
   prod: "example-passphrase",
   "test-template": "example-passphrase",
+  e2e: "example-passphrase",
 };
 
 export function committedStacks(): string[] {
