@@ -7,7 +7,7 @@ want="${1:-all}"
 pkgs=(keystone python3-openstackclient)
 case "$want" in
   keystone) ;;
-  apache|all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl) ;;
+  apache|all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl curl) ;;
   *) echo "usage: $0 [keystone|apache|all]" >&2; exit 2 ;;
 esac
 missing=()
