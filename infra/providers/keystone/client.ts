@@ -1,0 +1,172 @@
+/**
+ * A small Keystone REST client for the dynamic provider: authenticates (application credential,
+ * password or token), caches the token per process and renews it once on 401, applies a timeout to
+ * every request, retries connection errors, 429 and 5xx with bounded exponential backoff, and
+ * raises errors that carry method, path, status and Keystone's message, never a credential.
+ * Self-contained for Pulumi's closure serialization: built-ins and `require` inside functions; the
+ * token cache and the call log live on globalThis, not in captured variables.
+ */
+import type { KeystoneConnection } from "./connection";
+
+export interface KeystoneResponse {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  readonly headers: Record<string, string | string[] | undefined>;
+}
+
+/** One HTTP attempt, for tests and the call-count report. */
+export interface CallRecord {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number | "error";
+}
+
+interface ClientGlobals {
+  tokens: Map<string, { token: string; expires: number }>;
+  calls: CallRecord[];
+}
+
+export function clientGlobals(): ClientGlobals {
+  const g = globalThis as typeof globalThis & { __okfKeystone?: ClientGlobals };
+  if (!g.__okfKeystone) g.__okfKeystone = { tokens: new Map(), calls: [] };
+  return g.__okfKeystone;
+}
+
+/** Removes anything that looks like a token or secret from a message. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
+  return out.replace(/gAAAAA[A-Za-z0-9_-]{20,}/g, "***");
+}
+
+function secretsOf(conn: KeystoneConnection): string[] {
+  const a = conn.auth;
+  return a.method === "password" ? [a.password] : a.method === "applicationCredential" ? [a.secret] : [a.token];
+}
+
+export class KeystoneError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number | undefined,
+    readonly keystoneMessage: string,
+  ) {
+    super(`Keystone ${method} ${path} failed${status !== undefined ? ` with HTTP ${status}` : ""}: ${keystoneMessage}`);
+    this.name = "KeystoneError";
+  }
+}
+
+/** One HTTP exchange with node's http/https (global fetch cannot take a CA bundle without undici). */
+function exchange(conn: KeystoneConnection, method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<KeystoneResponse> {
+  const http = require("node:http") as typeof import("node:http");
+  const https = require("node:https") as typeof import("node:https");
+  const fs = require("node:fs") as typeof import("node:fs");
+  const u = new URL(url);
+  const lib = u.protocol === "https:" ? https : http;
+  const options: import("node:https").RequestOptions = { method, headers: { accept: "application/json", ...headers, ...(body !== undefined ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } : {}) } };
+  if (u.protocol === "https:") {
+    if (conn.caFile) options.ca = fs.readFileSync(conn.caFile);
+    if (conn.insecure) options.rejectUnauthorized = false;
+  }
+  return new Promise((resolve, reject) => {
+    const req = lib.request(u, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let parsed: Record<string, unknown> = {};
+        try {
+          parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+        } catch {
+          parsed = { raw: text.slice(0, 200) };
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
+      });
+    });
+    req.setTimeout(conn.timeoutMs, () => req.destroy(new Error(`timed out after ${conn.timeoutMs} ms`)));
+    req.on("error", reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+const RETRY_DELAYS_MS = [250, 500, 1000, 2000];
+
+/** Sends with retries on connection errors, 429 and 5xx (all our calls are idempotent). */
+async function send(conn: KeystoneConnection, method: string, path: string, headers: Record<string, string>, body: unknown): Promise<KeystoneResponse> {
+  const url = `${conn.authUrl}${path}`;
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const calls = clientGlobals().calls;
+  const attempts = RETRY_DELAYS_MS.length + 1;
+  let lastError = "";
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt - 1]));
+    try {
+      const res = await exchange(conn, method, url, headers, text);
+      calls.push({ method, path, status: res.status });
+      if (res.status === 429 || res.status >= 500) {
+        lastError = `HTTP ${res.status}: ${messageOf(res)}`;
+        continue;
+      }
+      return res;
+    } catch (e) {
+      calls.push({ method, path, status: "error" });
+      lastError = e instanceof Error ? e.message : String(e);
+    }
+  }
+  throw new KeystoneError(method, path, undefined, scrub(`no usable answer after ${attempts} attempts (last: ${lastError}); is Keystone at ${conn.authUrl} up?`, secretsOf(conn)));
+}
+
+export function messageOf(res: KeystoneResponse): string {
+  const err = res.body.error as { message?: unknown } | undefined;
+  if (err && typeof err.message === "string") return err.message;
+  return typeof res.body.raw === "string" ? res.body.raw : JSON.stringify(res.body).slice(0, 200);
+}
+
+function cacheKey(conn: KeystoneConnection): string {
+  const a = conn.auth;
+  const who = a.method === "password" ? `${a.userDomainName}/${a.username}/${a.projectDomainName ?? ""}/${a.projectName ?? ""}` : a.method === "applicationCredential" ? a.id : "token";
+  return `${conn.authUrl}|${a.method}|${who}`;
+}
+
+async function authenticate(conn: KeystoneConnection): Promise<string> {
+  const a = conn.auth;
+  if (a.method === "token") return a.token;
+  const key = cacheKey(conn);
+  const cached = clientGlobals().tokens.get(key);
+  if (cached && cached.expires > Date.now() + 60_000) return cached.token;
+  const identity =
+    a.method === "applicationCredential"
+      ? { methods: ["application_credential"], application_credential: { id: a.id, secret: a.secret } }
+      : { methods: ["password"], password: { user: { name: a.username, domain: { name: a.userDomainName }, password: a.password } } };
+  const scope = a.method === "password" ? (a.projectName ? { project: { name: a.projectName, domain: { name: a.projectDomainName ?? "Default" } } } : { system: { all: true } }) : undefined;
+  const res = await send(conn, "POST", "/auth/tokens", {}, { auth: { identity, ...(scope ? { scope } : {}) } });
+  const token = res.headers["x-subject-token"];
+  if (res.status !== 201 || typeof token !== "string") {
+    throw new KeystoneError("POST", "/auth/tokens", res.status, scrub(`${messageOf(res)} (check the Keystone credentials of this stack: keystone.credentials and its --secret keys, OS_CLOUD, or OS_* variables)`, secretsOf(conn)));
+  }
+  const expiresAt = Date.parse(String((res.body.token as { expires_at?: unknown } | undefined)?.expires_at ?? "")) || Date.now() + 3_600_000;
+  clientGlobals().tokens.set(key, { token, expires: expiresAt });
+  return token;
+}
+
+/** An authenticated call; renews the token once on 401. Returns the response for any status < 500. */
+export async function keystoneCall(conn: KeystoneConnection, method: string, path: string, body?: unknown): Promise<KeystoneResponse> {
+  for (let round = 0; round < 2; round++) {
+    const token = await authenticate(conn);
+    const res = await send(conn, method, path, { "x-auth-token": token }, body);
+    if (res.status === 401 && round === 0 && conn.auth.method !== "token") {
+      clientGlobals().tokens.delete(cacheKey(conn));
+      continue;
+    }
+    return res;
+  }
+  throw new KeystoneError(method, path, 401, "token renewal did not help");
+}
+
+/** Like keystoneCall, but any status outside `ok` becomes a KeystoneError. */
+export async function keystoneExpect(conn: KeystoneConnection, method: string, path: string, ok: readonly number[], body?: unknown): Promise<KeystoneResponse> {
+  const res = await keystoneCall(conn, method, path, body);
+  if (!ok.includes(res.status)) throw new KeystoneError(method, path, res.status, scrub(messageOf(res), secretsOf(conn)));
+  return res;
+}

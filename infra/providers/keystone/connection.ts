@@ -1,0 +1,93 @@
+/**
+ * Where the Keystone credentials of the dynamic provider come from, in order:
+ *   1. the stack configuration handed to `configure()` (the `keystone` key and its secret keys),
+ *   2. `OS_CLOUD` and a clouds.yaml (./clouds.yaml, ~/.config/openstack/clouds.yaml, /etc/openstack/clouds.yaml),
+ *   3. the `OS_*` environment variables.
+ * Nothing here is ever a resource input or output, so credentials never reach state. Every function
+ * is self-contained (built-ins and `require` inside) because Pulumi serializes the provider by value.
+ */
+
+export type KeystoneAuth =
+  | { readonly method: "applicationCredential"; readonly id: string; readonly secret: string }
+  | { readonly method: "password"; readonly username: string; readonly password: string; readonly userDomainName: string; readonly projectName?: string; readonly projectDomainName?: string }
+  | { readonly method: "token"; readonly token: string };
+
+export interface KeystoneConnection {
+  /** Identity API root, ending in /v3. */
+  readonly authUrl: string;
+  readonly auth: KeystoneAuth;
+  /** PEM CA bundle file. */
+  readonly caFile?: string;
+  /** Skip TLS verification (only when explicitly set). */
+  readonly insecure: boolean;
+  /** Per-request timeout in ms. */
+  readonly timeoutMs: number;
+}
+
+/** Reads `configure()`'s stack configuration; undefined when the stack has no explicit credentials. */
+export function connectionFromStackConfig(get: (key: string) => string | undefined): KeystoneConnection | undefined {
+  const ns = "openstack-keycloak-federation";
+  const rawKeystone = get(`${ns}:keystone`);
+  if (!rawKeystone) return undefined;
+  const ks = JSON.parse(rawKeystone) as { url?: string; authUrl?: string; cloud?: string; caBundle?: string; insecure?: boolean; credentials?: { method?: string; applicationCredentialId?: string; username?: string; userDomainName?: string; projectName?: string; projectDomainName?: string } };
+  const authUrl = (ks.authUrl ?? `${ks.url}/v3`).replace(/\/+$/, "");
+  const c = ks.credentials;
+  const base = { authUrl, insecure: ks.insecure === true, timeoutMs: 30_000, ...(ks.caBundle ? { caFile: ks.caBundle } : {}) };
+  if (c?.method === "applicationCredential" && c.applicationCredentialId) {
+    const secret = get(`${ns}:keystoneApplicationCredentialSecret`);
+    if (secret) return { ...base, auth: { method: "applicationCredential", id: c.applicationCredentialId, secret } };
+  }
+  if (c?.method === "password" && c.username) {
+    const password = get(`${ns}:keystonePassword`);
+    if (password) {
+      return { ...base, auth: { method: "password", username: c.username, password, userDomainName: c.userDomainName ?? "Default", projectName: c.projectName ?? "admin", projectDomainName: c.projectDomainName ?? "Default" } };
+    }
+  }
+  if (c?.method === "token") {
+    const token = get(`${ns}:keystoneToken`);
+    if (token) return { ...base, auth: { method: "token", token } };
+  }
+  if (ks.cloud) return connectionFromCloudsYaml(ks.cloud, process.env);
+  return undefined;
+}
+
+/** Reads a cloud entry from the standard clouds.yaml locations. */
+export function connectionFromCloudsYaml(cloud: string, env: NodeJS.ProcessEnv): KeystoneConnection | undefined {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  const os = require("node:os") as typeof import("node:os");
+  const yaml = require("yaml") as typeof import("yaml");
+  const candidates = [env.OS_CLIENT_CONFIG_FILE, path.join(process.cwd(), "clouds.yaml"), path.join(os.homedir(), ".config", "openstack", "clouds.yaml"), "/etc/openstack/clouds.yaml"].filter((x): x is string => !!x);
+  for (const file of candidates) {
+    if (!fs.existsSync(file)) continue;
+    const doc = yaml.parse(fs.readFileSync(file, "utf8")) as { clouds?: Record<string, { auth?: Record<string, string>; auth_type?: string; cacert?: string; verify?: boolean }> };
+    const entry = doc?.clouds?.[cloud];
+    if (!entry?.auth?.auth_url) continue;
+    const a = entry.auth;
+    const authUrl = a.auth_url!.replace(/\/+$/, "").replace(/(\/v3)?$/, "/v3");
+    const base = { authUrl, insecure: entry.verify === false, timeoutMs: 30_000, ...(entry.cacert ? { caFile: entry.cacert } : {}) };
+    if (a.application_credential_id && a.application_credential_secret) return { ...base, auth: { method: "applicationCredential", id: a.application_credential_id, secret: a.application_credential_secret } };
+    if (a.token) return { ...base, auth: { method: "token", token: a.token } };
+    if (a.username && a.password) {
+      return { ...base, auth: { method: "password", username: a.username, password: a.password, userDomainName: a.user_domain_name ?? "Default", projectName: a.project_name, projectDomainName: a.project_domain_name ?? "Default" } };
+    }
+  }
+  return undefined;
+}
+
+/** Reads the `OS_*` environment variables. */
+export function connectionFromEnvironment(env: NodeJS.ProcessEnv): KeystoneConnection | undefined {
+  if (env.OS_CLOUD) {
+    const c = connectionFromCloudsYaml(env.OS_CLOUD, env);
+    if (c) return c;
+  }
+  if (!env.OS_AUTH_URL) return undefined;
+  const authUrl = env.OS_AUTH_URL.replace(/\/+$/, "").replace(/(\/v3)?$/, "/v3");
+  const base = { authUrl, insecure: env.OS_INSECURE === "true" || env.OS_INSECURE === "1", timeoutMs: 30_000, ...(env.OS_CACERT ? { caFile: env.OS_CACERT } : {}) };
+  if (env.OS_APPLICATION_CREDENTIAL_ID && env.OS_APPLICATION_CREDENTIAL_SECRET) return { ...base, auth: { method: "applicationCredential", id: env.OS_APPLICATION_CREDENTIAL_ID, secret: env.OS_APPLICATION_CREDENTIAL_SECRET } };
+  if (env.OS_TOKEN) return { ...base, auth: { method: "token", token: env.OS_TOKEN } };
+  if (env.OS_USERNAME && env.OS_PASSWORD) {
+    return { ...base, auth: { method: "password", username: env.OS_USERNAME, password: env.OS_PASSWORD, userDomainName: env.OS_USER_DOMAIN_NAME ?? "Default", projectName: env.OS_PROJECT_NAME, projectDomainName: env.OS_PROJECT_DOMAIN_NAME ?? "Default" } };
+  }
+  return undefined;
+}

@@ -1,0 +1,100 @@
+/**
+ * Dynamic provider for a Keystone identity provider.
+ *   check   -> no HTTP: validates inputs (remote_ids must not be empty: an IdP without them accepts any issuer)
+ *   diff    -> no HTTP: remote_ids compared as a set; idpId or domainId change -> replace (Keystone cannot move an IdP)
+ *   create  -> GET /v3/OS-FEDERATION/identity_providers/{idp}; 404 -> PUT (create);
+ *              exists -> error, or with adopt: PATCH to the desired state
+ *   read    -> GET /v3/OS-FEDERATION/identity_providers/{idp}; 404 -> gone
+ *   update  -> PATCH /v3/OS-FEDERATION/identity_providers/{idp} {remote_ids, enabled, description}
+ *   delete  -> DELETE /v3/OS-FEDERATION/identity_providers/{idp}; 404 counts as done.
+ *              Keystone also deletes the IdP's protocols and every federated (shadow) user it created.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
+import { isUnknown, sameSet } from "./compare";
+import { configureFromStack, currentConnection } from "./runtime";
+
+export interface IdentityProviderState {
+  idpId: string;
+  domainId: string;
+  remoteIds: string[];
+  enabled: boolean;
+  description: string;
+  adopt: boolean;
+}
+
+function desired(inputs: IdentityProviderState) {
+  return { remote_ids: inputs.remoteIds, enabled: inputs.enabled, description: inputs.description };
+}
+
+function stateFrom(body: Record<string, unknown>, adopt: boolean): IdentityProviderState {
+  const idp = body.identity_provider as { id: string; domain_id: string; remote_ids?: string[]; enabled?: boolean; description?: string | null };
+  return { idpId: idp.id, domainId: idp.domain_id, remoteIds: idp.remote_ids ?? [], enabled: idp.enabled ?? true, description: idp.description ?? "", adopt };
+}
+
+const path = (idpId: string) => `/OS-FEDERATION/identity_providers/${encodeURIComponent(idpId)}`;
+
+export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityProviderState, IdentityProviderState> = {
+  async configure(req) {
+    configureFromStack((k) => req.config.get(k));
+  },
+
+  async check(_olds, news) {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (!isUnknown(news.idpId) && !/^[A-Za-z0-9._-]{1,64}$/.test(String(news.idpId ?? ""))) failures.push({ property: "idpId", reason: "must be 1-64 letters, digits, '.', '_' or '-'" });
+    if (!isUnknown(news.remoteIds) && (!Array.isArray(news.remoteIds) || news.remoteIds.length === 0)) {
+      failures.push({ property: "remoteIds", reason: "must list at least one issuer: an identity provider without remote_ids accepts tokens of any issuer" });
+    }
+    if (!isUnknown(news.domainId) && (typeof news.domainId !== "string" || news.domainId === "")) failures.push({ property: "domainId", reason: "is required" });
+    return { inputs: { ...news, enabled: news.enabled ?? true, description: news.description ?? "", adopt: news.adopt ?? false }, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const replaces = (["idpId", "domainId"] as const).filter((k) => isUnknown(news[k]) || olds[k] !== news[k]);
+    const changed = replaces.length > 0 || isUnknown(news.remoteIds) || !sameSet(olds.remoteIds, news.remoteIds) || olds.enabled !== news.enabled || olds.description !== news.description;
+    return { changes: changed, replaces, deleteBeforeReplace: true };
+  },
+
+  async create(inputs) {
+    const conn = currentConnection();
+    const existing = await keystoneCall(conn, "GET", path(inputs.idpId));
+    if (existing.status === 200) {
+      const current = stateFrom(existing.body, inputs.adopt);
+      if (!inputs.adopt) {
+        throw new KeystoneError("PUT", path(inputs.idpId), 409, `identity provider "${inputs.idpId}" already exists (domain ${current.domainId}, remote_ids ${JSON.stringify(current.remoteIds)}); nothing was changed. To take it over, set adopt: true on this resource (federation.adopt in the stack configuration), or delete it first`);
+      }
+      if (current.domainId !== inputs.domainId) {
+        throw new KeystoneError("PATCH", path(inputs.idpId), 409, `identity provider "${inputs.idpId}" is bound to domain ${current.domainId}, not ${inputs.domainId}; Keystone cannot move it. Use the existing domain, or delete the IdP (this deletes its federated users) and let the stack create it`);
+      }
+      const res = await keystoneExpect(conn, "PATCH", path(inputs.idpId), [200], { identity_provider: desired(inputs) });
+      return { id: inputs.idpId, outs: stateFrom(res.body, inputs.adopt) };
+    }
+    if (existing.status !== 404) throw new KeystoneError("GET", path(inputs.idpId), existing.status, messageOf(existing));
+    const res = await keystoneCall(conn, "PUT", path(inputs.idpId), { identity_provider: { ...desired(inputs), domain_id: inputs.domainId } });
+    if (res.status === 201) return { id: inputs.idpId, outs: stateFrom(res.body, inputs.adopt) };
+    if (res.status === 409) {
+      // A retried PUT whose first answer was lost: converge if what exists is what we asked for.
+      const again = await keystoneExpect(conn, "GET", path(inputs.idpId), [200]);
+      const now = stateFrom(again.body, inputs.adopt);
+      if (now.domainId === inputs.domainId && sameSet(now.remoteIds, inputs.remoteIds)) return { id: inputs.idpId, outs: now };
+    }
+    throw new KeystoneError("PUT", path(inputs.idpId), res.status, messageOf(res));
+  },
+
+  async read(id, props) {
+    const res = await keystoneCall(currentConnection(), "GET", path(id));
+    if (res.status === 404) return {};
+    if (res.status !== 200) throw new KeystoneError("GET", path(id), res.status, messageOf(res));
+    return { id, props: stateFrom(res.body, props?.adopt ?? false) };
+  },
+
+  async update(_id, olds, news) {
+    const res = await keystoneExpect(currentConnection(), "PATCH", path(olds.idpId), [200], { identity_provider: desired(news) });
+    return { outs: stateFrom(res.body, news.adopt) };
+  },
+
+  async delete(id) {
+    const res = await keystoneCall(currentConnection(), "DELETE", path(id));
+    if (res.status !== 204 && res.status !== 404) throw new KeystoneError("DELETE", path(id), res.status, messageOf(res));
+  },
+};

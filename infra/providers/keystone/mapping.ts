@@ -1,0 +1,85 @@
+/**
+ * Dynamic provider for a Keystone federation mapping.
+ *   check   -> no HTTP: needs at least one rule
+ *   diff    -> no HTTP: rules compared structurally (key order and whitespace never show a diff); id change -> replace
+ *   create  -> GET /v3/OS-FEDERATION/mappings/{id}; 404 -> PUT; exists -> error, or with adopt: PATCH
+ *   read    -> GET /v3/OS-FEDERATION/mappings/{id}; 404 -> gone
+ *   update  -> PATCH /v3/OS-FEDERATION/mappings/{id} {rules}
+ *   delete  -> DELETE /v3/OS-FEDERATION/mappings/{id}; 404 counts as done
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
+import { isUnknown, mappingDocument, sameStructure } from "./compare";
+import { configureFromStack, currentConnection } from "./runtime";
+
+export interface MappingState {
+  mappingId: string;
+  rules: { rules: unknown[] };
+  adopt: boolean;
+}
+
+const path = (id: string) => `/OS-FEDERATION/mappings/${encodeURIComponent(id)}`;
+
+function stateFrom(body: Record<string, unknown>, adopt: boolean): MappingState {
+  const m = body.mapping as { id: string; rules: unknown[] };
+  return { mappingId: m.id, rules: { rules: m.rules }, adopt };
+}
+
+export const mappingProvider: pulumi.dynamic.ResourceProvider<MappingState, MappingState> = {
+  async configure(req) {
+    configureFromStack((k) => req.config.get(k));
+  },
+
+  async check(_olds, news) {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (!isUnknown(news.mappingId) && !/^[A-Za-z0-9._-]{1,64}$/.test(String(news.mappingId ?? ""))) failures.push({ property: "mappingId", reason: "must be 1-64 letters, digits, '.', '_' or '-'" });
+    const rules = isUnknown(news.rules) ? news.rules : mappingDocument(news.rules);
+    if (!isUnknown(rules) && (rules as { rules: unknown[] }).rules.length === 0) failures.push({ property: "rules", reason: "a mapping needs at least one rule" });
+    return { inputs: { ...news, rules: rules as MappingState["rules"], adopt: news.adopt ?? false }, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const replaces = isUnknown(news.mappingId) || olds.mappingId !== news.mappingId ? ["mappingId"] : [];
+    const changes = replaces.length > 0 || isUnknown(news.rules) || !sameStructure(mappingDocument(olds.rules), mappingDocument(news.rules));
+    return { changes, replaces, deleteBeforeReplace: true };
+  },
+
+  async create(inputs) {
+    const conn = currentConnection();
+    const body = { mapping: { rules: mappingDocument(inputs.rules).rules } };
+    const existing = await keystoneCall(conn, "GET", path(inputs.mappingId));
+    if (existing.status === 200) {
+      if (!inputs.adopt) {
+        throw new KeystoneError("PUT", path(inputs.mappingId), 409, `mapping "${inputs.mappingId}" already exists; nothing was changed. To take it over (its rules will be replaced by the generated ones), set adopt: true on this resource (federation.adopt in the stack configuration)`);
+      }
+      const res = await keystoneExpect(conn, "PATCH", path(inputs.mappingId), [200], body);
+      return { id: inputs.mappingId, outs: stateFrom(res.body, inputs.adopt) };
+    }
+    if (existing.status !== 404) throw new KeystoneError("GET", path(inputs.mappingId), existing.status, messageOf(existing));
+    const res = await keystoneCall(conn, "PUT", path(inputs.mappingId), body);
+    if (res.status === 201) return { id: inputs.mappingId, outs: stateFrom(res.body, inputs.adopt) };
+    if (res.status === 409) {
+      const again = await keystoneExpect(conn, "GET", path(inputs.mappingId), [200]);
+      const now = stateFrom(again.body, inputs.adopt);
+      if (sameStructure(now.rules, mappingDocument(inputs.rules))) return { id: inputs.mappingId, outs: now };
+    }
+    throw new KeystoneError("PUT", path(inputs.mappingId), res.status, messageOf(res));
+  },
+
+  async read(id, props) {
+    const res = await keystoneCall(currentConnection(), "GET", path(id));
+    if (res.status === 404) return {};
+    if (res.status !== 200) throw new KeystoneError("GET", path(id), res.status, messageOf(res));
+    return { id, props: stateFrom(res.body, props?.adopt ?? false) };
+  },
+
+  async update(_id, olds, news) {
+    const res = await keystoneExpect(currentConnection(), "PATCH", path(olds.mappingId), [200], { mapping: { rules: mappingDocument(news.rules).rules } });
+    return { outs: stateFrom(res.body, news.adopt) };
+  },
+
+  async delete(id) {
+    const res = await keystoneCall(currentConnection(), "DELETE", path(id));
+    if (res.status !== 204 && res.status !== 404) throw new KeystoneError("DELETE", path(id), res.status, messageOf(res));
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * Benchmark (not a test): builds a stack's whole graph under Pulumi's mock runtime for generated
+ * stacks with 10, 100 and 1,000 projects (one access group per project), and reports seconds and
+ * growth. Each size runs in a fresh Node process, because Pulumi's runtime state is global.
+ *   npx tsx scripts/bench-graph.ts            (all sizes)
+ *   npx tsx scripts/bench-graph.ts --one 100  (one size; used by the parent)
+ */
+import { execFileSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { runWithMocks, valueOf } from "../test/support/mock-runtime";
+import { PROJECT } from "../test/support/stack-files";
+
+/** A generated stack: `tenants` tenants sharing `projects` projects, one group per project. */
+export function generatedConfig(projects: number, tenants = 10): Record<string, string> {
+  const t = Array.from({ length: Math.min(tenants, projects) }, (_, i) => ({ name: `tenant${i}`, projects: [] as { name: string }[] }));
+  const access: unknown[] = [];
+  for (let p = 0; p < projects; p++) {
+    const tenant = t[p % t.length]!;
+    tenant.projects.push({ name: `project${p}` });
+    access.push({ tenant: tenant.name, group: `team${p}`, grants: [{ role: "member", project: `project${p}` }] });
+  }
+  const cfg: Record<string, unknown> = {
+    environment: "test",
+    keycloak: { url: "https://id.example.com", admin: { clientId: "pulumi-admin" } },
+    keycloakAdminSecret: "bench",
+    realm: { name: "bench" },
+    keystone: { url: "https://keystone.example.com:5000", cloud: "bench" },
+    horizon: { urls: ["https://dashboard.example.com"] },
+    tenants: t,
+    access,
+  };
+  return Object.fromEntries(Object.entries(cfg).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+async function one(projects: number): Promise<void> {
+  const started = performance.now();
+  const run = await runWithMocks("bench", async () => {
+    const { loadStackConfig } = await import("../infra/config/load");
+    const { declareStack } = await import("../infra/stack");
+    const { outputs } = declareStack(loadStackConfig(), "bench");
+    await valueOf(outputs.protocolId);
+  }, { config: generatedConfig(projects), secretKeys: [`${PROJECT}:keycloakAdminSecret`] });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ projects, seconds, resources: run.registrations.length }));
+}
+
+if (require.main === module) {
+  const i = process.argv.indexOf("--one");
+  if (i > 0) {
+    void one(Number(process.argv[i + 1]));
+  } else {
+    const rows: { projects: number; seconds: number; resources: number }[] = [];
+    for (const n of [10, 100, 1000]) {
+      const out = execFileSync(process.execPath, ["--import", "tsx", __filename, "--one", String(n)], { encoding: "utf8" });
+      rows.push(JSON.parse(out.trim().split("\n").pop()!));
+    }
+    console.log("projects  resources  seconds  per-resource ms");
+    for (const r of rows) console.log(`${String(r.projects).padStart(8)}  ${String(r.resources).padStart(9)}  ${r.seconds.toFixed(2).padStart(7)}  ${((r.seconds * 1000) / r.resources).toFixed(2).padStart(15)}`);
+    const [a, , c] = rows;
+    if (a && c) console.log(`growth 10 -> 1000 projects: x${(c.seconds / a.seconds).toFixed(1)} time for x${(c.resources / a.resources).toFixed(1)} resources`);
+  }
+}

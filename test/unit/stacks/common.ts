@@ -1,0 +1,68 @@
+/** Assertions every committed stack's graph must satisfy. */
+import { expect, it } from "vitest";
+import { type StackGraph, T } from "./graph";
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Unwraps a secret input as the mock runtime delivers it. */
+export function secretValue(v: unknown): unknown {
+  if (v && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG] !== undefined) return (v as { value: unknown }).value;
+  return undefined;
+}
+
+export function commonStackTests(graph: () => StackGraph, expected: { issuer: string; clientId: string; idpId: string }): void {
+  it("gives every Keycloak and OpenStack resource the stack's explicit provider", () => {
+    const g = graph();
+    const custom = g.registrations.filter((r) => r.custom && (r.type.startsWith("keycloak:") || r.type.startsWith("openstack:")) && !r.type.startsWith("pulumi:providers:"));
+    expect(custom.length).toBeGreaterThan(10);
+    for (const r of custom) {
+      const pkg = r.type.split(":")[0]!;
+      expect(r.provider, `${r.type} ${r.name}`).toMatch(new RegExp(`^urn:pulumi:.*::pulumi:providers:${pkg}::${pkg}::${pkg}-id$`));
+    }
+  });
+
+  it("declares the Keystone client with code flow + PKCE S256, no implicit flow, device grant on", () => {
+    const c = graph().one(T.client, "keycloak-client").inputs;
+    expect(c).toMatchObject({ clientId: expected.clientId, standardFlowEnabled: true, pkceCodeChallengeMethod: "S256", implicitFlowEnabled: false, oauth2DeviceAuthorizationGrantEnabled: true, serviceAccountsEnabled: false });
+    for (const uri of c.validRedirectUris as string[]) expect(uri).not.toContain("*");
+  });
+
+  it("emits every mapped claim into the ID token, the access token and userinfo", () => {
+    const g = graph();
+    for (const t of [T.groupsMapper, T.propertyMapper]) {
+      for (const m of g.byType(t)) expect(m.inputs).toMatchObject({ addToIdToken: true, addToAccessToken: true, addToUserinfo: true });
+    }
+    expect(g.byType(T.audienceMapper).map((m) => m.inputs)).toEqual([
+      { realmId: "keycloak-realm-id", clientId: "keycloak-client-id", name: "audience", addToIdToken: true, addToAccessToken: true, includedClientAudience: expected.clientId },
+    ]);
+    expect(g.byType(T.groupsMapper).find((m) => m.name === "keycloak-mapper-groups")?.inputs.fullPath).toBe(true);
+  });
+
+  it("binds the IdP to the realm's exact issuer and the protocol to the generated mapping", () => {
+    const g = graph();
+    const idp = g.one(T.idp, "federation-idp").inputs;
+    expect(idp.remoteIds).toEqual([expected.issuer]);
+    expect(idp.idpId).toBe(expected.idpId);
+    const mapping = g.one(T.mapping, "federation-mapping").inputs;
+    const protocol = g.one(T.protocol, "federation-protocol").inputs;
+    expect(protocol.mappingId).toBe(mapping.mappingId);
+    expect(protocol.idpId).toBe(expected.idpId);
+    expect(protocol.remoteIdAttribute).toBe("HTTP_OIDC_ISS");
+    expect(g.byId(idp.domainId)?.inputs).toMatchObject({ isDomain: true });
+  });
+
+  it("keeps secrets out of plain inputs and outputs", () => {
+    const g = graph();
+    for (const r of g.registrations.filter((x) => x.type === "pulumi:providers:keycloak" || x.type === "pulumi:providers:openstack")) {
+      for (const key of ["password", "clientSecret", "applicationCredentialSecret", "token"]) {
+        const v = r.inputs[key];
+        if (v !== undefined) expect(secretValue(v), `${r.type}.${key} must be a secret`).toBeDefined();
+      }
+    }
+    expect(g.outputs.clientSecret).toBeDefined();
+  });
+
+  it("exports the federation identifiers", () => {
+    expect(graph().outputs).toMatchObject({ issuer: expected.issuer, clientId: expected.clientId, idpId: expected.idpId, protocolId: "openid" });
+  });
+}

@@ -1,0 +1,93 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { commonStackTests } from "./common";
+import { type StackGraph, stackGraph, T } from "./graph";
+
+let g: StackGraph;
+beforeAll(async () => {
+  g = await stackGraph("dev");
+});
+
+describe("dev stack graph", () => {
+  commonStackTests(() => g, { issuer: "http://localhost:8080/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack" });
+
+  it("declares the realm and the client exactly", () => {
+    expect(g.one(T.realm, "keycloak-realm").inputs).toEqual({
+      realm: "openstack",
+      enabled: true,
+      displayName: "OpenStack (local)",
+      accessTokenLifespan: "300s",
+      ssoSessionIdleTimeout: "1800s",
+      ssoSessionMaxLifespan: "36000s",
+      sslRequired: "none",
+    });
+    expect(g.one(T.client, "keycloak-client").inputs).toEqual({
+      realmId: "keycloak-realm-id",
+      clientId: "keystone",
+      name: "OpenStack Keystone",
+      accessType: "CONFIDENTIAL",
+      standardFlowEnabled: true,
+      pkceCodeChallengeMethod: "S256",
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: true,
+      serviceAccountsEnabled: false,
+      oauth2DeviceAuthorizationGrantEnabled: true,
+      oauth2DeviceCodeLifespan: "600s",
+      validRedirectUris: [
+        "http://localhost:5000/redirect_uri",
+        "http://localhost:5000/v3/auth/OS-FEDERATION/websso/openid",
+        "http://localhost:5000/v3/auth/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/websso",
+      ],
+      validPostLogoutRedirectUris: ["http://localhost:8000/", "http://localhost:5000/"],
+      webOrigins: ["http://localhost:5000", "http://localhost:8000"],
+      backchannelLogoutUrl: "http://localhost:5000/redirect_uri?logout=backchannel",
+      backchannelLogoutSessionRequired: true,
+      frontchannelLogoutEnabled: false,
+    });
+  });
+
+  it("declares the Keycloak group tree the access rules name", () => {
+    expect(g.byType(T.group).map((r) => [r.name, r.inputs.name, r.inputs.parentId ?? null])).toEqual([
+      ["keycloak-kcgroup-acme", "acme", null],
+      ["keycloak-kcgroup-globex", "globex", null],
+      ["keycloak-kcgroup-acme-admins", "admins", "keycloak-kcgroup-acme-id"],
+      ["keycloak-kcgroup-acme-developers", "developers", "keycloak-kcgroup-acme-id"],
+      ["keycloak-kcgroup-acme-auditors", "auditors", "keycloak-kcgroup-acme-id"],
+      ["keycloak-kcgroup-globex-researchers", "researchers", "keycloak-kcgroup-globex-id"],
+    ]);
+  });
+
+  it("declares the Keystone domain/project/group/grant graph", () => {
+    const name = (id: unknown) => {
+      const r = g.byId(id);
+      return r ? String(r.inputs.name) : `?${String(id)}`;
+    };
+    expect(g.byType(T.project).map((r) => `${r.inputs.isDomain ? "domain" : `project ${name(r.inputs.domainId)}/`}${r.inputs.isDomain ? ` ${r.inputs.name}` : r.inputs.name}`)).toEqual([
+      "domain acme",
+      "domain globex",
+      "domain federated-users",
+      "project acme/web",
+      "project acme/data",
+      "project globex/research",
+    ]);
+    expect(g.byType(T.osGroup).map((r) => `${name(r.inputs.domainId)}/${r.inputs.name}`)).toEqual([
+      "acme/acme-admins",
+      "acme/acme-developers",
+      "acme/acme-auditors",
+      "globex/globex-researchers",
+    ]);
+    expect(g.byType(T.roleAssignment).map((r) => `${name(r.inputs.groupId)} ${String(r.inputs.roleId)} ${r.inputs.projectId ? `project ${name(r.inputs.projectId)}` : `domain ${name(r.inputs.domainId)}`}`)).toEqual([
+      "acme-admins role-admin-id domain acme",
+      "acme-admins role-member-id project web",
+      "acme-admins role-member-id project data",
+      "acme-developers role-member-id project web",
+      "acme-auditors role-reader-id project web",
+      "acme-auditors role-reader-id project data",
+      "globex-researchers role-member-id project research",
+    ]);
+  });
+
+  it("declares no customer realm and no home-IdP-discovery flow", () => {
+    expect(g.byType(T.kcIdp)).toEqual([]);
+    expect(g.registrations.filter((r) => r.type.startsWith("keycloak:authentication/"))).toEqual([]);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Runs a committed stack under the mock runtime and returns its registrations, indexed for
+ * assertions. Shared by the per-stack test files (one file per stack: Pulumi's runtime state is
+ * global to a process, and vitest gives each file its own).
+ */
+import { type Registration, runWithMocks, valueOf } from "../../support/mock-runtime";
+
+export interface StackGraph {
+  readonly registrations: Registration[];
+  readonly outputs: Record<string, unknown>;
+  byType(type: string): Registration[];
+  one(type: string, name: string): Registration;
+  /** Resolves a mock id (`<logical name>-id`) back to the registration it belongs to. */
+  byId(id: unknown): Registration | undefined;
+}
+
+export async function stackGraph(stack: string): Promise<StackGraph> {
+  const run = await runWithMocks(stack, async () => {
+    const { loadStackConfig } = await import("../../../infra/config/load");
+    const { declareStack } = await import("../../../infra/stack");
+    const { outputs } = declareStack(loadStackConfig(), stack);
+    const resolved: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(outputs)) resolved[k] = await valueOf(v);
+    return resolved;
+  });
+  const regs = run.registrations;
+  return {
+    registrations: regs,
+    outputs: run.result,
+    byType: (type) => regs.filter((r) => r.type === type),
+    one(type, name) {
+      const found = regs.filter((r) => r.type === type && r.name === name);
+      if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+      return found[0]!;
+    },
+    byId: (id) => regs.find((r) => r.id === id),
+  };
+}
+
+export const T = {
+  realm: "keycloak:index/realm:Realm",
+  client: "keycloak:openid/client:Client",
+  group: "keycloak:index/group:Group",
+  groupsMapper: "keycloak:openid/groupMembershipProtocolMapper:GroupMembershipProtocolMapper",
+  audienceMapper: "keycloak:openid/audienceProtocolMapper:AudienceProtocolMapper",
+  propertyMapper: "keycloak:openid/userPropertyProtocolMapper:UserPropertyProtocolMapper",
+  subMapper: "keycloak:openid/subProtocolMapper:SubProtocolMapper",
+  noteMapper: "keycloak:openid/userSessionNoteProtocolMapper:UserSessionNoteProtocolMapper",
+  kcIdp: "keycloak:oidc/identityProvider:IdentityProvider",
+  kcIdpMapper: "keycloak:index/customIdentityProviderMapping:CustomIdentityProviderMapping",
+  project: "openstack:identity/project:Project",
+  osGroup: "openstack:identity/groupV3:GroupV3",
+  roleAssignment: "openstack:identity/roleAssignment:RoleAssignment",
+  idp: "pulumi-nodejs:dynamic/keystone:IdentityProvider",
+  mapping: "pulumi-nodejs:dynamic/keystone:Mapping",
+  protocol: "pulumi-nodejs:dynamic/keystone:FederationProtocol",
+} as const;

@@ -1,0 +1,30 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { commonStackTests } from "./common";
+import { type StackGraph, stackGraph, T } from "./graph";
+
+let g: StackGraph;
+beforeAll(async () => {
+  g = await stackGraph("prod");
+});
+
+describe("prod stack graph", () => {
+  commonStackTests(() => g, { issuer: "https://id.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack" });
+
+  it("turns off the password grant and requires TLS", () => {
+    expect(g.one(T.client, "keycloak-client").inputs).toMatchObject({ directAccessGrantsEnabled: false, implicitFlowEnabled: false });
+    expect(g.one(T.realm, "keycloak-realm").inputs.sslRequired).toBe("external");
+  });
+
+  it("generates the dedicated signing key", () => {
+    expect(g.byType("keycloak:index/realmKeystoreRsaGenerated:RealmKeystoreRsaGenerated").map((k) => k.inputs)).toEqual([
+      { realmId: "keycloak-realm-id", name: "openstack-rs256-3072", algorithm: "RS256", keySize: 3072, priority: 200, active: true, enabled: true },
+    ]);
+  });
+
+  it("authenticates to Keystone with the application credential, to Keycloak with the admin client", () => {
+    const os = g.one("pulumi:providers:openstack", "openstack").inputs;
+    expect(os).toMatchObject({ authUrl: "https://keystone.example.com:5000/v3", region: "RegionOne", applicationCredentialId: "9f8e7d6c5b4a39281706f5e4d3c2b1a0" });
+    const kc = g.one("pulumi:providers:keycloak", "keycloak").inputs;
+    expect(kc).toMatchObject({ url: "https://id.example.com", clientId: "pulumi-admin", realm: "master" });
+  });
+});

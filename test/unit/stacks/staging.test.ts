@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { commonStackTests } from "./common";
+import { type StackGraph, stackGraph, T } from "./graph";
+
+let g: StackGraph;
+beforeAll(async () => {
+  g = await stackGraph("staging");
+});
+
+describe("staging stack graph", () => {
+  commonStackTests(() => g, { issuer: "https://id.staging.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack" });
+
+  it("brokers the globex customer realm into the proxy realm with PKCE and home-IdP-discovery domains", () => {
+    const idp = g.one(T.kcIdp, "keycloak-customer-globex-idp").inputs;
+    expect(idp).toMatchObject({
+      realm: "openstack",
+      alias: "globex",
+      issuer: "https://id.staging.example.com/realms/globex",
+      authorizationUrl: "https://id.staging.example.com/realms/globex/protocol/openid-connect/auth",
+      tokenUrl: "https://id.staging.example.com/realms/globex/protocol/openid-connect/token",
+      jwksUrl: "https://id.staging.example.com/realms/globex/protocol/openid-connect/certs",
+      clientId: "openstack-broker",
+      validateSignature: true,
+      syncMode: "FORCE",
+      extraConfig: { pkceEnabled: "true", pkceMethod: "S256", "home.idp.discovery.domains": "globex.example" },
+    });
+    const broker = g.one(T.client, "keycloak-customer-globex-broker-client").inputs;
+    expect(broker).toMatchObject({ clientId: "openstack-broker", validRedirectUris: ["https://id.staging.example.com/realms/openstack/broker/globex/endpoint"], pkceCodeChallengeMethod: "S256", implicitFlowEnabled: false, directAccessGrantsEnabled: false });
+    expect(g.byType(T.kcIdpMapper).map((m) => m.inputs.extraConfig)).toEqual([
+      { syncMode: "FORCE", claims: '[{"key":"groups","value":"/researchers"}]', "are.claim.values.regex": "false", group: "/globex/researchers" },
+    ]);
+  });
+
+  it("adds the broker-alias claim and binds the home-IdP-discovery browser flow", () => {
+    expect(g.byType(T.noteMapper).map((m) => m.inputs)).toEqual([
+      { realmId: "keycloak-realm-id", clientId: "keycloak-client-id", name: "identity_provider", addToIdToken: true, addToAccessToken: true, addToUserinfo: true, claimName: "identity_provider", sessionNote: "identity_provider" },
+    ]);
+    const executions = g.byType("keycloak:authentication/execution:Execution").map((e) => [e.inputs.parentFlowAlias, e.inputs.authenticator, e.inputs.requirement]);
+    expect(executions).toEqual([
+      ["openstack-browser-hidd", "auth-cookie", "ALTERNATIVE"],
+      ["openstack-browser-hidd-forms", "auth-username-form", "REQUIRED"],
+      ["openstack-browser-hidd-idp-or-password", "home-idp-discovery", "ALTERNATIVE"],
+      ["openstack-browser-hidd-idp-or-password", "auth-password-form", "ALTERNATIVE"],
+    ]);
+    expect(g.byType("keycloak:authentication/bindings:Bindings").map((b) => b.inputs.browserFlow)).toEqual(["openstack-browser-hidd"]);
+  });
+
+  it("requires the globex broker in the rules of globex's groups only", () => {
+    const rules = (g.one(T.mapping, "federation-mapping").inputs.rules as { rules: { remote: { type: string; any_one_of?: string[] }[] }[] }).rules;
+    const brokerOf = (r: (typeof rules)[number]) => r.remote.find((x) => x.type === "OIDC-identity_provider")?.any_one_of;
+    const groupOf = (r: (typeof rules)[number]) => r.remote.find((x) => x.type === "OIDC-groups")?.any_one_of?.[0];
+    expect(rules.map((r) => [groupOf(r), brokerOf(r) ?? null])).toEqual([
+      ["/acme/admins", null],
+      ["/acme/developers", null],
+      ["/globex/researchers", ["globex"]],
+    ]);
+  });
+});
