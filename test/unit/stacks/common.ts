@@ -1,5 +1,6 @@
 /** Assertions every committed stack's graph must satisfy. */
 import { expect, it } from "vitest";
+import { readStackFile } from "../../support/stack-files";
 import { type StackGraph, T } from "./graph";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -10,7 +11,23 @@ export function secretValue(v: unknown): unknown {
   return undefined;
 }
 
-export function commonStackTests(graph: () => StackGraph, expected: { issuer: string; clientId: string; idpId: string }): void {
+export function commonStackTests(graph: () => StackGraph, expected: { issuer: string; clientId: string; idpId: string; stack: string }): void {
+  it("serializes the Keystone dynamic provider without any credential of the stack", () => {
+    const g = graph();
+    const { config, secretKeys } = readStackFile(expected.stack);
+    const secrets = secretKeys.map((k) => config[k]!).filter((v) => v.length >= 8); // shorter ones (dev: "admin") are ordinary words in code
+    expect(secrets.length).toBeGreaterThan(0);
+    const dynamic = g.registrations.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/keystone:"));
+    expect(dynamic.map((r) => r.type).sort()).toEqual([T.protocol, T.idp, T.mapping].sort());
+    for (const r of dynamic) {
+      const text = String(r.inputs.__provider);
+      expect(text).toContain("exports.handler");
+      for (const s of secrets) expect(text.includes(s), `${r.name} serializes a secret`).toBe(false);
+      const { __provider: _p, ...inputs } = r.inputs;
+      for (const s of secrets) expect(JSON.stringify(inputs)).not.toContain(s);
+    }
+  });
+
   it("gives every Keycloak and OpenStack resource the stack's explicit provider", () => {
     const g = graph();
     const custom = g.registrations.filter((r) => r.custom && (r.type.startsWith("keycloak:") || r.type.startsWith("openstack:")) && !r.type.startsWith("pulumi:providers:"));
