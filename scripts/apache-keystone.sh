@@ -7,8 +7,8 @@
 #   scripts/apache-keystone.sh configtest DIR PORT OIDC_CONF KEYSTONE_OVERLAY
 #
 # OIDC_CONF is the rendered mod_auth_openidc configuration (included as is); KEYSTONE_OVERLAY the
-# rendered keystone.conf overlay (appended to the private keystone.conf). The admin password is read
-# from $OKF_ADMIN_PASSWORD (default: a random one written to DIR/admin-password, mode 0600).
+# rendered keystone.conf overlay (appended to the private keystone.conf that `keystone.sh init`
+# writes; the admin password comes from $OKF_ADMIN_PASSWORD or DIR/admin-password).
 # Facts this relies on (LOCAL-SERVICES.md): Apache must run as a non-root user that owns the state
 # dir; SQLite needs WAL with one WSGI process; the keystone.conf path reaches mod_wsgi through the
 # Apache parent's environment (OS_KEYSTONE_CONFIG_FILES).
@@ -20,21 +20,7 @@ run_user=keystone
 
 write_conf() {
   local port=$1 oidc=$2 overlay=$3
-  mkdir -p "$dir"
-  cat >"$dir/keystone.conf" <<CONF
-[DEFAULT]
-use_stderr = false
-log_file = $dir/keystone.log
-[database]
-connection = sqlite:///$dir/keystone.db
-[token]
-provider = fernet
-[fernet_tokens]
-key_repository = $dir/fernet-keys
-[credential]
-key_repository = $dir/credential-keys
-CONF
-  cat "$overlay" >>"$dir/keystone.conf"
+  "$here/keystone.sh" init "$dir" "$port" "$overlay" >&2
   cat >"$dir/httpd.conf" <<CONF
 ServerRoot "/etc/apache2"
 ServerName 127.0.0.1
@@ -62,30 +48,14 @@ Include $oidc
 CONF
 }
 
-init_keystone() {
-  local port=$1
-  local km=(runuser -u "$run_user" -- keystone-manage --config-file "$dir/keystone.conf")
-  local pw=${OKF_ADMIN_PASSWORD:-}
-  if [ -z "$pw" ]; then
-    pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-  fi
-  (umask 077 && printf '%s' "$pw" >"$dir/admin-password")
-  chown -R "$run_user:$run_user" "$dir"
-  "${km[@]}" db_sync >/dev/null 2>&1
-  "${km[@]}" fernet_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
-  "${km[@]}" credential_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
-  "${km[@]}" bootstrap --bootstrap-password "$pw" --bootstrap-public-url "http://127.0.0.1:$port/v3/" >/dev/null 2>&1
-  runuser -u "$run_user" -- /usr/bin/python3 -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode=WAL')" "$dir/keystone.db"
-}
-
 case "$cmd" in
   start|configtest)
     port=${3:?PORT} oidc=${4:?OIDC_CONF} overlay=${5:?KEYSTONE_OVERLAY}
     "$here/install-debian-deps.sh" apache >&2
+    mkdir -p "$dir" && dir=$(realpath "$dir")
     write_conf "$port" "$(realpath "$oidc")" "$(realpath "$overlay")"
     export OS_KEYSTONE_CONFIG_FILES="$dir/keystone.conf"
     if [ "$cmd" = configtest ]; then exec apache2 -f "$dir/httpd.conf" -t; fi
-    [ -f "$dir/keystone.db" ] || init_keystone "$port"
     chown -R "$run_user:$run_user" "$dir"
     apache2 -f "$dir/httpd.conf" -t >&2
     apache2 -f "$dir/httpd.conf" -k start

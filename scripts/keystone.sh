@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# A throw-away Keystone on loopback with its own config and SQLite database in DIR.
+#
+#   scripts/keystone.sh init DIR PORT [OVERLAY]  write DIR/keystone.conf (+ OVERLAY), create the DB, keys, admin
+#   scripts/keystone.sh start DIR PORT           init if needed, serve with keystone-wsgi-public, print the URL
+#   scripts/keystone.sh stop DIR                 stop the server started by `start` (by PID)
+#   scripts/keystone.sh status DIR               exit 0 when it answers
+#
+# Installs Keystone from Debian when missing (as root). The admin password comes from
+# $OKF_ADMIN_PASSWORD or is generated into DIR/admin-password (mode 0600). Everything runs as the
+# `keystone` user the Debian package creates, which owns DIR (Apache's mod_wsgi needs that too).
+# keystone-manage prints a harmless eventlet traceback at exit: only exit codes are checked.
+set -euo pipefail
+cmd=${1:?usage: $0 init|start|stop|status DIR [PORT]}
+dir=${2:?DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+run_user=keystone
+
+wait_for() { # URL
+  for _ in $(seq 1 150); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+init() {
+  local port=$1 overlay=${2:-}
+  "$here/install-debian-deps.sh" keystone >&2
+  command -v curl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+  mkdir -p "$dir"
+  dir=$(realpath "$dir")
+  cat >"$dir/keystone.conf" <<CONF
+[DEFAULT]
+use_stderr = false
+log_file = $dir/keystone.log
+[database]
+connection = sqlite:///$dir/keystone.db
+[token]
+provider = fernet
+[fernet_tokens]
+key_repository = $dir/fernet-keys
+[credential]
+key_repository = $dir/credential-keys
+CONF
+  if [ -n "$overlay" ]; then
+    cat "$overlay" >>"$dir/keystone.conf"
+  else
+    printf '[auth]\nmethods = password,token,openid,mapped,application_credential\n[openid]\nremote_id_attribute = HTTP_OIDC_ISS\n' >>"$dir/keystone.conf"
+  fi
+  [ -f "$dir/keystone.db" ] && return 0
+  local pw=${OKF_ADMIN_PASSWORD:-}
+  [ -n "$pw" ] || pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+  (umask 077 && printf '%s' "$pw" >"$dir/admin-password")
+  chown -R "$run_user:$run_user" "$dir"
+  local km=(runuser -u "$run_user" -- keystone-manage --config-file "$dir/keystone.conf")
+  "${km[@]}" db_sync >/dev/null 2>&1
+  "${km[@]}" fernet_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
+  "${km[@]}" credential_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
+  "${km[@]}" bootstrap --bootstrap-password "$pw" --bootstrap-public-url "http://127.0.0.1:$port/v3/" >/dev/null 2>&1
+  # SQLite: WAL, or concurrent requests fail with "database is locked" (LOCAL-SERVICES.md).
+  runuser -u "$run_user" -- /usr/bin/python3 -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode=WAL')" "$dir/keystone.db"
+}
+
+case "$cmd" in
+  init) init "${3:?PORT}" "${4:-}" ;;
+  start)
+    port=${3:?PORT}
+    init "$port"
+    dir=$(realpath "$dir")
+    if [ -f "$dir/keystone.pid" ] && kill -0 "$(cat "$dir/keystone.pid")" 2>/dev/null; then
+      echo "http://127.0.0.1:$port"; exit 0
+    fi
+    chown -R "$run_user:$run_user" "$dir"
+    runuser -u "$run_user" -- setsid /usr/bin/keystone-wsgi-public --host 127.0.0.1 --port "$port" -- --config-file "$dir/keystone.conf" \
+      >"$dir/server.log" 2>&1 </dev/null &
+    echo $! >"$dir/keystone.pid"
+    if wait_for "http://127.0.0.1:$port/v3"; then echo "http://127.0.0.1:$port"; exit 0; fi
+    echo "keystone.sh: Keystone did not answer on port $port; last lines of $dir/server.log:" >&2
+    tail -n 20 "$dir/server.log" >&2 || true
+    exit 1
+    ;;
+  stop)
+    if [ -f "$dir/keystone.pid" ]; then
+      pid=$(cat "$dir/keystone.pid")
+      pkill -TERM -P "$pid" 2>/dev/null || true
+      kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+      rm -f "$dir/keystone.pid"
+    fi
+    ;;
+  status) port=${3:?PORT}; curl -fsS -o /dev/null "http://127.0.0.1:$port/v3" ;;
+  *) echo "usage: $0 init|start|stop|status DIR [PORT]" >&2; exit 2 ;;
+esac
