@@ -11,11 +11,13 @@ export interface KeystoneSession {
   readonly token: string;
 }
 
-export async function passwordToken(url: string, user: string, password: string): Promise<string> {
+/** A token for a Default-domain user: system-scoped, or scoped to a Default-domain project. */
+export async function passwordToken(url: string, user: string, password: string, scope: { project?: string } = {}): Promise<string> {
+  const scopeBody = scope.project ? { project: { name: scope.project, domain: { id: "default" } } } : { system: { all: true } };
   const res = await fetch(`${url}/v3/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ auth: { identity: { methods: ["password"], password: { user: { name: user, domain: { id: "default" }, password } } }, scope: { system: { all: true } } } }),
+    body: JSON.stringify({ auth: { identity: { methods: ["password"], password: { user: { name: user, domain: { id: "default" }, password } } }, scope: scopeBody } }),
   });
   const token = res.headers.get("x-subject-token");
   if (res.status !== 201 || !token) throw new Error(`admin login failed: HTTP ${res.status}`);

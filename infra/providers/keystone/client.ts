@@ -123,10 +123,13 @@ export function messageOf(res: KeystoneResponse): string {
   return typeof res.body.raw === "string" ? res.body.raw : JSON.stringify(res.body).slice(0, 200);
 }
 
+/** Cache key: who authenticates plus a digest of the secret, so changed credentials never reuse a token. */
 function cacheKey(conn: KeystoneConnection): string {
+  const crypto = require("node:crypto") as typeof import("node:crypto");
   const a = conn.auth;
   const who = a.method === "password" ? `${a.userDomainName}/${a.username}/${a.projectDomainName ?? ""}/${a.projectName ?? ""}` : a.method === "applicationCredential" ? a.id : "token";
-  return `${conn.authUrl}|${a.method}|${who}`;
+  const digest = crypto.createHash("sha256").update(secretsOf(conn).join("\u0000")).digest("hex").slice(0, 16);
+  return `${conn.authUrl}|${a.method}|${who}|${digest}`;
 }
 
 async function authenticate(conn: KeystoneConnection): Promise<string> {
