@@ -43,6 +43,7 @@ export function declareStack(loaded: LoadedConfig, stack: string): { model: Fede
     domainId: userDomain.id,
     protect,
     retainIdpOnDelete: model.protection.retainIdpOnDelete,
+    adopt: model.federation.adopt,
   });
 
   return {

@@ -109,6 +109,7 @@ export const FederationSchema = z.strictObject({
   userDomain: identifier("user domain").default("federated-users").describe("Keystone domain federated users land in; the IdP is bound to it. Created unless it is a tenant. Default `federated-users` (Keystone reserves the name `Federated`)."),
   denyWithoutGroup: z.boolean().default(true).describe("Refuse a token to users who hold no granted group (no rule matches). Default true."),
   claims: ClaimsSchema.prefault({}).describe("Which token claims the mapping reads."),
+  adopt: z.boolean().default(false).describe("Take over an existing Keystone IdP, mapping and protocol with these ids instead of failing (migration from kolla-ansible). Default false."),
   authorizationTtlMinutes: z.number().int().nonnegative().optional().describe("`[federation] default_authorization_ttl` in minutes for group memberships. Default unset (Keystone: 0 = never expire)."),
 });
 

@@ -111,6 +111,10 @@ export interface FederationModel {
     readonly userType: "ephemeral" | "local";
     readonly claims: StackConfig["federation"]["claims"];
     readonly mapping: MappingDocument;
+    /** Take over existing Keystone objects (migration). */
+    readonly adopt: boolean;
+    /** `[federation] default_authorization_ttl` in minutes, when configured. */
+    readonly authorizationTtlMinutes?: number;
   };
   readonly horizon: { readonly urls: readonly string[]; readonly trustedDashboards: readonly string[] };
   readonly protection: { readonly protect: boolean; readonly retainIdpOnDelete: boolean };
@@ -259,6 +263,8 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
       userType: cfg.federation.userType,
       claims: cfg.federation.claims,
       mapping,
+      adopt: cfg.federation.adopt,
+      ...(cfg.federation.authorizationTtlMinutes !== undefined ? { authorizationTtlMinutes: cfg.federation.authorizationTtlMinutes } : {}),
     },
     horizon: { urls: horizonUrls, trustedDashboards: horizonUrls.map(urls.trustedDashboard) },
     protection: {

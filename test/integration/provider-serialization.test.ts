@@ -17,7 +17,7 @@ let admin: KeystoneSession;
 let domainId = "";
 
 function runSerialized(name: string, method: string, args: unknown[]): unknown {
-  const env = { ...process.env, OS_AUTH_URL: `${ks!.url}/v3`, OS_USERNAME: "admin", OS_PASSWORD: ks!.adminPassword, OS_PROJECT_NAME: "admin", OS_USER_DOMAIN_NAME: "Default", OS_PROJECT_DOMAIN_NAME: "Default" };
+  const env: NodeJS.ProcessEnv = { ...process.env, OS_AUTH_URL: `${ks!.url}/v3`, OS_USERNAME: "admin", OS_PASSWORD: ks!.adminPassword, OS_PROJECT_NAME: "admin", OS_USER_DOMAIN_NAME: "Default", OS_PROJECT_DOMAIN_NAME: "Default" };
   delete env.OS_CLOUD;
   const out = execFileSync(process.execPath, [join(REPO, "scripts", "lib", "run-serialized-provider.cjs"), join(OUT, `${name}.js`), method, JSON.stringify(args)], { env, encoding: "utf8" });
   return JSON.parse(out);

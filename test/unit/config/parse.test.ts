@@ -75,6 +75,7 @@ describe("parseStackConfig: valid configurations", () => {
       userType: "ephemeral",
       userDomain: "federated-users",
       denyWithoutGroup: true,
+      adopt: false,
       claims: { userId: "sub", username: "preferred_username", groups: "groups" },
     });
     expect(config.realm.tokens).toEqual({ accessToken: 300, ssoSessionIdle: 1800, ssoSessionMax: 36000, deviceCode: 600 });
