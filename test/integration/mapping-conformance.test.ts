@@ -1,0 +1,59 @@
+/**
+ * Differential conformance: our mapping engine against Keystone 22's own RuleProcessor, on every
+ * committed golden mapping x its access table and on generated cases across the engine's features.
+ * Results must be identical; Keystone's set-ordered outputs are compared as sets (spec §10).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseStackConfig } from "../../infra/config/parse";
+import { readStackFileOffline, stackFilePath } from "../../infra/config/stack-file";
+import { caseClaims, parseAccessTable } from "../../infra/model/access-table";
+import { buildModel } from "../../infra/model/federation-model";
+import { claimsToEnviron } from "../../infra/model/oidc-claims";
+import { comparable, engineCaseArb, ours } from "../support/engine-cases";
+import { type EngineCase, evaluateWithKeystone, keystoneEngineAvailable } from "../support/keystone-engine";
+import { REPO } from "../support/keystone-service";
+
+const unavailable = keystoneEngineAvailable();
+const STACKS = ["dev", "e2e", "prod", "staging", "test-template"];
+
+function goldenCases(): (EngineCase & { label: string })[] {
+  return STACKS.flatMap((stack) => {
+    const { raw, secretKeys } = readStackFileOffline(stackFilePath(join(REPO, "stacks"), stack));
+    const model = buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
+    const rules = JSON.parse(readFileSync(join(REPO, "mappings", `${stack}.rules.json`), "utf8")) as unknown;
+    const table = parseAccessTable(readFileSync(join(REPO, "mappings", `${stack}.access.yaml`), "utf8"));
+    return table.cases.map((c) => ({ label: `${stack}: ${c.name}`, rules, assertion: claimsToEnviron(caseClaims(model, table, c), model.federation) }));
+  });
+}
+
+describe.skipIf(unavailable !== undefined)("mapping engine conformance with Keystone 22", () => {
+  it("every golden mapping x its access table gives identical results", () => {
+    const cases = goldenCases();
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    const theirs = evaluateWithKeystone(cases);
+    cases.forEach((c, i) => expect(comparable(ours(c)), c.label).toEqual(comparable(theirs[i]!)));
+  });
+
+  it("600 generated cases across the engine's features give identical results", () => {
+    const cases = fc.sample(engineCaseArb, { numRuns: 600, seed: 20261124 });
+    const theirs = evaluateWithKeystone(cases);
+    const mismatches: string[] = [];
+    let matched = 0;
+    const classes = new Map<string, number>();
+    cases.forEach((c, i) => {
+      const a = comparable(ours(c));
+      const b = comparable(theirs[i]!);
+      const label = "error" in theirs[i]! ? (theirs[i] as { error: string }).error : "ok";
+      classes.set(label, (classes.get(label) ?? 0) + 1);
+      if (JSON.stringify(a) === JSON.stringify(b)) matched++;
+      else if (mismatches.length < 5) mismatches.push(JSON.stringify({ case: c, ours: a, keystone: b }));
+    });
+    console.log(`conformance: ${matched}/${cases.length} identical; outcomes ${JSON.stringify(Object.fromEntries(classes))}`);
+    expect(mismatches).toEqual([]);
+    expect(classes.get("ok") ?? 0).toBeGreaterThanOrEqual(100);
+    expect(classes.size).toBeGreaterThanOrEqual(5);
+  });
+});
