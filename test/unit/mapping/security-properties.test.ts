@@ -84,14 +84,14 @@ describe("mapping security properties (10,000 cases each)", () => {
     const tamper = fc.constantFrom("iss-foreign", "iss-slash", "iss-case", "azp-foreign", "no-username", "no-sub", "no-azp");
     fc.assert(
       fc.property(tokenArb, tamper, ({ model, claims }, how) => {
-        const c = { ...claims, groups: model.keystone.groups.map((g) => g.claimValue), identity_provider: "partner" };
+        const c: Record<string, unknown> = { ...claims, groups: model.keystone.groups.map((g) => g.claimValue), identity_provider: "partner" };
         if (how === "iss-foreign") c.iss = "https://evil.example.com/realms/openstack";
         if (how === "iss-slash") c.iss = `${model.keycloak.issuer}/`;
         if (how === "iss-case") c.iss = model.keycloak.issuer.toUpperCase();
         if (how === "azp-foreign") c.azp = "account";
-        if (how === "no-username") delete (c as Record<string, unknown>).preferred_username;
-        if (how === "no-sub") delete (c as Record<string, unknown>).sub;
-        if (how === "no-azp") delete (c as Record<string, unknown>).azp;
+        if (how === "no-username") delete c.preferred_username;
+        if (how === "no-sub") delete c.sub;
+        if (how === "no-azp") delete c.azp;
         expect(accessFor(model, c).denied).toBe(true);
       }),
       { numRuns: RUNS, seed: 12 },
