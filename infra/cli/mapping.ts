@@ -1,0 +1,122 @@
+/**
+ * npm run mapping -- evaluate --rules <rules.json> (--input <assertion.txt> | --claims <token.json>) [--prefix P]
+ * npm run mapping -- explain --stack <stack> --claims <token.json>
+ * npm run mapping -- lint <rules.json>
+ * Thin: parsing arguments and files; the work is in infra/model.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Command, CommanderError } from "commander";
+import { parseStackConfig } from "../config/parse";
+import { readStackFileOffline, stackFilePath } from "../config/stack-file";
+import { explainAccess } from "../model/access-evaluate";
+import { buildModel } from "../model/federation-model";
+import { formatFinding, lintMapping } from "../model/mapping/lint";
+import { evaluateMapping, keystoneJson, MappingEngineError, parseAssertionText } from "../model/mapping-engine";
+import { claimsToEnviron } from "../model/oidc-claims";
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const STACKS_DIR = join(__dirname, "..", "..", "stacks");
+
+function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, "utf8")) as unknown;
+}
+
+function evaluate(o: { rules: string; input?: string; claims?: string; prefix?: string; claimPrefix: string }): CliResult {
+  if ((o.input === undefined) === (o.claims === undefined)) return { code: 2, stdout: "", stderr: "evaluate: give exactly one of --input <assertion.txt> or --claims <token.json>\n" };
+  let rules: unknown;
+  try {
+    rules = readJson(o.rules);
+  } catch (e) {
+    return { code: 1, stdout: "", stderr: `SystemExit: Error while parsing rules ${o.rules}: ${e instanceof Error ? e.message : String(e)}\n` };
+  }
+  try {
+    let assertion: Record<string, string>;
+    if (o.input !== undefined) {
+      assertion = parseAssertionText(readFileSync(o.input, "utf8"), o.prefix);
+    } else {
+      assertion = claimsToEnviron(readJson(o.claims!) as Record<string, unknown>, { claimPrefix: o.claimPrefix, claimDelimiter: ";" });
+      if (o.prefix) assertion = Object.fromEntries(Object.entries(assertion).filter(([k]) => k.startsWith(o.prefix!)));
+    }
+    return { code: 0, stdout: `${keystoneJson(evaluateMapping(rules, assertion))}\n`, stderr: "" };
+  } catch (e) {
+    if (e instanceof MappingEngineError) return { code: 1, stdout: "", stderr: `${e.keystoneClass}: ${e.message}\n` };
+    throw e;
+  }
+}
+
+function explain(o: { stack: string; claims: string }): CliResult {
+  const { raw, secretKeys } = readStackFileOffline(stackFilePath(STACKS_DIR, o.stack));
+  const model = buildModel(parseStackConfig(raw, { stack: o.stack, secretKeys }).config, o.stack);
+  const claims = readJson(o.claims) as Record<string, unknown>;
+  const { outcome, trace } = explainAccess(model, claims);
+  const rules = model.federation.mapping.rules;
+  const lines = [`stack ${o.stack}: mapping ${model.federation.mappingId} (${rules.length} rules), issuer ${model.keycloak.issuer}`];
+  for (const t of trace) {
+    const group = rules[t.rule]?.local.find((l) => l.group !== undefined)?.group as { name?: string; domain?: { name?: string } } | undefined;
+    const label = group?.name ? `grants ${group.domain?.name}/${group.name}` : "user only";
+    lines.push(t.matched ? `  rule ${t.rule} (${label}): matched` : `  rule ${t.rule} (${label}): no match: remote[${t.requirement}] ${t.type}: ${t.reason}`);
+  }
+  if (outcome.denied) {
+    lines.push(`result: denied (${outcome.reason})`);
+  } else {
+    lines.push(`result: user ${outcome.user.name ?? "?"} (id ${outcome.user.id ?? "?"})`);
+    lines.push(`  groups: ${outcome.groups.join(", ") || "none"}`);
+    for (const [target, roles] of Object.entries(outcome.roles)) lines.push(`  ${target.includes("/") ? "project" : "domain "} ${target}: ${roles.join(", ")}`);
+    if (Object.keys(outcome.roles).length === 0) lines.push("  no roles");
+  }
+  return { code: 0, stdout: `${lines.join("\n")}\n`, stderr: "" };
+}
+
+function lint(file: string, o: { claimPrefix: string }): CliResult {
+  const findings = lintMapping(readJson(file), { issuerAttributes: [`HTTP_${o.claimPrefix.toUpperCase().replace(/-/g, "_")}ISS`, `${o.claimPrefix}iss`], azpAttribute: `${o.claimPrefix}azp` });
+  const text = findings.map(formatFinding).join("\n");
+  const errors = findings.filter((f) => f.severity === "error").length;
+  return { code: errors > 0 ? 1 : 0, stdout: findings.length ? `${text}\n` : `${file}: no findings\n`, stderr: "" };
+}
+
+/** Runs the CLI on argv (without node and script); never exits the process. */
+export function main(argv: readonly string[]): CliResult {
+  let result: CliResult = { code: 0, stdout: "", stderr: "" };
+  const program = new Command("mapping").exitOverride().configureOutput({ writeOut: (s) => (result.stdout += s), writeErr: (s) => (result.stderr += s) });
+  program
+    .command("evaluate")
+    .description("evaluate a mapping like keystone-manage mapping_engine")
+    .requiredOption("--rules <file>", "mapping rules (JSON)")
+    .option("--input <file>", "assertion file: KEY: value lines, ';' separates values")
+    .option("--claims <file>", "decoded access token (JSON), converted as mod_auth_openidc does")
+    .option("--prefix <prefix>", "keep only assertion keys starting with this prefix")
+    .option("--claim-prefix <prefix>", "OIDCClaimPrefix used with --claims", "OIDC-")
+    .action((o: { rules: string; input?: string; claims?: string; prefix?: string; claimPrefix: string }) => void (result = evaluate(o)));
+  program
+    .command("explain")
+    .description("which rules match a token on a stack, why the others do not, and the resulting access")
+    .requiredOption("--stack <stack>", "committed stack name")
+    .requiredOption("--claims <file>", "decoded access token (JSON)")
+    .action((o: { stack: string; claims: string }) => void (result = explain(o)));
+  program
+    .command("lint")
+    .description("check a mapping for the engine's pitfalls and missing safeguards")
+    .argument("<file>", "mapping rules (JSON)")
+    .option("--claim-prefix <prefix>", "OIDCClaimPrefix the mapping is written for", "OIDC-")
+    .action((file: string, o: { claimPrefix: string }) => void (result = lint(file, o)));
+  try {
+    program.parse([...argv], { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) return { ...result, code: e.exitCode === 0 ? 0 : 2 };
+    throw e;
+  }
+  return result;
+}
+
+if (require.main === module) {
+  const r = main(process.argv.slice(2));
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  process.exitCode = r.code;
+}
