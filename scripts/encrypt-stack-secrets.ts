@@ -6,7 +6,7 @@
  *   PULUMI_CONFIG_PASSPHRASE=... npx tsx scripts/encrypt-stack-secrets.ts stacks/Pulumi.dev.yaml
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { encryptValue, keyFromSalt, newSalt } from "./lib/pulumi-passphrase";
+import { encryptValue, keyFromSalt, newSalt } from "../infra/config/passphrase";
 
 const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE;
 if (!passphrase) {

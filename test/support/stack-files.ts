@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { decryptValue, keyFromSalt } from "../../scripts/lib/pulumi-passphrase";
+import { decryptValue, keyFromSalt } from "../../infra/config/passphrase";
 
 export const PROJECT = "openstack-keycloak-federation";
 export const STACKS_DIR = join(__dirname, "..", "..", "stacks");

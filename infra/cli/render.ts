@@ -1,0 +1,74 @@
+/**
+ * npm run render -- --stack <stack> [--out <dir>] [--with-secrets]
+ * Writes every host-side artifact of a committed stack, offline and without credentials. Secrets
+ * appear as references unless --with-secrets is given (then PULUMI_CONFIG_PASSPHRASE decrypts the
+ * stack's clientSecret / oidcCryptoPassphrase, and files holding them get mode 0600).
+ */
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config/issues";
+import { parseStackConfig } from "../config/parse";
+import { decryptValue, keyFromSalt } from "../config/passphrase";
+import { readStackFileOffline, stackFilePath } from "../config/stack-file";
+import { renderAll, type RenderSecrets } from "../model/artifacts";
+import { buildModel } from "../model/federation-model";
+import type { CliResult } from "./mapping";
+
+const ROOT = join(__dirname, "..", "..");
+
+function render(o: { stack: string; out?: string; withSecrets?: boolean; caBundle?: string }): CliResult {
+  const file = readStackFileOffline(stackFilePath(join(ROOT, "stacks"), o.stack));
+  let config;
+  try {
+    config = parseStackConfig(file.raw, { stack: o.stack, secretKeys: file.secretKeys }).config;
+  } catch (e) {
+    if (e instanceof ConfigError) return { code: 2, stdout: "", stderr: `${e.message}\n` };
+    throw e;
+  }
+  const secrets: { clientSecret?: string; cryptoPassphrase?: string } = {};
+  if (o.withSecrets) {
+    const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE;
+    if (!passphrase || !file.encryptionsalt) return { code: 2, stdout: "", stderr: "render: --with-secrets needs PULUMI_CONFIG_PASSPHRASE and a passphrase-encrypted stack file\n" };
+    const key = keyFromSalt(passphrase, file.encryptionsalt);
+    if (file.secure.clientSecret) secrets.clientSecret = decryptValue(key, file.secure.clientSecret);
+    if (file.secure.oidcCryptoPassphrase) secrets.cryptoPassphrase = decryptValue(key, file.secure.oidcCryptoPassphrase);
+  }
+  const out = o.out ?? join(ROOT, "out", o.stack);
+  const artifacts = renderAll(buildModel(config, o.stack), { secrets: secrets as RenderSecrets, ...(o.caBundle ? { apache: { caBundlePath: o.caBundle } } : {}) });
+  const lines: string[] = [];
+  for (const a of artifacts) {
+    const path = join(out, a.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, a.content, { mode: a.mode });
+    chmodSync(path, a.mode);
+    lines.push(`${a.mode.toString(8)} ${path}${a.secret ? " (secret)" : ""}`);
+  }
+  return { code: 0, stdout: `${lines.join("\n")}\n`, stderr: "" };
+}
+
+export function main(argv: readonly string[]): CliResult {
+  let result: CliResult = { code: 0, stdout: "", stderr: "" };
+  const program = new Command("render")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => (result.stdout += s), writeErr: (s) => (result.stderr += s) })
+    .requiredOption("--stack <stack>", "committed stack name")
+    .option("--out <dir>", "output folder (default out/<stack>)")
+    .option("--with-secrets", "decrypt and embed secrets (needs PULUMI_CONFIG_PASSPHRASE); such files get mode 0600")
+    .option("--ca-bundle <path>", "OIDCCABundlePath for Keycloak's TLS certificate on the Keystone host")
+    .action((o: { stack: string; out?: string; withSecrets?: boolean; caBundle?: string }) => void (result = render(o)));
+  try {
+    program.parse([...argv], { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) return { ...result, code: e.exitCode === 0 ? 0 : 2 };
+    throw e;
+  }
+  return result;
+}
+
+if (require.main === module) {
+  const r = main(process.argv.slice(2));
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  process.exitCode = r.code;
+}

@@ -1,0 +1,67 @@
+/**
+ * mod_auth_openidc configuration for Keystone's Apache: the browser (websso) path with the code
+ * flow + PKCE S256, and the bearer-token path (CLI) validated against the realm's JWKS. Every path
+ * comes from the model's URLs. Facts it relies on (LOCAL-SERVICES.md, verified on Debian's
+ * mod_auth_openidc 2.4.12): claims become `OIDC-<claim>` env keys; `;` must be the delimiter;
+ * OAuth (bearer) mode checks signature and expiry only, the mapping checks iss and azp.
+ */
+import type { FederationModel } from "../federation-model";
+import { discoveryUrl } from "../urls";
+import { APACHE_CLIENT_SECRET_REF, APACHE_PASSPHRASE_REF, type RenderSecrets } from "./secrets";
+
+export interface ApacheOptions {
+  /** memcached servers for sessions across several Keystone hosts, e.g. `10.0.0.5:11211`. Default: none (shm cache). */
+  readonly memcacheServers?: readonly string[];
+  /** Keystone sits behind a TLS-terminating proxy: trust X-Forwarded-Proto/Host/Port. Default false. */
+  readonly behindProxy?: boolean;
+  /** CA bundle path on the Keystone host for Keycloak's TLS certificate (OIDCCABundlePath). */
+  readonly caBundlePath?: string;
+}
+
+const pathOf = (url: string) => new URL(url).pathname;
+const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets = {}, opts: ApacheOptions = {}): string {
+  const k = model.keystone.urls;
+  const kc = model.keycloak;
+  const f = model.federation;
+  const lines = [
+    `# mod_auth_openidc for Keystone: stack ${model.stack}, realm ${kc.realm.name}. Generated; do not edit.`,
+    `OIDCProviderMetadataURL ${q(discoveryUrl(kc.issuer))}`,
+    `OIDCClientID ${q(kc.client.clientId)}`,
+    ...(kc.client.accessType === "CONFIDENTIAL" ? [`OIDCClientSecret ${q(secrets.clientSecret ?? APACHE_CLIENT_SECRET_REF)}`] : []),
+    `OIDCRedirectURI ${q(k.redirectUri)}`,
+    `OIDCCryptoPassphrase ${q(secrets.cryptoPassphrase ?? APACHE_PASSPHRASE_REF)}`,
+    `OIDCResponseType "code"`,
+    `OIDCPKCEMethod "${kc.client.pkceMethod}"`,
+    `OIDCScope "openid email profile"`,
+    `OIDCClaimPrefix ${q(f.claimPrefix)}`,
+    `OIDCClaimDelimiter ${q(f.claimDelimiter)}`,
+    `OIDCRemoteUserClaim "sub"`,
+    `OIDCSessionType server-cache`,
+    ...(opts.memcacheServers?.length ? ["OIDCCacheType memcache", `OIDCMemCacheServers ${q(opts.memcacheServers.join(" "))}`] : []),
+    ...(opts.behindProxy ? ["OIDCXForwardedHeaders X-Forwarded-Proto X-Forwarded-Host X-Forwarded-Port"] : []),
+    ...(opts.caBundlePath ? [`OIDCCABundlePath ${q(opts.caBundlePath)}`] : []),
+    `OIDCDefaultLoggedOutURL ${q(model.horizon.urls[0] ? `${model.horizon.urls[0]}/` : `${model.keystone.url}/`)}`,
+    "",
+    "# Bearer tokens (CLI: v3oidcaccesstoken, v3oidcdeviceauthz) are validated against the realm's keys.",
+    `OIDCOAuthVerifyJwksUri ${q(kc.endpoints.jwks)}`,
+    `OIDCOAuthRemoteUserClaim "sub"`,
+    "",
+    `<Location ${q(pathOf(k.redirectUri))}>`,
+    "  AuthType openid-connect",
+    "  Require valid-user",
+    "</Location>",
+    "",
+    "# Horizon's websso endpoints (browser login with the code flow).",
+    ...[k.websso, k.webssoIdp].flatMap((u) => [`<Location ${q(pathOf(u))}>`, "  AuthType openid-connect", "  Require valid-user", "</Location>"]),
+    "",
+    "# The federated auth endpoint for bearer tokens.",
+    `<Location ${q(pathOf(k.cliAuth))}>`,
+    "  AuthType oauth20",
+    "  Require valid-user",
+    "</Location>",
+    "",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,55 @@
+/**
+ * kolla-ansible inputs that match the stack, for operators who keep kolla-ansible in charge of
+ * Apache: `keystone_identity_providers` / `keystone_identity_mappings` (globals) and the metadata
+ * folder files mod_auth_openidc's multi-provider mode reads: `<issuer without scheme, URL-encoded>`
+ * + `.provider`, `.client`, `.conf`.
+ */
+import { stringify } from "yaml";
+import type { FederationModel } from "../federation-model";
+import { CLIENT_SECRET_PLACEHOLDER, type RenderSecrets } from "./secrets";
+
+export const KOLLA_MAPPING_FILE = "okf-mapping.json";
+
+/** The metadata file stem kolla-ansible expects: issuer without scheme, URL-encoded. */
+export function kollaMetadataStem(issuer: string): string {
+  return encodeURIComponent(issuer.replace(/^https?:\/\//, ""));
+}
+
+export function renderKollaGlobals(model: FederationModel): string {
+  const f = model.federation;
+  const userDomain = model.keystone.domains.find((d) => d.key === f.idpDomainKey)?.name ?? f.idpDomainKey;
+  return `# kolla-ansible globals for stack ${model.stack}. Generated; do not edit.\n${stringify({
+    enable_keystone_federation: "yes",
+    keystone_identity_providers: [
+      {
+        name: f.idpId,
+        openstack_domain: userDomain,
+        protocol: f.protocolId,
+        identifier: model.keycloak.issuer,
+        public_name: model.keycloak.realm.displayName,
+        attribute_mapping: f.mappingId,
+        metadata_folder: "{{ node_custom_config }}/keystone/federation/oidc/metadata",
+      },
+    ],
+    keystone_identity_mappings: [{ name: f.mappingId, file: `{{ node_custom_config }}/keystone/federation/oidc/${KOLLA_MAPPING_FILE}` }],
+    keystone_federation_oidc_jwks_uri: model.keycloak.endpoints.jwks,
+    keystone_federation_oidc_additional_options: { OIDCPKCEMethod: model.keycloak.client.pkceMethod, OIDCClaimDelimiter: f.claimDelimiter },
+  })}`;
+}
+
+export function renderKollaMetadata(model: FederationModel, secrets: RenderSecrets = {}): { provider: string; client: string; conf: string } {
+  const e = model.keycloak.endpoints;
+  const provider = {
+    issuer: model.keycloak.issuer,
+    authorization_endpoint: e.authorization,
+    token_endpoint: e.token,
+    userinfo_endpoint: e.userinfo,
+    jwks_uri: e.jwks,
+    end_session_endpoint: e.endSession,
+    response_types_supported: ["code"],
+    code_challenge_methods_supported: ["S256"],
+  };
+  const client = { client_id: model.keycloak.client.clientId, ...(model.keycloak.client.accessType === "CONFIDENTIAL" ? { client_secret: secrets.clientSecret ?? CLIENT_SECRET_PLACEHOLDER } : {}) };
+  const conf = { scope: "openid email profile", pkce_method: model.keycloak.client.pkceMethod, response_type: "code" };
+  return { provider: `${JSON.stringify(provider, null, 2)}\n`, client: `${JSON.stringify(client, null, 2)}\n`, conf: `${JSON.stringify(conf, null, 2)}\n` };
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../../infra/cli/render";
+import { parseStackConfig } from "../../../infra/config/parse";
+import { readStackFileOffline, stackFilePath } from "../../../infra/config/stack-file";
+import { renderAll } from "../../../infra/model/artifacts";
+import { pyStr } from "../../../infra/model/artifacts/horizon";
+import { buildModel } from "../../../infra/model/federation-model";
+import { GOLDEN } from "../../../scripts/update-golden";
+import { STACKS, stacks } from "../../../scripts/update-mappings";
+
+function model(stack: string) {
+  const { raw, secretKeys } = readStackFileOffline(stackFilePath(STACKS, stack));
+  return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name))).sort();
+}
+
+describe.each(stacks())("rendered artifacts of %s", (stack) => {
+  const m = model(stack);
+  const artifacts = renderAll(m);
+
+  it("match the committed golden files (npx tsx scripts/update-golden.ts after an intended change)", () => {
+    expect(artifacts.map((a) => a.path).sort()).toEqual(files(join(GOLDEN, stack)));
+    for (const a of artifacts) expect(a.content, a.path).toBe(readFileSync(join(GOLDEN, stack, a.path), "utf8"));
+  });
+
+  it("take every Apache path, the JWKS URI and the claim settings from the model", () => {
+    const apache = artifacts.find((a) => a.path === "apache/keystone-oidc.conf")!.content;
+    for (const url of [m.keystone.urls.redirectUri, m.keystone.urls.websso, m.keystone.urls.webssoIdp, m.keystone.urls.cliAuth]) expect(apache).toContain(`<Location "${new URL(url).pathname}">`);
+    expect(apache).toContain(`OIDCOAuthVerifyJwksUri "${m.keycloak.endpoints.jwks}"`);
+    expect(apache).toContain('OIDCClaimDelimiter ";"');
+    expect(apache).toContain('OIDCPKCEMethod "S256"');
+    const conf = artifacts.find((a) => a.path === "keystone/keystone-federation.conf")!.content;
+    expect(conf).toContain(`remote_id_attribute = ${m.federation.remoteIdAttribute}`);
+    for (const d of m.horizon.trustedDashboards) expect(conf).toContain(`trusted_dashboard = ${d}`);
+  });
+
+  it("carry references, not secret values, unless secrets are passed; then only 0600 files hold them", () => {
+    expect(artifacts.every((a) => a.mode === 0o644 && !a.secret)).toBe(true);
+    const withSecrets = renderAll(m, { secrets: { clientSecret: "CS-9f8e7d6c5b", cryptoPassphrase: "PP-0a1b2c3d4e" } });
+    for (const a of withSecrets) {
+      const holds = a.content.includes("CS-9f8e7d6c5b") || a.content.includes("PP-0a1b2c3d4e");
+      expect(a.secret, a.path).toBe(holds);
+      expect(a.mode, a.path).toBe(holds ? 0o600 : 0o644);
+    }
+    expect(withSecrets.filter((a) => a.secret).map((a) => a.path)).toContain("apache/keystone-oidc.conf");
+  });
+});
+
+describe("render CLI", () => {
+  it("writes every artifact with its mode", () => {
+    const out = mkdtempSync(join(tmpdir(), "okf-render-"));
+    const r = main(["--stack", "dev", "--out", out]);
+    expect(r.code).toBe(0);
+    expect(files(out)).toEqual(files(join(GOLDEN, "dev")));
+    expect(statSync(join(out, "apache/keystone-oidc.conf")).mode & 0o777).toBe(0o644);
+  });
+
+  it("embeds secrets only with --with-secrets and the passphrase, in 0600 files", () => {
+    const out = mkdtempSync(join(tmpdir(), "okf-render-"));
+    process.env.PULUMI_CONFIG_PASSPHRASE = "example-passphrase";
+    try {
+      expect(main(["--stack", "staging", "--out", out, "--with-secrets"]).code).toBe(0);
+    } finally {
+      delete process.env.PULUMI_CONFIG_PASSPHRASE;
+    }
+    const apache = join(out, "apache/keystone-oidc.conf");
+    expect(statSync(apache).mode & 0o777).toBe(0o600);
+    expect(readFileSync(apache, "utf8")).toContain('OIDCCryptoPassphrase "staging-oidc-crypto-passphrase"');
+    expect(main(["--stack", "staging", "--out", out, "--with-secrets"])).toMatchObject({ code: 2 });
+  });
+
+  it("quotes Python strings safely", () => {
+    expect(pyStr('Acme "Prod" \\ Cloud')).toBe('"Acme \\"Prod\\" \\\\ Cloud"');
+  });
+});
