@@ -16,3 +16,5 @@ export const mappingId = outputs.mappingId;
 export const webssoUrl = outputs.webssoUrl;
 export const cliAuthUrl = outputs.cliAuthUrl;
 export const clientSecret = outputs.clientSecret;
+export const hostConfiguration = outputs.hostConfiguration;
+export const hostConfigurationWithSecrets = outputs.hostConfigurationWithSecrets;

@@ -5,9 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KeycloakFederation } from "./components/keycloak-federation";
 import { KeystoneFederation } from "./components/keystone-federation";
+import { HostConfiguration } from "./components/host-config";
 import { KeystoneTenancy } from "./components/keystone-tenancy";
 import { keycloakProvider, openstackProvider } from "./components/providers";
 import type { LoadedConfig } from "./config/load";
+import { renderAll } from "./model/artifacts";
 import { buildModel, type FederationModel } from "./model/federation-model";
 
 export interface StackOutputs {
@@ -19,6 +21,10 @@ export interface StackOutputs {
   webssoUrl: string;
   cliAuthUrl: string;
   clientSecret: pulumi.Output<string>;
+  /** Rendered host configuration with secret references: path -> content. */
+  hostConfiguration: Record<string, string>;
+  /** The same with the secrets filled in (a secret output). */
+  hostConfigurationWithSecrets: pulumi.Output<Record<string, string>>;
 }
 
 export function declareStack(loaded: LoadedConfig, stack: string): { model: FederationModel; outputs: StackOutputs } {
@@ -46,6 +52,22 @@ export function declareStack(loaded: LoadedConfig, stack: string): { model: Fede
     adopt: model.federation.adopt,
   });
 
+  // Host configuration: references in plain outputs; with the real secrets only in secret outputs
+  // and, when delivery is enabled, on the hosts.
+  const referenceFiles = renderAll(model);
+  const withSecrets = pulumi
+    .all([keycloakSide.clientSecret, loaded.secretValues.oidcCryptoPassphrase ?? pulumi.output(undefined)])
+    .apply(([clientSecret, cryptoPassphrase]) => renderAll(model, { secrets: { clientSecret, ...(cryptoPassphrase !== undefined ? { cryptoPassphrase } : {}) } }));
+  if (loaded.config.delivery.enabled) {
+    new HostConfiguration("host-config", {
+      artifacts: withSecrets,
+      // Which files hold secrets (and so get mode 0600) is known before the secrets resolve.
+      paths: renderAll(model, { secrets: { clientSecret: "-", ...(loaded.secretValues.oidcCryptoPassphrase !== undefined ? { cryptoPassphrase: "-" } : {}) } }),
+      targets: loaded.config.delivery.targets,
+      ...(loaded.secretValues.deliverySshKey !== undefined ? { sshPrivateKey: loaded.secretValues.deliverySshKey } : {}),
+    });
+  }
+
   return {
     model,
     outputs: {
@@ -57,6 +79,8 @@ export function declareStack(loaded: LoadedConfig, stack: string): { model: Fede
       webssoUrl: model.keystone.urls.webssoIdp,
       cliAuthUrl: model.keystone.urls.cliAuth,
       clientSecret: keycloakSide.clientSecret,
+      hostConfiguration: Object.fromEntries(referenceFiles.map((a) => [a.path, a.content])),
+      hostConfigurationWithSecrets: pulumi.secret(withSecrets.apply((files) => Object.fromEntries(files.map((a) => [a.path, a.content])))),
     },
   };
 }

@@ -253,6 +253,11 @@ function protectionAndSecretRules(cfg: StackConfig, secrets: SecretPresence, pus
   } else if (c?.method === "token" && !secrets.keystoneToken) {
     push("keystoneToken", "is not set", "run `pulumi config set --secret keystoneToken <token>`");
   }
+  cfg.delivery.targets.forEach((t, i) => {
+    if (t.kind === "ssh" && t.host === undefined) push(`delivery.targets[${i}].host`, "is required for kind ssh", "give the host name or address");
+    if (cfg.delivery.enabled && t.kind === "ssh" && !secrets.deliverySshKey) push("deliverySshKey", "is not set but a delivery target uses ssh", "run `pulumi config set --secret deliverySshKey < id_ed25519`");
+  });
+  if (cfg.delivery.enabled && cfg.delivery.targets.length === 0) push("delivery.targets", "delivery is enabled but has no targets", "add a target or set delivery.enabled: false");
   if (secrets.clientSecret && !cfg.client.confidential) {
     push("clientSecret", "is set but client.confidential is false", "a public client has no secret: remove it or make the client confidential");
   }

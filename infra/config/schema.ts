@@ -148,6 +148,22 @@ export const ProtectionSchema = z.strictObject({
   retainIdpOnDelete: z.boolean().optional().describe("Keep the Keystone IdP (and its shadow users) when the stack is destroyed (`retainOnDelete`). Deleting an IdP deletes its protocols and all its federated users. Default true on staging/production."),
 });
 
+export const DeliveryTargetSchema = z.strictObject({
+  name: identifier("delivery target name").describe("Name of the target (used in resource names)."),
+  kind: z.enum(["ssh", "local"]).describe("`ssh` copies to a host over SSH (key: the `deliverySshKey` secret); `local` writes on the machine running Pulumi (e.g. a kolla-ansible config directory)."),
+  host: z.string().min(1).optional().describe("SSH host (kind ssh)."),
+  user: z.string().min(1).default("root").describe("SSH user. Default `root`."),
+  port: z.number().int().positive().default(22).describe("SSH port. Default 22."),
+  artifacts: z.array(z.enum(["apache", "keystone", "horizon", "kolla", "clients"])).min(1).describe("Which rendered folders go to this target (apache, keystone, horizon, kolla, clients)."),
+  directory: z.string().min(1).describe("Directory on the target the files are written under (keeping their relative paths)."),
+  reloadCommand: z.string().min(1).optional().describe("Command run after any file changed, e.g. `systemctl reload apache2` or `kolla-ansible reconfigure -t keystone`."),
+});
+
+export const DeliverySchema = z.strictObject({
+  enabled: z.boolean().default(false).describe("Deliver the rendered host configuration with @pulumi/command. Default false (render only)."),
+  targets: z.array(DeliveryTargetSchema).default([]).describe("Where the files go. Default none."),
+});
+
 export const StackConfigSchema = z.strictObject({
   environment: EnvironmentSchema.describe("Kind of stack; drives URL and protection policies."),
   keycloak: KeycloakSchema.describe("Keycloak connection."),
@@ -160,6 +176,7 @@ export const StackConfigSchema = z.strictObject({
   access: z.array(AccessRuleSchema).default([]).describe("Access rules: Keycloak group -> Keystone group -> roles."),
   roles: RolesSchema.prefault({}).describe("Roles used by grants."),
   protection: ProtectionSchema.prefault({}).describe("Protection of the stack's resources."),
+  delivery: DeliverySchema.prefault({}).describe("Delivery of the rendered host configuration to hosts (opt-in)."),
 });
 
 export type StackConfig = z.infer<typeof StackConfigSchema>;
@@ -167,6 +184,7 @@ export type Tenant = z.infer<typeof TenantSchema>;
 export type AccessRule = z.infer<typeof AccessRuleSchema>;
 export type Grant = z.infer<typeof GrantSchema>;
 export type CustomerRealm = z.infer<typeof CustomerRealmSchema>;
+export type DeliveryTarget = z.infer<typeof DeliveryTargetSchema>;
 
 /** The configuration keys of the project namespace, in declaration order (secrets excluded). */
 export const CONFIG_KEYS = Object.keys(StackConfigSchema.shape) as (keyof StackConfig)[];

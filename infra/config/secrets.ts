@@ -13,6 +13,7 @@ export const SECRET_KEYS = {
   keystoneToken: "a Keystone token (keystone.credentials.method: token)",
   clientSecret: "fixed secret of the Keystone OIDC client; omit to let Keycloak generate one",
   oidcCryptoPassphrase: "mod_auth_openidc OIDCCryptoPassphrase for rendered Apache configuration",
+  deliverySshKey: "private SSH key for delivery targets of kind ssh",
 } as const;
 
 export type SecretKey = keyof typeof SECRET_KEYS;

@@ -17,7 +17,7 @@ export const INVALID_CASES: InvalidCase[] = [
   {
     name: "unknown top-level key", raw: withValue("tenant", []),
     expected: [
-      "tenant: unknown key (known keys of the project namespace: environment, keycloak, realm, client, keystone, horizon, federation, tenants, access, roles, protection, keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase)"
+      "tenant: unknown key (known keys of the project namespace: environment, keycloak, realm, client, keystone, horizon, federation, tenants, access, roles, protection, delivery, keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase, deliverySshKey)"
     ],
   },
   {
@@ -29,7 +29,7 @@ export const INVALID_CASES: InvalidCase[] = [
   {
     name: "password typed into plain config", raw: withValue("keycloak.admin.password", "hunter2"),
     expected: [
-      "keycloak.admin.password: unknown key (secrets are never plain configuration: use `pulumi config set --secret <key>` with one of keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase)"
+      "keycloak.admin.password: unknown key (secrets are never plain configuration: use `pulumi config set --secret <key>` with one of keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase, deliverySshKey)"
     ],
   },
   {
@@ -392,6 +392,19 @@ export const INVALID_CASES: InvalidCase[] = [
     name: "federated users' domain named Federated", raw: withValue("federation", { userDomain: "Federated" }),
     expected: [
       "federation.userDomain: \"Federated\" is reserved by Keystone ([federation] federated_domain_name) (use another name, e.g. federated-users)"
+    ],
+  },
+  {
+    name: "ssh delivery without host and key", raw: withValue("delivery", { enabled: true, targets: [{ name: "ks1", kind: "ssh", artifacts: ["apache"], directory: "/etc/okf" }] }),
+    expected: [
+      "delivery.targets[0].host: is required for kind ssh (give the host name or address)",
+      "deliverySshKey: is not set but a delivery target uses ssh (run `pulumi config set --secret deliverySshKey < id_ed25519`)"
+    ],
+  },
+  {
+    name: "delivery enabled without targets", raw: withValue("delivery", { enabled: true }),
+    expected: [
+      "delivery.targets: delivery is enabled but has no targets (add a target or set delivery.enabled: false)"
     ],
   },
   {
