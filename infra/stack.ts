@@ -8,6 +8,7 @@ import { KeystoneFederation } from "./components/keystone-federation";
 import { HostConfiguration } from "./components/host-config";
 import { KeystoneTenancy } from "./components/keystone-tenancy";
 import { keycloakProvider, openstackProvider } from "./components/providers";
+import { SmokeCheck } from "./components/smoke-check";
 import type { LoadedConfig } from "./config/load";
 import { renderAll } from "./model/artifacts";
 import { buildModel, type FederationModel } from "./model/federation-model";
@@ -58,14 +59,27 @@ export function declareStack(loaded: LoadedConfig, stack: string): { model: Fede
   const withSecrets = pulumi
     .all([keycloakSide.clientSecret, loaded.secretValues.oidcCryptoPassphrase ?? pulumi.output(undefined)])
     .apply(([clientSecret, cryptoPassphrase]) => renderAll(model, { secrets: { clientSecret, ...(cryptoPassphrase !== undefined ? { cryptoPassphrase } : {}) } }));
+  let delivered: HostConfiguration | undefined;
   if (loaded.config.delivery.enabled) {
-    new HostConfiguration("host-config", {
+    delivered = new HostConfiguration("host-config", {
       artifacts: withSecrets,
       // Which files hold secrets (and so get mode 0600) is known before the secrets resolve.
       paths: renderAll(model, { secrets: { clientSecret: "-", ...(loaded.secretValues.oidcCryptoPassphrase !== undefined ? { cryptoPassphrase: "-" } : {}) } }),
       targets: loaded.config.delivery.targets,
       ...(loaded.secretValues.deliverySshKey !== undefined ? { sshPrivateKey: loaded.secretValues.deliverySshKey } : {}),
     });
+  }
+
+  const smoke = loaded.config.smokeCheck;
+  if (smoke.enabled && smoke.username !== undefined && smoke.project !== undefined && loaded.secretValues.smokeCheckPassword !== undefined) {
+    new SmokeCheck("smoke-check", {
+      model,
+      username: smoke.username,
+      password: loaded.secretValues.smokeCheckPassword,
+      clientSecret: keycloakSide.clientSecret,
+      project: smoke.project,
+      // No data edge: the login needs every object in place first.
+    }, { dependsOn: [keycloakSide, tenancy, federation, ...(delivered ? [delivered] : [])] });
   }
 
   return {

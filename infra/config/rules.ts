@@ -257,6 +257,15 @@ function protectionAndSecretRules(cfg: StackConfig, secrets: SecretPresence, pus
     if (t.kind === "ssh" && t.host === undefined) push(`delivery.targets[${i}].host`, "is required for kind ssh", "give the host name or address");
     if (cfg.delivery.enabled && t.kind === "ssh" && !secrets.deliverySshKey) push("deliverySshKey", "is not set but a delivery target uses ssh", "run `pulumi config set --secret deliverySshKey < id_ed25519`");
   });
+  const smoke = cfg.smokeCheck;
+  if (smoke.enabled) {
+    if (!cfg.client.directAccessGrants) push("smokeCheck.enabled", "the smoke check logs in with the password grant, which this stack's client does not allow", "enable client.directAccessGrants (local/test stacks only) or turn the smoke check off");
+    if (smoke.username === undefined) push("smokeCheck.username", "is required when the smoke check is enabled", "give a Keycloak test user in a granted group");
+    if (!secrets.smokeCheckPassword) push("smokeCheckPassword", "is not set", "run `pulumi config set --secret smokeCheckPassword <password>`");
+    const [tenant, project] = (smoke.project ?? "").split("/");
+    if (smoke.project === undefined) push("smokeCheck.project", "is required when the smoke check is enabled", "give <tenant>/<project>");
+    else if (!cfg.tenants.some((t) => t.name === tenant && t.projects.some((p) => p.name === project))) push("smokeCheck.project", `unknown project "${smoke.project}"`, "name a project of one of the stack's tenants");
+  }
   if (cfg.delivery.enabled && cfg.delivery.targets.length === 0) push("delivery.targets", "delivery is enabled but has no targets", "add a target or set delivery.enabled: false");
   if (secrets.clientSecret && !cfg.client.confidential) {
     push("clientSecret", "is set but client.confidential is false", "a public client has no secret: remove it or make the client confidential");

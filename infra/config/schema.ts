@@ -164,6 +164,12 @@ export const DeliverySchema = z.strictObject({
   targets: z.array(DeliveryTargetSchema).default([]).describe("Where the files go. Default none."),
 });
 
+export const SmokeCheckSchema = z.strictObject({
+  enabled: z.boolean().default(false).describe("After everything else, log in for real (Keycloak password grant -> Keystone -> project scope) and fail the update if federation does not work. Needs client.directAccessGrants (local/test stacks). Default false."),
+  username: z.string().min(1).optional().describe("Keycloak test user; its password is the `smokeCheckPassword` secret."),
+  project: z.string().regex(/^[^/]+\/[^/]+$/, { message: "must read <tenant>/<project>" }).optional().describe("Project to scope to, as `<tenant>/<project>`."),
+});
+
 export const StackConfigSchema = z.strictObject({
   environment: EnvironmentSchema.describe("Kind of stack; drives URL and protection policies."),
   keycloak: KeycloakSchema.describe("Keycloak connection."),
@@ -177,6 +183,7 @@ export const StackConfigSchema = z.strictObject({
   roles: RolesSchema.prefault({}).describe("Roles used by grants."),
   protection: ProtectionSchema.prefault({}).describe("Protection of the stack's resources."),
   delivery: DeliverySchema.prefault({}).describe("Delivery of the rendered host configuration to hosts (opt-in)."),
+  smokeCheck: SmokeCheckSchema.prefault({}).describe("An end-to-end login after each update (opt-in, test stacks)."),
 });
 
 export type StackConfig = z.infer<typeof StackConfigSchema>;

@@ -14,6 +14,7 @@ export const SECRET_KEYS = {
   clientSecret: "fixed secret of the Keystone OIDC client; omit to let Keycloak generate one",
   oidcCryptoPassphrase: "mod_auth_openidc OIDCCryptoPassphrase for rendered Apache configuration",
   deliverySshKey: "private SSH key for delivery targets of kind ssh",
+  smokeCheckPassword: "password of the Keycloak test user of the smoke check",
 } as const;
 
 export type SecretKey = keyof typeof SECRET_KEYS;

@@ -4,7 +4,7 @@
  * our provider; its tenancy applied from its own mock-runtime graph) -> an unscoped token -> a
  * project-scoped token carrying exactly the roles of the stack's access table, or no token at all.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
@@ -49,7 +49,7 @@ function need(ctx: TestContext): E2eEnv {
 
 describe("federated login through Apache, mod_auth_openidc and Keystone", () => {
   beforeAll(async () => {
-    env = await startE2e(STACK, 35980);
+    env = await startE2e(STACK, 35980, { users: { smoke: { password: "smoke-pass", claims: { sub: "smoke-sub-1", groups: ["/e2e-acme/developers"] } } } });
     if (!env) return;
     const e = env;
     const inferences = (await call(e.admin, "GET", "/role_inferences")).json.role_inferences as { prior_role: { name: string }; implies: { name: string }[] }[];
@@ -107,6 +107,29 @@ describe("federated login through Apache, mod_auth_openidc and Keystone", () => 
     expect((await federatedLogin(e.model, noGroup, spoof)).status).toBe(401);
     const wrongAzp = await mint(claimsOf("a token for another client gets no token"));
     expect((await federatedLogin(e.model, wrongAzp, { "OIDC-azp": "keystone" })).status).toBe(401);
+  });
+
+  it("the stack's smoke check (scripts/smoke-login.cjs) passes when federation works and names the failing step when not", async (ctx) => {
+    const e = need(ctx);
+    // Asynchronous: the fake Keycloak answers from this very process.
+    const smoke = (project: string, password = "smoke-pass") =>
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [join(REPO, "scripts", "smoke-login.cjs")], {
+          env: { ...process.env, NODE_EXTRA_CA_CERTS: e.keycloak.caFile, OKF_TOKEN_URL: e.model.keycloak.endpoints.token, OKF_CLIENT_ID: "keystone", OKF_USERNAME: "smoke", OKF_PASSWORD: password, OKF_KEYSTONE_AUTH_URL: e.model.keystone.urls.cliAuth, OKF_KEYSTONE_V3: e.model.keystone.urls.v3, OKF_PROJECT: project },
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }));
+      });
+    const ok = await smoke("e2e-acme/web");
+    expect({ status: ok.status, out: ok.stdout.trim() }).toEqual({ status: 0, out: "smoke check passed: smoke on e2e-acme/web with roles member, reader" });
+    const noRole = await smoke("e2e-acme/data");
+    expect(noRole.status).toBe(1);
+    expect(noRole.stderr).toContain("smoke check failed at project scoping: HTTP 401 for e2e-acme/data");
+    const badPassword = await smoke("e2e-acme/web", "wrong");
+    expect(badPassword.stderr).toContain("smoke check failed at Keycloak token request: HTTP 401 invalid_grant");
   });
 
   it("the real openstack CLI logs in with the rendered clouds.yaml (v3oidcaccesstoken) and sees its projects", async (ctx) => {

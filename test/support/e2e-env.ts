@@ -15,7 +15,7 @@ import { identityProviderProvider } from "../../infra/providers/keystone/identit
 import { mappingProvider } from "../../infra/providers/keystone/mapping";
 import { protocolProvider } from "../../infra/providers/keystone/protocol";
 import { setConnection } from "../../infra/providers/keystone/runtime";
-import { type FakeKeycloak, startFakeKeycloak } from "./fake-keycloak";
+import { type FakeKeycloak, type FakeUsers, startFakeKeycloak } from "./fake-keycloak";
 import { type Applied, applyOpenstackGraph, type KeystoneSession, passwordToken } from "./keystone-applier";
 import { inCI, REPO } from "./keystone-service";
 import { runWithMocks, valueOf, type Registration } from "./mock-runtime";
@@ -36,7 +36,7 @@ export interface E2eEnv {
 const SCRIPT = join(REPO, "scripts", "apache-keystone.sh");
 
 /** Starts everything for `stack` on `port`; undefined (with a one-line reason) when it cannot outside CI. */
-export async function startE2e(stack: string, port: number, opts: { config?: Record<string, string>; secretKeys?: string[] } = {}): Promise<E2eEnv | undefined> {
+export async function startE2e(stack: string, port: number, opts: { config?: Record<string, string>; secretKeys?: string[]; users?: FakeUsers } = {}): Promise<E2eEnv | undefined> {
   const dir = `/tmp/okf-e2e-${stack}`;
   let keycloak: FakeKeycloak | undefined;
   try {
@@ -54,7 +54,7 @@ export async function startE2e(stack: string, port: number, opts: { config?: Rec
     // 2. Keycloak's stand-in and the rendered host configuration.
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, "etc"), { recursive: true });
-    keycloak = await startFakeKeycloak(model.keycloak.issuer);
+    keycloak = await startFakeKeycloak(model.keycloak.issuer, opts.users ?? {}, model.keycloak.client.clientId);
     const ca = join(dir, "etc", "keycloak-ca.pem");
     copyFileSync(keycloak.caFile, ca);
     chmodSync(ca, 0o644);

@@ -12,6 +12,9 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 
+/** Test users for the password grant: name -> password and the claims their token carries. */
+export type FakeUsers = Record<string, { password: string; claims: Record<string, unknown> }>;
+
 export interface FakeKeycloak {
   /** PEM file of the server's self-signed certificate (give it to OIDCCABundlePath). */
   readonly caFile: string;
@@ -29,7 +32,7 @@ function selfSigned(dir: string): { key: string; cert: string; certFile: string 
 }
 
 /** Starts the server for `issuer` (its host and port are where it listens). */
-export async function startFakeKeycloak(issuer: string): Promise<FakeKeycloak> {
+export async function startFakeKeycloak(issuer: string, users: FakeUsers = {}, clientId = "keystone"): Promise<FakeKeycloak> {
   const dir = mkdtempSync(join(tmpdir(), "okf-fake-kc-"));
   const tls = selfSigned(dir);
   const realmKey = await generateKeyPair("RS256", { extractable: true });
@@ -48,7 +51,27 @@ export async function startFakeKeycloak(issuer: string): Promise<FakeKeycloak> {
     id_token_signing_alg_values_supported: ["RS256"],
     code_challenge_methods_supported: ["S256"],
   };
+  const minter: { mint?: FakeKeycloak["mint"] } = {}; // set once the object below exists
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    if (req.method === "POST" && req.url === `${oidc}/token`) {
+      // The password grant, as a test stack's Keycloak with directAccessGrants would answer it.
+      let raw = "";
+      req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+      req.on("end", () => {
+        const form = new URLSearchParams(raw);
+        const user = users[form.get("username") ?? ""];
+        if (form.get("grant_type") !== "password" || form.get("client_id") !== clientId || !user || user.password !== form.get("password")) {
+          res.writeHead(401, { "content-type": "application/json" });
+          res.end(JSON.stringify({ error: "invalid_grant", error_description: "Invalid user credentials" }));
+          return;
+        }
+        void minter.mint!({ azp: clientId, aud: [clientId], preferred_username: form.get("username"), ...user.claims }).then((token) => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ access_token: token, token_type: "Bearer", expires_in: 300 }));
+        });
+      });
+      return;
+    }
     const body = req.url === `${oidc}/certs` ? { keys: [jwk] } : req.url === `${url.pathname}/.well-known/openid-configuration` ? discovery : undefined;
     res.writeHead(body ? 200 : 404, { "content-type": "application/json" });
     res.end(JSON.stringify(body ?? { error: "not found" }));
@@ -57,7 +80,7 @@ export async function startFakeKeycloak(issuer: string): Promise<FakeKeycloak> {
     server.once("error", reject);
     server.listen(Number(url.port || 443), url.hostname === "localhost" ? "127.0.0.1" : url.hostname, resolve);
   });
-  return {
+  const fake: FakeKeycloak = {
     caFile: tls.certFile,
     issuer,
     async mint(claims, options = {}) {
@@ -73,4 +96,6 @@ export async function startFakeKeycloak(issuer: string): Promise<FakeKeycloak> {
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+  minter.mint = fake.mint;
+  return fake;
 }

@@ -117,6 +117,13 @@ async function send(conn: KeystoneConnection, method: string, path: string, head
   throw new KeystoneError(method, path, undefined, scrub(`no usable answer after ${attempts} attempts (last: ${lastError}); is Keystone at ${conn.authUrl} up?`, secretsOf(conn)));
 }
 
+/** Operator hints for statuses whose fix lies outside the stack. */
+export function hintFor(status: number): string {
+  if (status === 413) return " (raise [oslo_middleware] max_request_body_size in keystone.conf: the rendered keystone-federation.conf overlay sets it for this mapping)";
+  if (status === 403) return " (the Keystone credentials lack the admin role needed for OS-FEDERATION)";
+  return "";
+}
+
 export function messageOf(res: KeystoneResponse): string {
   const err = res.body.error as { message?: unknown } | undefined;
   if (err && typeof err.message === "string") return err.message;
@@ -170,6 +177,6 @@ export async function keystoneCall(conn: KeystoneConnection, method: string, pat
 /** Like keystoneCall, but any status outside `ok` becomes a KeystoneError. */
 export async function keystoneExpect(conn: KeystoneConnection, method: string, path: string, ok: readonly number[], body?: unknown): Promise<KeystoneResponse> {
   const res = await keystoneCall(conn, method, path, body);
-  if (!ok.includes(res.status)) throw new KeystoneError(method, path, res.status, scrub(messageOf(res), secretsOf(conn)));
+  if (!ok.includes(res.status)) throw new KeystoneError(method, path, res.status, scrub(messageOf(res) + hintFor(res.status), secretsOf(conn)));
   return res;
 }

@@ -10,7 +10,7 @@
  *              Keystone also deletes the IdP's protocols and every federated (shadow) user it created.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
+import { hintFor, keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
 import { isUnknown, sameSet } from "./compare";
 import { configureFromStack, currentConnection } from "./runtime";
 
@@ -78,7 +78,7 @@ export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityP
       const now = stateFrom(again.body, inputs.adopt);
       if (now.domainId === inputs.domainId && sameSet(now.remoteIds, inputs.remoteIds)) return { id: inputs.idpId, outs: now };
     }
-    throw new KeystoneError("PUT", path(inputs.idpId), res.status, messageOf(res));
+    throw new KeystoneError("PUT", path(inputs.idpId), res.status, messageOf(res) + hintFor(res.status));
   },
 
   async read(id, props) {

@@ -8,7 +8,7 @@
  *   delete  -> DELETE /v3/OS-FEDERATION/mappings/{id}; 404 counts as done
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
+import { hintFor, keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
 import { isUnknown, mappingDocument, sameStructure } from "./compare";
 import { configureFromStack, currentConnection } from "./runtime";
 
@@ -63,7 +63,7 @@ export const mappingProvider: pulumi.dynamic.ResourceProvider<MappingState, Mapp
       const now = stateFrom(again.body, inputs.adopt);
       if (sameStructure(now.rules, mappingDocument(inputs.rules))) return { id: inputs.mappingId, outs: now };
     }
-    throw new KeystoneError("PUT", path(inputs.mappingId), res.status, messageOf(res));
+    throw new KeystoneError("PUT", path(inputs.mappingId), res.status, messageOf(res) + hintFor(res.status));
   },
 
   async read(id, props) {

@@ -10,7 +10,7 @@
  *   delete  -> DELETE .../identity_providers/{idp}/protocols/{protocol}; 404 counts as done
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
+import { hintFor, keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
 import { isUnknown } from "./compare";
 import { configureFromStack, currentConnection } from "./runtime";
 
@@ -67,7 +67,7 @@ export const protocolProvider: pulumi.dynamic.ResourceProvider<ProtocolState, Pr
       return { id: idOf(inputs), outs: { ...inputs } };
     }
     const res = await keystoneCall(conn, "PUT", onePath(inputs.idpId, inputs.protocolId), body);
-    if (res.status !== 201 && res.status !== 409) throw new KeystoneError("PUT", onePath(inputs.idpId, inputs.protocolId), res.status, messageOf(res));
+    if (res.status !== 201 && res.status !== 409) throw new KeystoneError("PUT", onePath(inputs.idpId, inputs.protocolId), res.status, messageOf(res) + hintFor(res.status));
     if (res.status === 409) await keystoneExpect(conn, "PATCH", onePath(inputs.idpId, inputs.protocolId), [200], body); // a retried PUT: converge
     return { id: idOf(inputs), outs: { ...inputs } };
   },

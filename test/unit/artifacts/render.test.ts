@@ -79,3 +79,17 @@ describe("render CLI", () => {
     expect(pyStr('Acme "Prod" \\ Cloud')).toBe('"Acme \\"Prod\\" \\\\ Cloud"');
   });
 });
+
+describe("keystone.conf overlay for large mappings", () => {
+  it("raises Keystone's request size limit when the mapping would exceed it (HTTP 413 measured with 1,000 groups)", async () => {
+    const { renderKeystoneConf, mappingRequestBytes, KEYSTONE_MAX_BODY_DEFAULT } = await import("../../../infra/model/artifacts/keystone-conf");
+    const tenants = [{ name: "big", projects: Array.from({ length: 400 }, (_, i) => ({ name: `p${i}` })) }];
+    const access = Array.from({ length: 400 }, (_, i) => ({ tenant: "big", group: `g${i}`, grants: [{ role: "member", project: `p${i}` }] }));
+    const raw = { environment: "test", keycloak: { url: "https://id.example.com", admin: { clientId: "a" } }, keycloakAdminSecret: "x", realm: { name: "r" }, keystone: { url: "https://k.example.com", cloud: "c" }, tenants, access };
+    const big = buildModel(parseStackConfig(raw, { stack: "big", secretKeys: new Set(["keycloakAdminSecret"]) }).config, "big");
+    const bytes = mappingRequestBytes(big);
+    expect(bytes).toBeGreaterThan(KEYSTONE_MAX_BODY_DEFAULT);
+    expect(renderKeystoneConf(big)).toContain(`[oslo_middleware]\n# the mapping request is ${bytes} bytes; Keystone's default limit is 114688\nmax_request_body_size = ${Math.ceil((bytes * 2) / 65536) * 65536}\n`);
+    expect(renderKeystoneConf(model("dev"))).not.toContain("oslo_middleware");
+  });
+});

@@ -21,7 +21,7 @@ export function validRaw(): Record<string, unknown> {
   };
 }
 
-export const SECRET_KEYS_SET = new Set(["keycloakAdminSecret", "keystoneApplicationCredentialSecret", "keycloakAdminPassword", "keystonePassword", "keystoneToken", "clientSecret", "oidcCryptoPassphrase", "deliverySshKey"]);
+export const SECRET_KEYS_SET = new Set(["keycloakAdminSecret", "keystoneApplicationCredentialSecret", "keycloakAdminPassword", "keystonePassword", "keystoneToken", "clientSecret", "oidcCryptoPassphrase", "deliverySshKey", "smokeCheckPassword"]);
 
 type Container = Record<string, unknown> | unknown[];
 

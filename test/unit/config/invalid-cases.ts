@@ -17,7 +17,7 @@ export const INVALID_CASES: InvalidCase[] = [
   {
     name: "unknown top-level key", raw: withValue("tenant", []),
     expected: [
-      "tenant: unknown key (known keys of the project namespace: environment, keycloak, realm, client, keystone, horizon, federation, tenants, access, roles, protection, delivery, keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase, deliverySshKey)"
+      "tenant: unknown key (known keys of the project namespace: environment, keycloak, realm, client, keystone, horizon, federation, tenants, access, roles, protection, delivery, smokeCheck, keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase, deliverySshKey, smokeCheckPassword)"
     ],
   },
   {
@@ -29,7 +29,7 @@ export const INVALID_CASES: InvalidCase[] = [
   {
     name: "password typed into plain config", raw: withValue("keycloak.admin.password", "hunter2"),
     expected: [
-      "keycloak.admin.password: unknown key (secrets are never plain configuration: use `pulumi config set --secret <key>` with one of keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase, deliverySshKey)"
+      "keycloak.admin.password: unknown key (secrets are never plain configuration: use `pulumi config set --secret <key>` with one of keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase, deliverySshKey, smokeCheckPassword)"
     ],
   },
   {
@@ -405,6 +405,15 @@ export const INVALID_CASES: InvalidCase[] = [
     name: "delivery enabled without targets", raw: withValue("delivery", { enabled: true }),
     expected: [
       "delivery.targets: delivery is enabled but has no targets (add a target or set delivery.enabled: false)"
+    ],
+  },
+  {
+    name: "smoke check without the password grant, user, password or project", raw: withValue("smokeCheck", { enabled: true }),
+    expected: [
+      "smokeCheck.enabled: the smoke check logs in with the password grant, which this stack's client does not allow (enable client.directAccessGrants (local/test stacks only) or turn the smoke check off)",
+      "smokeCheck.username: is required when the smoke check is enabled (give a Keycloak test user in a granted group)",
+      "smokeCheckPassword: is not set (run `pulumi config set --secret smokeCheckPassword <password>`)",
+      "smokeCheck.project: is required when the smoke check is enabled (give <tenant>/<project>)"
     ],
   },
   {
