@@ -8,28 +8,18 @@
 import { execFileSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { runWithMocks, valueOf } from "../test/support/mock-runtime";
+import { generatedStackConfig } from "../test/support/generated-stack";
 import { PROJECT } from "../test/support/stack-files";
 
-/** A generated stack: `tenants` tenants sharing `projects` projects, one group per project. */
-export function generatedConfig(projects: number, tenants = 10): Record<string, string> {
-  const t = Array.from({ length: Math.min(tenants, projects) }, (_, i) => ({ name: `tenant${i}`, projects: [] as { name: string }[] }));
-  const access: unknown[] = [];
-  for (let p = 0; p < projects; p++) {
-    const tenant = t[p % t.length]!;
-    tenant.projects.push({ name: `project${p}` });
-    access.push({ tenant: tenant.name, group: `team${p}`, grants: [{ role: "member", project: `project${p}` }] });
-  }
-  const cfg: Record<string, unknown> = {
+function generatedConfig(projects: number): Record<string, string> {
+  return generatedStackConfig(projects, {
     environment: "test",
     keycloak: { url: "https://id.example.com", admin: { clientId: "pulumi-admin" } },
     keycloakAdminSecret: "bench",
     realm: { name: "bench" },
     keystone: { url: "https://keystone.example.com:5000", cloud: "bench" },
     horizon: { urls: ["https://dashboard.example.com"] },
-    tenants: t,
-    access,
-  };
-  return Object.fromEntries(Object.entries(cfg).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+  });
 }
 
 async function one(projects: number): Promise<void> {

@@ -6,17 +6,11 @@
  */
 import { performance } from "node:perf_hooks";
 import { federatedLogin, scopeTo, startE2e } from "../test/support/e2e-env";
+import { generatedStackConfig } from "../test/support/generated-stack";
 import { PROJECT } from "../test/support/stack-files";
 
 function config(projects: number): Record<string, string> {
-  const tenants = Array.from({ length: 10 }, (_, i) => ({ name: `bench${i}`, projects: [] as { name: string }[] }));
-  const access: unknown[] = [];
-  for (let p = 0; p < projects; p++) {
-    const t = tenants[p % tenants.length]!;
-    t.projects.push({ name: `project${p}` });
-    access.push({ tenant: t.name, group: `team${p}`, grants: [{ role: "member", project: `project${p}` }] });
-  }
-  const cfg: Record<string, unknown> = {
+  return generatedStackConfig(projects, {
     environment: "local",
     keycloak: { url: "https://localhost:35443", admin: { username: "admin" } },
     keycloakAdminPassword: "bench",
@@ -25,10 +19,7 @@ function config(projects: number): Record<string, string> {
     keystonePassword: "bench-admin-password",
     horizon: { urls: ["http://localhost:8000"] },
     federation: { userDomain: "bench-users" },
-    tenants: tenants.filter((t) => t.projects.length > 0),
-    access,
-  };
-  return Object.fromEntries(Object.entries(cfg).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+  });
 }
 
 function pct(xs: number[], p: number): number {
@@ -41,7 +32,7 @@ async function measure(stack: string, projects: number, samples: number): Promis
   if (!env) throw new Error("environment did not start");
   try {
     const last = projects - 1;
-    const tenant = `bench${last % 10}`;
+    const tenant = `tenant${last % Math.min(10, projects)}`;
     const claims = { azp: "keystone", aud: ["keystone"], sub: "bench-user-1", preferred_username: "bench", groups: [`/${tenant}/team${last}`] };
     const times: number[] = [];
     for (let i = 0; i < samples + 5; i++) {

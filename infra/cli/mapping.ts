@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { parseStackConfig } from "../config/parse";
 import { readStackFileOffline, stackFilePath } from "../config/stack-file";
 import { explainAccess } from "../model/access-evaluate";
@@ -15,11 +15,9 @@ import { formatFinding, lintMapping } from "../model/mapping/lint";
 import { evaluateMapping, keystoneJson, MappingEngineError, parseAssertionText } from "../model/mapping-engine";
 import { claimsToEnviron } from "../model/oidc-claims";
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { type CliResult, finish, runCli } from "./run";
+
+export type { CliResult };
 
 const STACKS_DIR = join(__dirname, "..", "..", "stacks");
 
@@ -82,41 +80,30 @@ function lint(file: string, o: { claimPrefix: string }): CliResult {
 
 /** Runs the CLI on argv (without node and script); never exits the process. */
 export function main(argv: readonly string[]): CliResult {
-  let result: CliResult = { code: 0, stdout: "", stderr: "" };
-  const program = new Command("mapping").exitOverride().configureOutput({ writeOut: (s) => (result.stdout += s), writeErr: (s) => (result.stderr += s) });
-  program
-    .command("evaluate")
-    .description("evaluate a mapping like keystone-manage mapping_engine")
-    .requiredOption("--rules <file>", "mapping rules (JSON)")
-    .option("--input <file>", "assertion file: KEY: value lines, ';' separates values")
-    .option("--claims <file>", "decoded access token (JSON), converted as mod_auth_openidc does")
-    .option("--prefix <prefix>", "keep only assertion keys starting with this prefix")
-    .option("--claim-prefix <prefix>", "OIDCClaimPrefix used with --claims", "OIDC-")
-    .action((o: { rules: string; input?: string; claims?: string; prefix?: string; claimPrefix: string }) => void (result = evaluate(o)));
-  program
-    .command("explain")
-    .description("which rules match a token on a stack, why the others do not, and the resulting access")
-    .requiredOption("--stack <stack>", "committed stack name")
-    .requiredOption("--claims <file>", "decoded access token (JSON)")
-    .action((o: { stack: string; claims: string }) => void (result = explain(o)));
-  program
-    .command("lint")
-    .description("check a mapping for the engine's pitfalls and missing safeguards")
-    .argument("<file>", "mapping rules (JSON)")
-    .option("--claim-prefix <prefix>", "OIDCClaimPrefix the mapping is written for", "OIDC-")
-    .action((file: string, o: { claimPrefix: string }) => void (result = lint(file, o)));
-  try {
-    program.parse([...argv], { from: "user" });
-  } catch (e) {
-    if (e instanceof CommanderError) return { ...result, code: e.exitCode === 0 ? 0 : 2 };
-    throw e;
-  }
-  return result;
+  const program = new Command("mapping");
+  return runCli(program, argv, (set) => {
+    program
+      .command("evaluate")
+      .description("evaluate a mapping like keystone-manage mapping_engine")
+      .requiredOption("--rules <file>", "mapping rules (JSON)")
+      .option("--input <file>", "assertion file: KEY: value lines, ';' separates values")
+      .option("--claims <file>", "decoded access token (JSON), converted as mod_auth_openidc does")
+      .option("--prefix <prefix>", "keep only assertion keys starting with this prefix")
+      .option("--claim-prefix <prefix>", "OIDCClaimPrefix used with --claims", "OIDC-")
+      .action((o: { rules: string; input?: string; claims?: string; prefix?: string; claimPrefix: string }) => set(evaluate(o)));
+    program
+      .command("explain")
+      .description("which rules match a token on a stack, why the others do not, and the resulting access")
+      .requiredOption("--stack <stack>", "committed stack name")
+      .requiredOption("--claims <file>", "decoded access token (JSON)")
+      .action((o: { stack: string; claims: string }) => set(explain(o)));
+    program
+      .command("lint")
+      .description("check a mapping for the engine's pitfalls and missing safeguards")
+      .argument("<file>", "mapping rules (JSON)")
+      .option("--claim-prefix <prefix>", "OIDCClaimPrefix the mapping is written for", "OIDC-")
+      .action((file: string, o: { claimPrefix: string }) => set(lint(file, o)));
+  });
 }
 
-if (require.main === module) {
-  const r = main(process.argv.slice(2));
-  process.stdout.write(r.stdout);
-  process.stderr.write(r.stderr);
-  process.exitCode = r.code;
-}
+if (require.main === module) finish(main(process.argv.slice(2)));

@@ -6,14 +6,14 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { ConfigError } from "../config/issues";
 import { parseStackConfig } from "../config/parse";
 import { decryptValue, keyFromSalt } from "../config/passphrase";
 import { readStackFileOffline, stackFilePath } from "../config/stack-file";
 import { renderAll, type RenderSecrets } from "../model/artifacts";
 import { buildModel } from "../model/federation-model";
-import type { CliResult } from "./mapping";
+import { type CliResult, finish, runCli } from "./run";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -48,27 +48,15 @@ function render(o: { stack: string; out?: string; withSecrets?: boolean; caBundl
 }
 
 export function main(argv: readonly string[]): CliResult {
-  let result: CliResult = { code: 0, stdout: "", stderr: "" };
-  const program = new Command("render")
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => (result.stdout += s), writeErr: (s) => (result.stderr += s) })
-    .requiredOption("--stack <stack>", "committed stack name")
-    .option("--out <dir>", "output folder (default out/<stack>)")
-    .option("--with-secrets", "decrypt and embed secrets (needs PULUMI_CONFIG_PASSPHRASE); such files get mode 0600")
-    .option("--ca-bundle <path>", "OIDCCABundlePath for Keycloak's TLS certificate on the Keystone host")
-    .action((o: { stack: string; out?: string; withSecrets?: boolean; caBundle?: string }) => void (result = render(o)));
-  try {
-    program.parse([...argv], { from: "user" });
-  } catch (e) {
-    if (e instanceof CommanderError) return { ...result, code: e.exitCode === 0 ? 0 : 2 };
-    throw e;
-  }
-  return result;
+  const program = new Command("render");
+  return runCli(program, argv, (set) => {
+    program
+      .requiredOption("--stack <stack>", "committed stack name")
+      .option("--out <dir>", "output folder (default out/<stack>)")
+      .option("--with-secrets", "decrypt and embed secrets (needs PULUMI_CONFIG_PASSPHRASE); such files get mode 0600")
+      .option("--ca-bundle <path>", "OIDCCABundlePath for Keycloak's TLS certificate on the Keystone host")
+      .action((o: { stack: string; out?: string; withSecrets?: boolean; caBundle?: string }) => set(render(o)));
+  });
 }
 
-if (require.main === module) {
-  const r = main(process.argv.slice(2));
-  process.stdout.write(r.stdout);
-  process.stderr.write(r.stderr);
-  process.exitCode = r.code;
-}
+if (require.main === module) finish(main(process.argv.slice(2)));
