@@ -204,7 +204,40 @@ function parseJson(text: string): unknown {
   }
 }
 
-function transform(identityValues: Record<string, unknown>[]): MappedProperties {
+/** Which of Keystone's processors evaluates: 1.0 (Keystone 22), 2.0 (>= 25.0), 3.0 (>= 29.0). */
+export type ProcessorVersion = "1.0" | "2.0" | "3.0";
+
+/**
+ * Schema 3.0's `projects_json` (spec §8.3): the template must start like `{N}`; the slot, rendered as
+ * in §4.3, is JSON for a list of projects. Applied before str.format touches the local.
+ */
+function projectsJson(local: Record<string, unknown>, slots: string[][]): Record<string, unknown> {
+  const { projects_json: pj, ...rest } = local;
+  const extra: unknown[] = [];
+  for (const [key, template] of [["projects_json", pj], ["projects", typeof rest.projects === "string" ? rest.projects : undefined]] as const) {
+    if (template === undefined) continue;
+    const m = /^\{?(\d+)\}?/.exec(String(template));
+    if (!m) fail("SchemaValidationError", `${key} must reference a slot like {0}`);
+    const slot = slots[Number(m[1])];
+    if (!slot) fail("DirectMappingError", "An unexpected error prevented the server from fulfilling your request.");
+    const value = parseJson(renderSlot(slot));
+    const ok = Array.isArray(value) && value.every((p) => p !== null && typeof p === "object" && typeof (p as Record<string, unknown>).name === "string" && Array.isArray((p as Record<string, unknown>).roles));
+    if (!ok) fail("ValidationError", `${key} does not hold a list of projects`);
+    extra.push(...(value as unknown[]));
+    if (key === "projects") delete rest.projects;
+  }
+  const base = Array.isArray(rest.projects) ? (rest.projects as unknown[]) : [];
+  return pj === undefined && extra.length === 0 ? local : { ...rest, projects: [...base, ...extra] };
+}
+
+/** Schema >= 2.0: projects without a domain take their local's `domain` (or None), §8.2. */
+function projectDomains(iv: Record<string, unknown>): void {
+  if (!Array.isArray(iv.projects)) return;
+  iv.projects = (iv.projects as Record<string, unknown>[]).map((p) => (truthy(p.domain) ? p : { ...p, domain: iv.domain ?? null }));
+}
+
+function transform(identityValues: Record<string, unknown>[], version: ProcessorVersion = "1.0"): MappedProperties {
+  if (version !== "1.0") identityValues.forEach(projectDomains);
   if (identityValues.length === 0) fail("ValidationError", NO_MATCH_MESSAGE);
   let user: Record<string, unknown> = {};
   const groupIds: unknown[] = [];
@@ -258,6 +291,10 @@ function transform(identityValues: Record<string, unknown>[]): MappedProperties 
     if ("group_ids" in iv) for (const id of astLiteralList(String(iv.group_ids))) addGroupId(id);
     if ("projects" in iv) projects = iv.projects as unknown[];
   }
+  if (version !== "1.0" && !truthy(user.domain)) {
+    // Keystone >= 25 reads the domain of the LAST identity value (a leaked loop variable), §8.2.
+    user = { ...user, domain: identityValues[identityValues.length - 1]!.domain ?? null };
+  }
   const type = user.type;
   if (type === undefined || type === null) user = { ...user, type: "ephemeral" };
   else if (truthy(type) && type !== "ephemeral" && type !== "local") fail("ValidationError", `User type ${String(type)} not supported`);
@@ -265,7 +302,7 @@ function transform(identityValues: Record<string, unknown>[]): MappedProperties 
 }
 
 /** Evaluates a (validated) mapping; returns the mapped properties and why each rule matched or not. */
-export function processWithTrace(mapping: { rules: unknown[] }, assertion: Assertion): { result?: MappedProperties; error?: MappingEngineError; trace: RuleTrace[] } {
+export function processWithTrace(mapping: { rules: unknown[] }, assertion: Assertion, version: ProcessorVersion = "1.0"): { result?: MappedProperties; error?: MappingEngineError; trace: RuleTrace[] } {
   const normalized = normalizeAssertion(assertion);
   const identityValues: Record<string, unknown>[] = [];
   const trace: RuleTrace[] = [];
@@ -277,20 +314,27 @@ export function processWithTrace(mapping: { rules: unknown[] }, assertion: Asser
         continue;
       }
       trace.push({ rule: i, matched: true, slots: res.slots });
-      for (const local of r.local) identityValues.push(substitute(local, res.slots) as Record<string, unknown>);
+      for (const local of r.local) {
+        const prepared = version === "3.0" ? projectsJson(local as Record<string, unknown>, res.slots) : local;
+        identityValues.push(substitute(prepared, res.slots) as Record<string, unknown>);
+      }
     }
-    return { result: transform(identityValues), trace };
+    return { result: transform(identityValues, version), trace };
   } catch (e) {
     if (e instanceof MappingEngineError) return { error: e, trace };
     throw e;
   }
 }
 
-/** keystone-manage mapping_engine: normalise (a bare array becomes {rules}), validate, evaluate. */
+/**
+ * keystone-manage mapping_engine: normalise (a bare array becomes {rules}), validate, evaluate.
+ * `schemaVersion` 2.0/3.0 select Keystone >= 25/29's processors (spec §8): implemented from the
+ * spec and upstream code reading, not verifiable against Keystone 22.
+ */
 export function evaluateMapping(mapping: unknown, assertion: Assertion, opts: ValidateOptions = {}): MappedProperties {
   const doc = Array.isArray(mapping) ? { rules: mapping } : (mapping as { rules: unknown[] });
   validateMapping(doc, opts);
-  const { result, error } = processWithTrace(doc, assertion);
+  const { result, error } = processWithTrace(doc, assertion, (opts.schemaVersion ?? "1.0") as ProcessorVersion);
   if (error) throw error;
   return result!;
 }

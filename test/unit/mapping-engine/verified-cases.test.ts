@@ -106,3 +106,26 @@ describe("mapping engine: schema and input", () => {
     expect(() => parseAssertionText("no colon here")).toThrow(MappingEngineError);
   });
 });
+
+describe("mapping engine: schema 2.0 and 3.0 processors (from the spec; not verifiable against Keystone 22)", () => {
+  const withDomain = [{ local: [{ user: { name: "{0}" } }, { domain: { id: "UDOM" } }, { projects: [{ name: "p", roles: [{ name: "member" }] }], domain: { id: "PDOM" } }, { domain: { id: "LAST" } }], remote: [{ type: "A" }] }];
+  it("2.0: projects take their local's domain; the user takes the last identity value's domain", () => {
+    const r = evaluateMapping({ rules: withDomain }, { A: "alice" }, { schemaVersion: "2.0" });
+    expect(r.projects).toEqual([{ name: "p", roles: [{ name: "member" }], domain: { id: "PDOM" } }]);
+    expect(r.user).toEqual({ name: "alice", domain: { id: "LAST" }, type: "ephemeral" });
+  });
+
+  it("1.0 (Keystone 22) leaves both without a domain", () => {
+    const r = evaluateMapping({ rules: withDomain }, { A: "alice" });
+    expect(r.projects).toEqual([{ name: "p", roles: [{ name: "member" }] }]);
+    expect(r.user).toEqual({ name: "alice", type: "ephemeral" });
+  });
+
+  it("3.0: projects_json adds projects from a claim holding JSON, and rejects other shapes", () => {
+    const rules = [{ local: [{ user: { name: "u" } }, { projects_json: "{0}", domain: { name: "d" } }], remote: [{ type: "P" }] }];
+    const r = evaluateMapping({ rules }, { P: '[{"name": "x", "roles": [{"name": "member"}]}]' }, { schemaVersion: "3.0" });
+    expect(r.projects).toEqual([{ name: "x", roles: [{ name: "member" }], domain: { name: "d" } }]);
+    expect(() => evaluateMapping({ rules }, { P: '{"name": "x"}' }, { schemaVersion: "3.0" })).toThrow("projects_json does not hold a list of projects");
+    expect(() => evaluateMapping({ rules }, { P: "[]" }, { schemaVersion: "2.0" })).toThrow(MappingEngineError);
+  });
+});
