@@ -12,6 +12,7 @@ import { SmokeCheck } from "./components/smoke-check";
 import type { LoadedConfig } from "./config/load";
 import { renderAll } from "./model/artifacts";
 import { buildModel, type FederationModel } from "./model/federation-model";
+import { keycloakGroupKey } from "./model/naming";
 
 export interface StackOutputs {
   issuer: string;
@@ -78,8 +79,11 @@ export function declareStack(loaded: LoadedConfig, stack: string): { model: Fede
       password: loaded.secretValues.smokeCheckPassword,
       clientSecret: keycloakSide.clientSecret,
       project: smoke.project,
+      ...(smoke.createUser && smoke.group !== undefined
+        ? { createUser: { realmId: keycloakSide.realm.id, groupId: keycloakSide.groups[keycloakGroupKey(...(smoke.group.split("/") as [string, string]))]!.id } }
+        : {}),
       // No data edge: the login needs every object in place first.
-    }, { dependsOn: [keycloakSide, tenancy, federation, ...(delivered ? [delivered] : [])] });
+    }, { providers: [kcProvider], dependsOn: [keycloakSide, tenancy, federation, ...(delivered ? [delivered] : [])] });
   }
 
   return {

@@ -4,6 +4,7 @@
  * `pulumi up` fails with the step that broke. Secrets reach it only as secret environment.
  */
 import * as command from "@pulumi/command";
+import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
 import { contentHash } from "../model/delivery";
@@ -20,6 +21,8 @@ export interface SmokeCheckArgs {
   clientSecret?: pulumi.Input<string>;
   /** `<tenant>/<project>` to scope to (required). */
   project: string;
+  /** Create the test user in this realm and Keycloak group first (local/test stacks). */
+  createUser?: { realmId: pulumi.Input<string>; groupId: pulumi.Input<string> };
 }
 
 export class SmokeCheck extends pulumi.ComponentResource {
@@ -40,12 +43,22 @@ export class SmokeCheck extends pulumi.ComponentResource {
         ...(clientSecret ? { OKF_CLIENT_SECRET: clientSecret } : {}),
       })),
     );
+    let user: keycloak.UserGroups | undefined;
+    if (args.createUser) {
+      const u = new keycloak.User(`${name}-user`, {
+        realmId: args.createUser.realmId,
+        username: args.username,
+        enabled: true,
+        initialPassword: { value: args.password, temporary: false },
+      }, { parent: this });
+      user = new keycloak.UserGroups(`${name}-user-groups`, { realmId: args.createUser.realmId, userId: u.id, groupIds: [args.createUser.groupId], exhaustive: true }, { parent: this });
+    }
     this.check = new command.local.Command(`${name}-login`, {
       create: `"${process.execPath}" "${join(__dirname, "..", "..", "scripts", "smoke-login.cjs")}"`,
       environment,
       // Re-run whenever what the login depends on changes: the mapping, the client, the URLs.
       triggers: [contentHash(JSON.stringify([m.federation.mapping, m.keycloak.client, m.keystone.urls, args.username, args.project]))],
-    }, { parent: this });
+    }, { parent: this, ...(user ? { dependsOn: [user] } : {}) });
     this.registerOutputs({ check: this.check });
   }
 }

@@ -265,6 +265,12 @@ function protectionAndSecretRules(cfg: StackConfig, secrets: SecretPresence, pus
     const [tenant, project] = (smoke.project ?? "").split("/");
     if (smoke.project === undefined) push("smokeCheck.project", "is required when the smoke check is enabled", "give <tenant>/<project>");
     else if (!cfg.tenants.some((t) => t.name === tenant && t.projects.some((p) => p.name === project))) push("smokeCheck.project", `unknown project "${smoke.project}"`, "name a project of one of the stack's tenants");
+    if (smoke.createUser) {
+      if (!LOOSE_ENVIRONMENTS.has(cfg.environment)) push("smokeCheck.createUser", `a test user would be created on a ${cfg.environment} stack`, "only local or test stacks may create one; use an existing user");
+      const [gt, gg] = (smoke.group ?? "").split("/");
+      if (smoke.group === undefined) push("smokeCheck.group", "is required when createUser is set", "give the access group <tenant>/<group> the test user joins");
+      else if (!cfg.access.some((a) => a.tenant === gt && a.group === gg)) push("smokeCheck.group", `no access rule for "${smoke.group}"`, "name a group of the access rules");
+    }
   }
   if (cfg.delivery.enabled && cfg.delivery.targets.length === 0) push("delivery.targets", "delivery is enabled but has no targets", "add a target or set delivery.enabled: false");
   if (secrets.clientSecret && !cfg.client.confidential) {

@@ -168,6 +168,8 @@ export const SmokeCheckSchema = z.strictObject({
   enabled: z.boolean().default(false).describe("After everything else, log in for real (Keycloak password grant -> Keystone -> project scope) and fail the update if federation does not work. Needs client.directAccessGrants (local/test stacks). Default false."),
   username: z.string().min(1).optional().describe("Keycloak test user; its password is the `smokeCheckPassword` secret."),
   project: z.string().regex(/^[^/]+\/[^/]+$/, { message: "must read <tenant>/<project>" }).optional().describe("Project to scope to, as `<tenant>/<project>`."),
+  createUser: z.boolean().default(false).describe("Create the test user in Keycloak (local/test stacks only), with `smokeCheckPassword`, in `group`. Default false."),
+  group: z.string().regex(/^[^/]+\/[^/]+$/, { message: "must read <tenant>/<group>" }).optional().describe("Access group (`<tenant>/<group>`) the created test user joins."),
 });
 
 export const StackConfigSchema = z.strictObject({

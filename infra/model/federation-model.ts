@@ -170,7 +170,7 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
     const claimValue = naming.groupClaimValue(a.tenant, a.group, fullPath);
     const name = naming.keystoneGroupName(a.tenant, a.group);
     keystoneGroups.push({ key: gKey, domainKey: domainKey(a.tenant), name, description: a.description ?? `Keycloak ${naming.keycloakGroupPath(a.tenant, a.group)}`, claimValue });
-    kcGroups.push({ key: `kcgroup-${a.tenant}-${a.group}`, name: a.group, path: naming.keycloakGroupPath(a.tenant, a.group), parentKey: `kcgroup-${a.tenant}` });
+    kcGroups.push({ key: naming.keycloakGroupKey(a.tenant, a.group), name: a.group, path: naming.keycloakGroupPath(a.tenant, a.group), parentKey: `kcgroup-${a.tenant}` });
     const broker = tenantByName.get(a.tenant)?.customerRealm;
     mapped.push({ tenant: a.tenant, claimValue, keystoneGroup: name, domain: a.tenant, ...(broker !== undefined ? { brokerAlias: broker } : {}) });
     for (const g of a.grants) {
@@ -184,7 +184,7 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
     const bound = cfg.tenants.filter((t) => t.customerRealm === cr.name).map((t) => t.name);
     const groups = cfg.access
       .filter((a) => bound.includes(a.tenant))
-      .map((a) => ({ name: a.group, claimValue: `/${a.group}`, proxyGroupPath: naming.keycloakGroupPath(a.tenant, a.group), proxyGroupKey: `kcgroup-${a.tenant}-${a.group}` }));
+      .map((a) => ({ name: a.group, claimValue: `/${a.group}`, proxyGroupPath: naming.keycloakGroupPath(a.tenant, a.group), proxyGroupKey: naming.keycloakGroupKey(a.tenant, a.group) }));
     return {
       name: cr.name,
       displayName: cr.displayName ?? cr.name,

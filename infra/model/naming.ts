@@ -23,6 +23,11 @@ export function groupClaimValue(tenant: string, group: string, fullPath: boolean
   return fullPath ? keycloakGroupPath(tenant, group) : group;
 }
 
+/** Model key (and Pulumi logical-name suffix) of the Keycloak group of an access rule. */
+export function keycloakGroupKey(tenant: string, group: string): string {
+  return `kcgroup-${tenant}-${group}`;
+}
+
 /** Keystone group name (inside the tenant's domain) that carries the access rule's roles. */
 export function keystoneGroupName(tenant: string, group: string): string {
   return `${tenant}-${group}`;

@@ -417,6 +417,14 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "smoke check creating a user on production", raw: withValue("smokeCheck", { enabled: true, username: "smoke", project: "acme/web", createUser: true, group: "acme/ops" }, withValue("client", { directAccessGrants: false }, withValue("smokeCheckPassword", "pw"))),
+    expected: [
+      "smokeCheck.enabled: the smoke check logs in with the password grant, which this stack's client does not allow (enable client.directAccessGrants (local/test stacks only) or turn the smoke check off)",
+      "smokeCheck.createUser: a test user would be created on a production stack (only local or test stacks may create one; use an existing user)",
+      "smokeCheck.group: no access rule for \"acme/ops\" (name a group of the access rules)"
+    ],
+  },
+  {
     name: "http allowed on local but not a trailing slash", raw: local(withValue("keycloak.url", "http://localhost:8080/")),
     expected: [
       "keycloak.url: \"http://localhost:8080/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"

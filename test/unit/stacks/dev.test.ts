@@ -86,6 +86,13 @@ describe("dev stack graph", () => {
     ]);
   });
 
+  it("creates the smoke-check user in acme/developers and runs the login after everything else", () => {
+    const user = g.one("keycloak:index/user:User", "smoke-check-user").inputs;
+    expect(user).toMatchObject({ realmId: "keycloak-realm-id", username: "smoke", enabled: true });
+    expect(g.one("keycloak:index/userGroups:UserGroups", "smoke-check-user-groups").inputs).toEqual({ realmId: "keycloak-realm-id", userId: "smoke-check-user-id", groupIds: ["keycloak-kcgroup-acme-developers-id"], exhaustive: true });
+    expect(g.byType("command:local:Command").map((c) => c.name)).toEqual(["smoke-check-login"]);
+  });
+
   it("declares no customer realm and no home-IdP-discovery flow", () => {
     expect(g.byType(T.kcIdp)).toEqual([]);
     expect(g.registrations.filter((r) => r.type.startsWith("keycloak:authentication/"))).toEqual([]);
