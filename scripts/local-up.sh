@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the local default: Keycloak and Keystone in Docker (docker-compose.yaml), a local
-# file state backend with a local passphrase, `pulumi up` on the dev stack, then an offline smoke
-# check of the access table. Without Docker or the Pulumi CLI it says what is missing and how to
+# file state backend with a local passphrase, `pulumi up` on the dev stack, whose last step is the
+# smoke check (a real login of the dev stack's test user through Keycloak and Keystone). Without Docker or the Pulumi CLI it says what is missing and how to
 # install it, and runs what works offline (render, mapping explain); OKF_OFFLINE=1 asks for that
 # mode explicitly. Never reads stdin.
 set -uo pipefail
@@ -44,7 +44,8 @@ mkdir -p .pulumi-state
 pulumi login "$PULUMI_BACKEND_URL" >/dev/null
 pulumi stack select --create dev --non-interactive
 # The dynamic Keystone provider and the OpenStack provider both read the dev stack's credentials.
+# The update fails if the smoke check (resource smoke-check-login) cannot log in.
 pulumi up --yes --non-interactive --stack dev
-echo "== smoke check: who gets what on the dev stack (offline evaluation of the deployed mapping)"
+echo "== what the dev stack's mapping grants (offline evaluation)"
 npm run --silent mapping -- explain --stack dev --claims mappings/examples/dev-alice.json
 echo "local-up: done. Keycloak http://localhost:8080 (admin/admin), Keystone http://localhost:5000/v3"
