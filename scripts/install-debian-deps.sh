@@ -4,10 +4,10 @@
 # Safe to call concurrently: a lock serialises apt. Needs root on Debian 12.
 set -euo pipefail
 want="${1:-all}"
-pkgs=(keystone python3-openstackclient)
+pkgs=(keystone python3-openstackclient procps curl)
 case "$want" in
   keystone) ;;
-  apache|all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl curl) ;;
+  apache|all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl) ;;
   *) echo "usage: $0 [keystone|apache|all]" >&2; exit 2 ;;
 esac
 missing=()

@@ -27,7 +27,6 @@ wait_for() { # URL
 init() {
   local port=$1 overlay=${2:-}
   "$here/install-debian-deps.sh" keystone >&2
-  command -v curl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
   mkdir -p "$dir"
   dir=$(realpath "$dir")
   cat >"$dir/keystone.conf" <<CONF
