@@ -194,6 +194,3 @@ export type AccessRule = z.infer<typeof AccessRuleSchema>;
 export type Grant = z.infer<typeof GrantSchema>;
 export type CustomerRealm = z.infer<typeof CustomerRealmSchema>;
 export type DeliveryTarget = z.infer<typeof DeliveryTargetSchema>;
-
-/** The configuration keys of the project namespace, in declaration order (secrets excluded). */
-export const CONFIG_KEYS = Object.keys(StackConfigSchema.shape) as (keyof StackConfig)[];

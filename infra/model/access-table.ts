@@ -4,7 +4,6 @@
  */
 import { parse } from "yaml";
 import { z } from "zod";
-import type { AccessOutcome } from "./access";
 import type { FederationModel } from "./federation-model";
 
 const ExpectAccessSchema = z.strictObject({
@@ -53,11 +52,4 @@ export function expectedOutcome(c: AccessCase): { denied: true } | { denied: fal
   const roles: Record<string, string[]> = {};
   for (const k of Object.keys(c.expect.roles).sort()) roles[k] = [...c.expect.roles[k]!].sort();
   return { denied: false, user: { name: c.expect.user }, groups: [...c.expect.groups].sort(), roles };
-}
-
-/** Compares an outcome with the expectation on what the table states (user name, groups, roles). */
-export function outcomeMatches(outcome: AccessOutcome, c: AccessCase): boolean {
-  const want = expectedOutcome(c);
-  if (want.denied || outcome.denied) return want.denied === outcome.denied;
-  return outcome.user.name === want.user.name && JSON.stringify(outcome.groups) === JSON.stringify(want.groups) && JSON.stringify(outcome.roles) === JSON.stringify(want.roles);
 }
