@@ -2,14 +2,14 @@
  * Benchmark (not a test): login latency JWT -> unscoped -> project-scoped token through Apache,
  * mod_auth_openidc and Keystone on loopback, for the e2e stack (a few projects) and a generated
  * stack with 1,000 projects and groups, in the same run. Reports p50/p95 and their ratio.
- *   npx tsx scripts/bench-login.ts [samples=200]
+ *   npx tsx scripts/bench-login.ts [samples=200] [perGroup|perTenant]
  */
 import { performance } from "node:perf_hooks";
 import { federatedLogin, scopeTo, startE2e } from "../test/support/e2e-env";
 import { generatedStackConfig } from "../test/support/generated-stack";
 import { PROJECT } from "../test/support/stack-files";
 
-function config(projects: number): Record<string, string> {
+function config(projects: number, layout: string): Record<string, string> {
   return generatedStackConfig(projects, {
     environment: "local",
     keycloak: { url: "https://localhost:35443", admin: { username: "admin" } },
@@ -18,7 +18,7 @@ function config(projects: number): Record<string, string> {
     keystone: { url: "http://127.0.0.1:35990", credentials: { method: "password", username: "admin" } },
     keystonePassword: "bench-admin-password",
     horizon: { urls: ["http://localhost:8000"] },
-    federation: { userDomain: "bench-users" },
+    federation: { userDomain: "bench-users", ruleLayout: layout },
   });
 }
 
@@ -27,8 +27,8 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
-async function measure(stack: string, projects: number, samples: number): Promise<{ p50: number; p95: number; resources: number }> {
-  const env = await startE2e(stack, 35990, { config: config(projects), secretKeys: [`${PROJECT}:keycloakAdminPassword`, `${PROJECT}:keystonePassword`] });
+async function measure(stack: string, projects: number, samples: number, layout: string): Promise<{ p50: number; p95: number; resources: number }> {
+  const env = await startE2e(stack, 35990, { config: config(projects, layout), secretKeys: [`${PROJECT}:keycloakAdminPassword`, `${PROJECT}:keystonePassword`] });
   if (!env) throw new Error("environment did not start");
   try {
     const last = projects - 1;
@@ -52,9 +52,10 @@ async function measure(stack: string, projects: number, samples: number): Promis
 
 async function main(): Promise<void> {
   const samples = Number(process.argv[2] ?? 200);
-  const small = await measure("bench-1", 1, samples);
-  const large = await measure("bench-1000", 1000, samples);
-  console.log(`login JWT -> unscoped -> project-scoped, ${samples} samples each, loopback, one Apache/Keystone process (sqlite WAL)`);
+  const layout = process.argv[3] ?? "perGroup";
+  const small = await measure("bench-1", 1, samples, layout);
+  const large = await measure("bench-1000", 1000, samples, layout);
+  console.log(`login JWT -> unscoped -> project-scoped, ${samples} samples each, mapping layout ${layout}, loopback, one Apache/Keystone process (sqlite WAL)`);
   console.log(`   1 project    (${small.resources} resources): p50 ${small.p50.toFixed(1)} ms  p95 ${small.p95.toFixed(1)} ms`);
   console.log(`1,000 projects (${large.resources} resources): p50 ${large.p50.toFixed(1)} ms  p95 ${large.p95.toFixed(1)} ms`);
   console.log(`p50 ratio 1,000 / 1: ${(large.p50 / small.p50).toFixed(3)}x (target <= 1.05x)`);

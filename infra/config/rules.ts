@@ -142,6 +142,9 @@ function tenantRules(cfg: StackConfig, push: Push): void {
     push("tenants", `tenant "${d}" is declared twice (names are case-insensitive in Keystone)`, "give each tenant a unique name");
   }
   cfg.tenants.forEach((t, i) => {
+    if (cfg.federation.ruleLayout === "perTenant" && cfg.client.groupsFullPath && t.name.includes("name")) {
+      push(`tenants[${i}].name`, `"${t.name}" contains "name"`, "with the perTenant layout group paths feed Keystone's groups template, which switches to JSON mode on \"name\"; rename the tenant or use the perGroup layout");
+    }
     if (t.name.toLowerCase() === "default") {
       push(`tenants[${i}].name`, `"${t.name}" collides with Keystone's built-in Default domain`, "choose another tenant name");
     }

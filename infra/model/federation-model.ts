@@ -168,7 +168,7 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
   for (const a of cfg.access) {
     const gKey = `group-${a.tenant}-${a.group}`;
     const claimValue = naming.groupClaimValue(a.tenant, a.group, fullPath);
-    const name = naming.keystoneGroupName(a.tenant, a.group);
+    const name = naming.keystoneGroupName(a.tenant, a.group, cfg.federation.ruleLayout, claimValue);
     keystoneGroups.push({ key: gKey, domainKey: domainKey(a.tenant), name, description: a.description ?? `Keycloak ${naming.keycloakGroupPath(a.tenant, a.group)}`, claimValue });
     kcGroups.push({ key: naming.keycloakGroupKey(a.tenant, a.group), name: a.group, path: naming.keycloakGroupPath(a.tenant, a.group), parentKey: `kcgroup-${a.tenant}` });
     const broker = tenantByName.get(a.tenant)?.customerRealm;
@@ -208,6 +208,7 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
     userType: cfg.federation.userType,
     userDomain: cfg.federation.userDomain,
     denyWithoutGroup: cfg.federation.denyWithoutGroup,
+    layout: cfg.federation.ruleLayout,
     groups: mapped,
   });
 

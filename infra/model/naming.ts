@@ -28,9 +28,12 @@ export function keycloakGroupKey(tenant: string, group: string): string {
   return `kcgroup-${tenant}-${group}`;
 }
 
-/** Keystone group name (inside the tenant's domain) that carries the access rule's roles. */
-export function keystoneGroupName(tenant: string, group: string): string {
-  return `${tenant}-${group}`;
+/**
+ * Keystone group name (inside the tenant's domain) that carries the access rule's roles. With the
+ * perTenant mapping layout Keystone takes the name from the (whitelisted) claim value itself.
+ */
+export function keystoneGroupName(tenant: string, group: string, layout: "perGroup" | "perTenant" = "perGroup", claimValue?: string): string {
+  return layout === "perTenant" && claimValue !== undefined ? claimValue : `${tenant}-${group}`;
 }
 
 /** Client id of the broker client a customer realm offers the proxy realm. */

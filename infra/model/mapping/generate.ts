@@ -12,6 +12,12 @@
  * any_one_of entries consume no slot (§4.1), so the user's slots are the first plain entries.
  * `projects` is never emitted: Keystone keeps only the last rule's list (§5.2).
  * Rules are sorted by tenant and group, so a change shows as the smallest diff.
+ *
+ * Layout `perTenant` (for stacks with hundreds of groups: Keystone evaluates every rule on every
+ * login) emits one rule per tenant instead: `any_one_of` on the tenant's exact claim values (so the
+ * rule needs at least one), a non-regex `whitelist` of the same values as slot, and
+ * `{"groups": "{N}", "domain": <tenant>}`. Keystone group names then equal the claim values; only
+ * whitelisted exact values can become group names, and only in their own tenant's domain.
  */
 import { escapeFormat } from "../mapping-safety";
 import type { LocalUser, MappingDocument, MappingRule, RemoteRequirement } from "./types";
@@ -44,6 +50,8 @@ export interface MappingInput {
   readonly userDomain: string;
   /** When false, a user with no granted group still gets a (role-less) token. */
   readonly denyWithoutGroup: boolean;
+  /** One rule per access group (default) or one per tenant. */
+  readonly layout?: "perGroup" | "perTenant";
   readonly groups: readonly MappedGroup[];
 }
 
@@ -71,8 +79,31 @@ function compareGroups(a: MappedGroup, b: MappedGroup): number {
   return a.domain === b.domain ? (a.keystoneGroup < b.keystoneGroup ? -1 : a.keystoneGroup > b.keystoneGroup ? 1 : 0) : a.domain < b.domain ? -1 : 1;
 }
 
+function perTenantRules(input: MappingInput, user: LocalUser): MappingRule[] {
+  const tenants = new Map<string, MappedGroup[]>();
+  for (const g of [...input.groups].sort(compareGroups)) {
+    if (!tenants.has(g.domain)) tenants.set(g.domain, []);
+    tenants.get(g.domain)!.push(g);
+  }
+  const groupsClaim = input.claimPrefix + input.claims.groups;
+  return [...tenants.entries()].map(([domain, groups]) => {
+    const remote = baseRemote(input);
+    const slot = remote.filter((r) => r.any_one_of === undefined).length; // any_one_of entries take no slot
+    const broker = groups[0]!.brokerAlias;
+    if (broker !== undefined) remote.push({ type: input.claimPrefix + input.brokerClaim, any_one_of: [broker] });
+    const values = groups.map((g) => g.claimValue).sort();
+    remote.push({ type: groupsClaim, any_one_of: values }, { type: groupsClaim, whitelist: values });
+    return { local: [{ user: { ...user } }, { groups: `{${slot}}`, domain: { name: escapeFormat(domain) } }], remote };
+  });
+}
+
 export function generateMapping(input: MappingInput): MappingDocument {
   const user = userLocal(input);
+  if (input.layout === "perTenant") {
+    const rules = perTenantRules(input, user);
+    if (!input.denyWithoutGroup) rules.push({ local: [{ user: { ...user } }], remote: baseRemote(input) });
+    return { rules };
+  }
   const rules: MappingRule[] = [...input.groups].sort(compareGroups).map((g) => {
     const remote = baseRemote(input);
     if (g.brokerAlias !== undefined) remote.push({ type: input.claimPrefix + input.brokerClaim, any_one_of: [g.brokerAlias] });

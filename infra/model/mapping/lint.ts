@@ -52,7 +52,13 @@ export function lintMapping(mapping: unknown, opts: LintOptions = {}): LintFindi
   rules.forEach((r, i) => {
     const local = Array.isArray(r.local) ? r.local : [];
     const remote = Array.isArray(r.remote) ? r.remote : [];
-    const slots = remote.filter((q) => q.any_one_of === undefined && q.not_any_of === undefined).length;
+    const slotReqs = remote.filter((q) => q.any_one_of === undefined && q.not_any_of === undefined);
+    const slots = slotReqs.length;
+    /** A template only uses slots that hold exact, whitelisted values (non-regex whitelist). */
+    const onlyWhitelisted = (template: string) => {
+      const refs = [...template.replace(/\{\{|\}\}/g, "").matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1]));
+      return refs.length > 0 && refs.every((n) => Array.isArray(slotReqs[n]?.whitelist) && slotReqs[n]?.regex !== true);
+    };
     const grants = local.some((l) => "group" in l || "groups" in l || "group_ids" in l || "projects" in l);
     const user = local.find((l) => "user" in l)?.user as Record<string, unknown> | undefined;
 
@@ -85,7 +91,7 @@ export function lintMapping(mapping: unknown, opts: LintOptions = {}): LintFindi
       if ("projects" in l) withProjects.push(i);
       const groups = l.groups;
       if (typeof groups === "string") {
-        if (/\{\d*\}/.test(groups.replace(/\{\{|\}\}/g, ""))) add(i, "error", `local[${k}].groups is fed from claim values: any value in the token becomes a group name`, "map exact claim values with any_one_of to fixed group names instead");
+        if (/\{\d*\}/.test(groups.replace(/\{\{|\}\}/g, "")) && !onlyWhitelisted(groups)) add(i, "error", `local[${k}].groups is fed from claim values: any value in the token becomes a group name`, "map exact claim values with any_one_of to fixed group names, or feed it from a non-regex whitelist of exact values");
         if (groups.includes("name")) add(i, "error", `local[${k}].groups contains "name": Keystone switches to JSON mode and refuses the login unless each item also contains "domain"`, "rename the group or use {\"group\": {\"name\": ..., \"domain\": ...}}");
       }
       if (typeof l.group_ids === "string" && /\{\d*\}/.test(l.group_ids.replace(/\{\{|\}\}/g, ""))) add(i, "error", `local[${k}].group_ids is fed from claim values`, "map exact claim values with any_one_of to fixed group ids");

@@ -74,6 +74,7 @@ describe("parseStackConfig: valid configurations", () => {
       claimDelimiter: ";",
       userType: "ephemeral",
       userDomain: "federated-users",
+      ruleLayout: "perGroup",
       denyWithoutGroup: true,
       adopt: false,
       claims: { userId: "sub", username: "preferred_username", groups: "groups" },

@@ -10,6 +10,14 @@ describe("mapping lint", () => {
     expect(lintMapping(JSON.parse(expectedRules(stack)))).toEqual([]);
   });
 
+  it("accepts groups fed from a non-regex whitelist of exact values (the perTenant layout)", () => {
+    const ok = { rules: [{ local: [{ user: { id: "{0}", name: "{1}" } }, { groups: "{2}", domain: { name: "acme" } }], remote: [{ type: "OIDC-sub" }, { type: "OIDC-preferred_username" }, ISS, AZP, { type: "OIDC-groups", any_one_of: ["/acme/a"] }, { type: "OIDC-groups", whitelist: ["/acme/a"] }] }] };
+    expect(lintMapping(ok)).toEqual([]);
+    const regex = structuredClone(ok);
+    (regex.rules[0]!.remote[5] as Record<string, unknown>).regex = true;
+    expect(lintMapping(regex).map((f) => f.problem)).toContain("local[1].groups is fed from claim values: any value in the token becomes a group name");
+  });
+
   it("names the rule, the problem and the fix for each pitfall", () => {
     const bad = {
       rules: [
@@ -25,7 +33,7 @@ describe("mapping lint", () => {
       "rule 0: error: the rule grants access but produces no user, so Keystone names the user after REMOTE_USER (fix: add {\"user\": {\"id\": \"{0}\", \"name\": \"{1}\"}} fed from plain remote entries for the subject and username claims)",
       "rule 0: error: the rule does not require the issuer (HTTP_OIDC_ISS or OIDC-iss); mod_auth_openidc checks only signature and expiry (fix: add {\"type\": \"HTTP_OIDC_ISS\", \"any_one_of\": [\"<the realm's exact issuer URL>\"]})",
       "rule 0: error: the rule does not require the Keystone client as authorized party (OIDC-azp) (fix: add {\"type\": \"OIDC-azp\", \"any_one_of\": [\"<keystone client id>\"]})",
-      "rule 1: error: local[1].groups is fed from claim values: any value in the token becomes a group name (fix: map exact claim values with any_one_of to fixed group names instead)",
+      "rule 1: error: local[1].groups is fed from claim values: any value in the token becomes a group name (fix: map exact claim values with any_one_of to fixed group names, or feed it from a non-regex whitelist of exact values)",
       "rule 2: error: the issuer condition is an unanchored regex (fix: use exact values (no regex) for the issuer)",
       "rule 2: warning: remote[1] any_one_of regex \"iss\" is unanchored: Keystone uses re.search, so it matches anywhere in the value (fix: anchor it with ^...$)",
       "rule 2: error: local[0] string \"{2}\" uses a slot beyond the 1 this rule provides (any_one_of/not_any_of entries do not count) (fix: renumber {N} to the plain/whitelist/blacklist remote entries)",

@@ -11,13 +11,14 @@ import { rawConfig, tenancyArb } from "../model/arbitraries";
 
 const RUNS = 10_000;
 
-/** 24 generated stacks with at least one access rule; half bind their first tenant to a customer realm. */
+/** 24 generated stacks with at least one access rule; half bind their first tenant to a customer realm; half use the perTenant layout. */
 const models: FederationModel[] = fc
   .sample(tenancyArb.filter((s) => s.access.length > 0), { numRuns: 24, seed: 7 })
   .map((shape, i) => {
     const bind = i % 2 === 0;
     const tenants = shape.tenants.map((t, j) => (bind && j === 0 ? { ...t, customerRealm: "partner" } : t));
-    const raw = rawConfig({ ...shape, tenants }, bind ? { realm: { name: "openstack", customerRealms: [{ name: "partner", emailDomains: ["partner.example"] }] } } : {});
+    const layout = i % 4 < 2 ? "perTenant" : "perGroup";
+    const raw = rawConfig({ ...shape, tenants }, { federation: { ruleLayout: layout }, ...(bind ? { realm: { name: "openstack", customerRealms: [{ name: "partner", emailDomains: ["partner.example"] }] } } : {}) });
     return buildModel(parseStackConfig(raw, { stack: `p${i}`, secretKeys: new Set(["keycloakAdminSecret"]) }).config, `p${i}`);
   });
 
