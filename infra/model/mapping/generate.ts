@@ -11,6 +11,9 @@
  *           one Keystone group by name in the tenant's own domain (invariant 3), which carries roles.
  * any_one_of entries consume no slot (§4.1), so the user's slots are the first plain entries.
  * `projects` is never emitted: Keystone keeps only the last rule's list (§5.2).
+ * Limit: a tenant NOT bound to a customer realm cannot exclude brokered users in the mapping (a
+ * missing claim fails even `not_any_of`, §4.1); there, tenant isolation rests on proxy-realm group
+ * membership, which only proxy-realm admins (and our IdP mappers, for their own tenant) grant.
  * Rules are sorted by tenant and group, so a change shows as the smallest diff.
  *
  * Layout `perTenant` (for stacks with hundreds of groups: Keystone evaluates every rule on every
