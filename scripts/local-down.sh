@@ -1,14 +1,32 @@
 #!/usr/bin/env bash
-# Tears the local environment down: destroys the dev stack (when the Pulumi CLI is there) and
-# stops the containers. With --yes it also deletes the local state and the containers' volumes.
+# Removes the local environment: the containers and their volumes (Keycloak's and Keystone's
+# databases). The local Pulumi state (.pulumi-state) and the rendered files (out/dev) describe what
+# was in those databases, so they go too, but only when confirmed with --yes:
+#   scripts/local-down.sh         stop and remove containers and volumes; keep the state, say so
+#   scripts/local-down.sh --yes   the same, and delete .pulumi-state and out/dev
+# Without --yes a later local-up.sh refreshes the kept state first. Never reads stdin.
 set -uo pipefail
+exec </dev/null
 cd "$(dirname "$0")/.."
-export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-local-dev-passphrase}
-export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$PWD/.pulumi-state}
-if command -v pulumi >/dev/null 2>&1 && [ -d .pulumi-state ]; then
-  pulumi login "$PULUMI_BACKEND_URL" >/dev/null && pulumi destroy --yes --non-interactive --stack dev || true
+confirm=0
+case "${1:-}" in
+  --yes) confirm=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--yes]" >&2; exit 2 ;;
+esac
+
+if ! command -v docker >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then
+  echo "local-down: no running Docker engine; no containers to remove"
+elif ! docker compose version >/dev/null 2>&1; then
+  echo "local-down: docker compose is missing (package docker-compose-plugin)" >&2
+  exit 1
+else
+  docker compose down -v --remove-orphans || exit 1
 fi
-if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
-  if [ "${1:-}" = "--yes" ]; then docker compose down -v; else docker compose down; fi
+
+if [ $confirm = 1 ]; then
+  rm -rf .pulumi-state out/dev
+  echo "local-down: removed .pulumi-state and out/dev"
+elif [ -d .pulumi-state ]; then
+  echo "local-down: kept .pulumi-state (its dev stack now describes deleted objects); run '$0 --yes' to delete it"
 fi
-if [ "${1:-}" = "--yes" ]; then rm -rf .pulumi-state out/dev; fi

@@ -1,37 +1,184 @@
 /**
- * The local environment's compose file agrees with the dev stack. (Docker cannot run on the
- * machines this suite runs on; the file is checked structurally, the script in offline mode.)
+ * The local environment (docker-compose.yaml, docker/keystone, scripts/local-up.sh) agrees with the
+ * dev stack. Docker and the Pulumi CLI are not available where this suite runs: the compose file
+ * is checked structurally, and local-up.sh runs with stand-ins for `docker`, `pulumi` and `curl`
+ * that record how they were called.
  */
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PROJECT, readStackFile } from "../support/stack-files";
 
 const ROOT = join(__dirname, "..", "..");
-const compose = parse(readFileSync(join(ROOT, "docker-compose.yaml"), "utf8")) as { services: Record<string, { image?: string; ports: string[]; environment: Record<string, string>; build?: unknown }> };
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  ports: string[];
+  environment: Record<string, string>;
+  volumes: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+const compose = parse(readFileSync(join(ROOT, "docker-compose.yaml"), "utf8")) as { services: Record<string, Service>; volumes: Record<string, null> };
 const dev = readStackFile("dev").config;
+const devJson = (key: string) => JSON.parse(dev[`${PROJECT}:${key}`]!) as Record<string, unknown>;
+const keycloak = compose.services.keycloak!;
+const keystone = compose.services.keystone!;
 
-describe("local environment (docker-compose.yaml)", () => {
-  it("pins the Keycloak image and publishes both services on loopback at the dev stack's URLs", () => {
-    expect(compose.services.keycloak!.image).toMatch(/^quay\.io\/keycloak\/keycloak:\d+\.\d+/);
-    expect(compose.services.keycloak!.ports).toEqual(["127.0.0.1:8080:8080"]);
-    expect(compose.services.keystone!.ports).toEqual(["127.0.0.1:5000:5000"]);
-    expect(JSON.parse(dev[`${PROJECT}:keycloak`]!).url).toBe("http://localhost:8080");
-    expect(JSON.parse(dev[`${PROJECT}:keystone`]!).url).toBe("http://localhost:5000");
+describe("docker-compose.yaml", () => {
+  it("has exactly Keycloak and Keystone, with named volumes for their databases", () => {
+    expect(Object.keys(compose.services)).toEqual(["keycloak", "keystone"]);
+    expect(Object.keys(compose.volumes)).toEqual(["keycloak-data", "keystone-data"]);
   });
 
-  it("uses the dev stack's (throw-away) credentials", () => {
-    expect(compose.services.keycloak!.environment.KC_BOOTSTRAP_ADMIN_PASSWORD).toBe(dev[`${PROJECT}:keycloakAdminPassword`]);
-    expect(compose.services.keystone!.environment.OKF_ADMIN_PASSWORD).toBe(dev[`${PROJECT}:keystonePassword`]);
+  it("runs the official Keycloak image at a pinned patch version in dev mode", () => {
+    expect(keycloak.image).toBe("quay.io/keycloak/keycloak:26.7.2");
+    expect(keycloak.command).toEqual(["start-dev", "--http-port=8080"]);
   });
 
-  it("local-up.sh says what is missing and runs the offline tools when Docker or Pulumi is absent", () => {
-    const out = execFileSync("bash", [join(ROOT, "scripts", "local-up.sh")], { encoding: "utf8", env: { ...process.env, OKF_OFFLINE: "1" } });
-    expect(out).toContain("local-up: cannot run the full local environment; missing:\n  - nothing: offline mode was requested (OKF_OFFLINE=1)\n");
-    expect(out).toContain("== offline mode: rendering the dev stack's host configuration and explaining its mapping");
-    expect(out).toContain("  project acme/web: member, reader\n");
-    expect(out).toContain("== offline mode done");
+  it("publishes both services on loopback only, at the dev stack's URLs", () => {
+    expect(keycloak.ports).toEqual(["127.0.0.1:8080:8080"]);
+    expect(keystone.ports).toEqual(["127.0.0.1:5000:5000"]);
+    expect(devJson("keycloak").url).toBe("http://localhost:8080");
+    expect(devJson("keystone").url).toBe("http://localhost:5000");
+  });
+
+  it("uses the dev stack's throw-away credentials (decrypted from stacks/Pulumi.dev.yaml)", () => {
+    expect(keycloak.environment.KC_BOOTSTRAP_ADMIN_USERNAME).toBe("admin");
+    expect(keycloak.environment.KC_BOOTSTRAP_ADMIN_PASSWORD).toBe("admin");
+    expect((devJson("keycloak").admin as { username: string }).username).toBe("admin");
+    expect(dev[`${PROJECT}:keycloakAdminPassword`]).toBe("admin");
+    expect(keystone.environment.OKF_ADMIN_PASSWORD).toBe("local-admin-password");
+    expect(dev[`${PROJECT}:keystonePassword`]).toBe("local-admin-password");
+  });
+
+  it("builds Keystone from debian:12 with the project's scripts and serves the rendered out/dev", () => {
+    expect(keystone.build).toEqual({ context: ".", dockerfile: "docker/keystone/Dockerfile" });
+    expect(keystone.volumes).toEqual(["./out/dev:/etc/okf/rendered:ro", "keystone-data:/var/lib/okf-keystone"]);
+    expect(keystone.depends_on).toEqual({ keycloak: { condition: "service_healthy" } });
+    const dockerfile = readFileSync(join(ROOT, "docker", "keystone", "Dockerfile"), "utf8");
+    expect(dockerfile.match(/^FROM .*$/gm)).toEqual(["FROM debian:12"]);
+    expect(dockerfile.match(/^(?:COPY|ENTRYPOINT|RUN \/opt).*$/gm)).toEqual([
+      "COPY scripts/install-debian-deps.sh scripts/keystone.sh /opt/okf/scripts/",
+      "RUN /opt/okf/scripts/install-debian-deps.sh all && rm -rf /var/lib/apt/lists/* /tmp/okf-apt-updated",
+      "COPY docker/keystone/entrypoint.sh /opt/okf/entrypoint.sh",
+      'ENTRYPOINT ["/opt/okf/entrypoint.sh"]',
+    ]);
+    expect(statSync(join(ROOT, "docker", "keystone", "entrypoint.sh")).mode & 0o111).toBe(0o111);
+  });
+
+  it("the rendered dev Apache config has the http JWKS URI the Keystone entrypoint rewrites to its TLS forwarder", () => {
+    // mod_auth_openidc 2.4.12 rejects an http OIDCOAuthVerifyJwksUri at parse time; the entrypoint
+    // handles exactly this form (and https unchanged). If the renderer changes it, revisit both.
+    const conf = readFileSync(join(ROOT, "test", "golden", "dev", "apache", "keystone-oidc.conf"), "utf8");
+    expect(conf.match(/^OIDCOAuthVerifyJwksUri .*$/gm)).toEqual(['OIDCOAuthVerifyJwksUri "http://localhost:8080/realms/openstack/protocol/openid-connect/certs"']);
+  });
+});
+
+const ALICE = [
+  "result: user alice (id 5d0c7a52-1f3e-4c8a-9a51-4f1f0c0a0001)",
+  "  groups: acme/acme-auditors, acme/acme-developers",
+  "  project acme/data: reader",
+  "  project acme/web: member, reader",
+].join("\n");
+
+describe("scripts/local-up.sh", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "okf-local-up-"));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const log = join(tmp, "calls.log");
+
+  /** Puts stand-ins for docker (engine answering or not, compose present or not), pulumi and curl first on PATH. */
+  function fakeBin(name: string, tools: { engine: boolean; compose: boolean; pulumi: boolean }): string {
+    const bin = join(tmp, name);
+    execFileSync("mkdir", ["-p", bin]);
+    const write = (tool: string, body: string) => {
+      writeFileSync(join(bin, tool), `#!/usr/bin/env bash\necho "${tool} $*" >>"${log}"\n${body}\n`);
+      chmodSync(join(bin, tool), 0o755);
+    };
+    write("docker", [
+      `[ "$1" = info ] && exit ${tools.engine ? 0 : 1}`,
+      `[ "$1 $2" = "compose version" ] && exit ${tools.compose ? 0 : 1}`,
+      `[ "$1 $2" = "compose up" ] && [ "\${@: -1}" = keystone ] && echo "  with OKF_OIDC_CLIENT_SECRET=$OKF_OIDC_CLIENT_SECRET" >>"${log}"`,
+      "exit 0",
+    ].join("\n"));
+    if (tools.pulumi) {
+      write("pulumi", [
+        'if [ "$1 $2" = "stack output" ]; then case "$3" in',
+        "  issuer) echo http://localhost:8080/realms/openstack ;;",
+        "  cliAuthUrl) echo http://localhost:5000/v3/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/auth ;;",
+        "  clientSecret) echo generated-secret ;;",
+        "esac; fi",
+      ].join("\n"));
+    }
+    write("curl", 'for a in "$@"; do [ "$a" = "%{http_code}" ] && printf 401; done; exit 0');
+    return bin;
+  }
+
+  function run(bin: string, extraEnv: Record<string, string> = {}) {
+    rmSync(log, { force: true });
+    const path = bin ? `${bin}:${process.env.PATH}` : process.env.PATH!;
+    const res = spawnSync("bash", [join(ROOT, "scripts", "local-up.sh")], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: path, PULUMI_BACKEND_URL: `file://${tmp}/state`, PULUMI_CONFIG_PASSPHRASE: "local-dev-passphrase", ...extraEnv },
+    });
+    let calls: string[] = [];
+    try { calls = readFileSync(log, "utf8").trimEnd().split("\n"); } catch { /* nothing called */ }
+    return { ...res, calls };
+  }
+
+  it("offline mode (OKF_OFFLINE=1): banner, render, mapping explain, exit 0", () => {
+    const r = run("", { OKF_OFFLINE: "1" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("local-up: missing:\n  - nothing: offline mode was requested (OKF_OFFLINE=1)\n================ offline mode: no containers, no pulumi up ================\n");
+    expect(r.stdout).toContain("644 out/dev/apache/keystone-oidc.conf\n");
+    expect(r.stdout).toContain(`${ALICE}\n================ offline mode done; install what is missing above for the full run ================\n`);
+  });
+
+  it("lists each missing tool on its own line with how to install it, then runs offline", () => {
+    const r = run(fakeBin("no-engine", { engine: false, compose: false, pulumi: false }));
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n").slice(0, 5)).toEqual([
+      "local-up: missing:",
+      "  - a running Docker engine: start it ('sudo systemctl start docker') or let your user reach /var/run/docker.sock",
+      "  - docker compose: install the Compose plugin, e.g. 'sudo apt-get install docker-compose-plugin'",
+      "  - pulumi: install the Pulumi CLI, 'curl -fsSL https://get.pulumi.com | sh' or https://www.pulumi.com/docs/install/",
+      "================ offline mode: no containers, no pulumi up ================",
+    ]);
+    expect(r.calls.filter((c) => !c.startsWith("pulumi"))).toEqual(["docker info", "docker compose version"]);
+  });
+
+  it("with Docker and Pulumi present: renders, starts the containers, logs in locally and updates the dev stack", () => {
+    const r = run(fakeBin("all-present", { engine: true, compose: true, pulumi: true }));
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([
+      "docker info",
+      "docker compose version",
+      "docker compose up -d --build --wait",
+      `pulumi login file://${tmp}/state`,
+      "pulumi stack select --create dev --non-interactive",
+      "pulumi up --yes --non-interactive --skip-preview --refresh --stack dev",
+      "pulumi stack output clientSecret --show-secrets --stack dev",
+      "docker compose up -d --wait keystone",
+      "  with OKF_OIDC_CLIENT_SECRET=generated-secret",
+      "pulumi stack output issuer --stack dev",
+      "pulumi stack output cliAuthUrl --stack dev",
+      "curl -fsS -o /dev/null http://localhost:8080/realms/openstack/.well-known/openid-configuration",
+      "curl -fsS -o /dev/null http://localhost:5000/v3",
+      "curl -s -o /dev/null -w %{http_code} -X POST http://localhost:5000/v3/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/auth",
+    ]);
+    expect(r.stdout).toContain(`${ALICE}\nlocal-up: done. Keycloak http://localhost:8080 (admin/admin), Keystone http://localhost:5000/v3\n`);
+    expect(r.stdout).not.toContain("offline mode");
+  });
+
+  it("fails (non-zero) when a step of the full run fails", () => {
+    const bin = fakeBin("up-fails", { engine: true, compose: true, pulumi: true });
+    writeFileSync(join(bin, "pulumi"), `#!/usr/bin/env bash\necho "pulumi $*" >>"${log}"\n[ "$1" = up ] && exit 255\nexit 0\n`);
+    const r = run(bin);
+    expect(r.status).toBe(255);
+    expect(r.calls.at(-1)).toBe("pulumi up --yes --non-interactive --skip-preview --refresh --stack dev");
   });
 });
