@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the Pulumi CLI with the project's defaults: `scripts/pulumi.sh <pulumi arguments>`.
+#
+# - the CLI from scripts/toolchain.sh (the one on PATH, or the project's Go-module build);
+# - Node >= 22 first on PATH (scripts/node-env.sh), the npm packages installed;
+# - the local file backend under .pulumi-state/ (git-ignored) unless PULUMI_BACKEND_URL is set;
+# - no update check; with the project's own build also no plugin downloads (this machine cannot
+#   reach a download site, and a missing plugin should say so at once);
+# - the stack's passphrase from PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.
+# Operators and the tests use this same entry point.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/node-env.sh
+source "$here/node-env.sh" >&2 || exit 1
+if [ ! -d "$repo/node_modules/@pulumi/pulumi" ]; then
+  (cd "$repo" && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
+bin=$("$here/toolchain.sh" | tail -n 1)
+export PATH="$bin:$PATH"
+export PULUMI_SKIP_UPDATE_CHECK=true
+if [[ "$bin" == "${OKF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/okf-toolchain}/"* ]]; then
+  export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+fi
+if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
+  mkdir -p "$repo/.pulumi-state"
+  export PULUMI_BACKEND_URL="file://$repo/.pulumi-state"
+fi
+cd "$repo"
+exec pulumi "$@"
