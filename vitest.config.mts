@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Three suites. `unit` is pure and runs anywhere; `integration` needs the real Keystone (and its
-// mapping engine), `e2e` needs Keystone under Apache with mod_auth_openidc. The scripts in scripts/
-// install and start those services; with CI=true a service that cannot start fails the suite.
+// Four suites. `unit` is pure and runs anywhere; `integration` needs the real Keystone (and its
+// mapping engine), `e2e` needs Keystone under Apache with mod_auth_openidc, and `system` adds the
+// real Pulumi CLI and the real Keycloak. The scripts in scripts/ install and start those services;
+// with CI=true a service that cannot start fails the suite.
 export default defineConfig({
   test: {
     projects: [
@@ -19,6 +20,15 @@ export default defineConfig({
           include: ["test/integration/**/*.test.ts"],
           testTimeout: 180_000,
           hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "system",
+          include: ["test/system/**/*.test.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 1_800_000,
           fileParallelism: false,
         },
       },

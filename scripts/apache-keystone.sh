@@ -40,6 +40,9 @@ LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
 LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so
 LoadModule auth_openidc_module /usr/lib/apache2/modules/mod_auth_openidc.so
 TypesConfig /etc/mime.types
+# No persistent connections: Node's fetch pools them, and a pooled connection Apache has already
+# closed fails the next request with "other side closed" (seen in the system suite after 401s).
+KeepAlive Off
 WSGIDaemonProcess keystone processes=1 threads=1 user=$run_user group=$run_user display-name=okf-keystone
 WSGIScriptAlias / /usr/bin/keystone-wsgi-public process-group=keystone application-group=%{GLOBAL}
 WSGIApplicationGroup %{GLOBAL}

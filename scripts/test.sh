@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: provisions Node >= 22, installs npm packages and (as root
-# on Debian) the Keystone/Apache packages, then runs the checks and the three vitest suites:
-#   typecheck, lint, unit (pure + mock runtime), integration (real Keystone), e2e (Apache + Keystone).
+# on Debian) the Keystone/Apache packages, provisions the real toolchain (the Pulumi CLI built from
+# its Go modules, Keycloak from Maven Central), then runs the checks and the four vitest suites:
+#   typecheck, lint, unit (pure + mock runtime), integration (real Keystone), e2e (Apache + Keystone),
+#   system (the real Pulumi CLI, the real Keycloak, Apache + Keystone).
 # It ends with one line `N passed, N failed, N skipped` totalling everything, and exits non-zero if
 # anything failed. With CI=true the integration and e2e suites fail (never skip) when a service
 # cannot start.
@@ -17,6 +19,12 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   scripts/install-debian-deps.sh all || echo "test.sh: Debian packages could not be installed; service suites will report it" >&2
 fi
 
+# The real toolchain, before the suites, so a cold build shows its progress here (minutes, once per
+# machine; cached by version) rather than inside a test hook. A failure is reported by the system
+# suite, which then fails under CI=true.
+bash scripts/toolchain.sh >/dev/null || echo "test.sh: the Pulumi toolchain could not be provided; the system suite will report it" >&2
+bash scripts/keycloak.sh fetch >/dev/null || echo "test.sh: Keycloak could not be fetched; the system suite will report it" >&2
+
 reports=.work/reports
 rm -rf "$reports" && mkdir -p "$reports"
 passed=0 failed=0 skipped=0
@@ -28,7 +36,7 @@ check() { # a named command counted as one test
 check typecheck npm run --silent typecheck
 check lint npx eslint --max-warnings=0 .
 
-for suite in unit integration e2e; do
+for suite in unit integration e2e system; do
   npx vitest run --project "$suite" --passWithNoTests --reporter=default --reporter=json --outputFile="$reports/$suite.json"
   read -r p f s < <(node scripts/lib/count-vitest.cjs "$reports/$suite.json")
   echo "suite $suite: $p passed, $f failed, $s skipped"

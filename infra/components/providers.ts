@@ -1,7 +1,8 @@
 /**
  * The explicit providers of a stack. Default providers are disabled in every stack file
- * (`pulumi:disable-default-providers`), so a resource without one of these fails instead of
- * silently using ambient credentials.
+ * (`pulumi:disable-default-providers: [keycloak, openstack, command]`), so a resource without one of
+ * these fails instead of silently using ambient credentials. Not `"*"`: that also disables
+ * `pulumi-nodejs`, which the dynamic Keystone federation resources need and cannot name explicitly.
  */
 import * as keycloak from "@pulumi/keycloak";
 import * as openstack from "@pulumi/openstack";

@@ -115,7 +115,7 @@ export function modelOf(stack: string): FederationModel {
   return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
 }
 
-function modelFromConfig(stack: string, config: Record<string, string>, secretKeys: string[]): FederationModel {
+export function modelFromConfig(stack: string, config: Record<string, string>, secretKeys: string[]): FederationModel {
   const ns = "openstack-keycloak-federation:";
   const raw: Record<string, unknown> = {};
   const secrets = new Set<string>();

@@ -11,6 +11,13 @@ import { decryptValue, keyFromSalt } from "../../infra/config/passphrase";
 export const PROJECT = "openstack-keycloak-federation";
 export const STACKS_DIR = join(__dirname, "..", "..", "stacks");
 
+/**
+ * What every stack lists under `pulumi:disable-default-providers`: the packages with explicit
+ * providers. Never `"*"`, which also disables `pulumi-nodejs`, the dynamic provider's (the real
+ * engine then refuses every Keystone federation resource).
+ */
+export const DISABLED_DEFAULT_PROVIDERS = ["keycloak", "openstack", "command"] as const;
+
 /** Passphrases of the committed example stacks (documented in README.md; examples only). */
 export const EXAMPLE_PASSPHRASES: Readonly<Record<string, string>> = {
   dev: "local-dev-passphrase",

@@ -1,0 +1,200 @@
+/**
+ * Test-only applier for the real Keycloak: creates through the admin REST API what the stack's
+ * program declares with @pulumi/keycloak, from the inputs a mock-runtime run captured. The Keycloak
+ * provider plugin cannot be built on these machines (the Go module proxy refuses its modules), so
+ * this is how the suites get the stack's realm, client, mappers and groups into a real Keycloak
+ * without a hand-written copy of them. It translates each input the way the Terraform provider
+ * behind @pulumi/keycloak does (Go durations to seconds, `##`-joined lists, client attributes);
+ * what Keycloak then stores and issues is read back from Keycloak itself by the tests.
+ */
+import type { Registration } from "./mock-runtime";
+
+export interface KeycloakAdmin {
+  readonly url: string; // base URL, e.g. https://127.0.0.1:36443
+  token(): Promise<string>;
+}
+
+/** An admin session for the master realm's bootstrap admin (tokens are re-issued per call). */
+export function keycloakAdmin(url: string, username = "admin", password = "admin"): KeycloakAdmin {
+  return {
+    url,
+    async token() {
+      const res = await fetch(`${url}/realms/master/protocol/openid-connect/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "password", client_id: "admin-cli", username, password }),
+      });
+      const body = (await res.json()) as { access_token?: string; error_description?: string };
+      if (!res.ok || !body.access_token) throw new Error(`Keycloak admin login: HTTP ${res.status} ${body.error_description ?? ""}`);
+      return body.access_token;
+    },
+  };
+}
+
+/** One admin API call: status, parsed JSON body (if any) and the Location header. */
+export async function kcCall(kc: KeycloakAdmin, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; location: string | null }> {
+  const res = await fetch(`${kc.url}/admin/realms${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await kc.token()}`, "content-type": "application/json" },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined, location: res.headers.get("location") };
+}
+
+async function kcOk(kc: KeycloakAdmin, method: string, path: string, body?: unknown): Promise<{ json: unknown; id: string }> {
+  const r = await kcCall(kc, method, path, body);
+  if (r.status >= 300) throw new Error(`Keycloak ${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+  return { json: r.json, id: r.location?.split("/").pop() ?? "" };
+}
+
+/** Go duration strings as the provider accepts them (`300s`, `5m`, `1h30m`) to seconds. */
+export function goDurationSeconds(d: unknown): number | undefined {
+  if (d === undefined) return undefined;
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(String(d));
+  if (!m || String(d) === "") throw new Error(`not a Go duration: ${String(d)}`);
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
+const T = {
+  realm: "keycloak:index/realm:Realm",
+  client: "keycloak:openid/client:Client",
+  group: "keycloak:index/group:Group",
+  groupMembership: "keycloak:openid/groupMembershipProtocolMapper:GroupMembershipProtocolMapper",
+  audience: "keycloak:openid/audienceProtocolMapper:AudienceProtocolMapper",
+  userProperty: "keycloak:openid/userPropertyProtocolMapper:UserPropertyProtocolMapper",
+  sub: "keycloak:openid/subProtocolMapper:SubProtocolMapper",
+  sessionNote: "keycloak:openid/userSessionNoteProtocolMapper:UserSessionNoteProtocolMapper",
+} as const;
+
+const flag = (v: unknown, dflt: boolean): string => String(v ?? dflt);
+
+/** The protocol mapper representation Keycloak stores for one captured mapper registration. */
+function mapperBody(r: Registration): Record<string, unknown> | undefined {
+  const i = r.inputs;
+  const tokens = { "id.token.claim": flag(i.addToIdToken, true), "access.token.claim": flag(i.addToAccessToken, true) };
+  const userinfo = { "userinfo.token.claim": flag(i.addToUserinfo, true) };
+  const base = { name: i.name, protocol: "openid-connect" };
+  switch (r.type) {
+    case T.groupMembership:
+      return { ...base, protocolMapper: "oidc-group-membership-mapper", config: { ...tokens, ...userinfo, "claim.name": i.claimName, "full.path": flag(i.fullPath, true), "introspection.token.claim": flag(i.addToTokenIntrospection, false) } };
+    case T.audience:
+      return { ...base, protocolMapper: "oidc-audience-mapper", config: { ...tokens, "included.client.audience": i.includedClientAudience } };
+    case T.userProperty:
+      return { ...base, protocolMapper: "oidc-usermodel-property-mapper", config: { ...tokens, ...userinfo, "claim.name": i.claimName, "user.attribute": i.userProperty, "jsonType.label": "String" } };
+    case T.sub:
+      return { ...base, protocolMapper: "oidc-sub-mapper", config: { "access.token.claim": flag(i.addToAccessToken, true), "introspection.token.claim": flag(i.addToTokenIntrospection, true) } };
+    case T.sessionNote:
+      return { ...base, protocolMapper: "oidc-usersessionmodel-note-mapper", config: { ...tokens, ...userinfo, "claim.name": i.claimName, "user.session.note": i.sessionNote, "jsonType.label": "String" } };
+    default:
+      return undefined;
+  }
+}
+
+export interface AppliedKeycloak {
+  readonly realm: string;
+  /** the client's internal id (UUID) */
+  readonly clientUuid: string;
+  readonly clientSecret: string;
+  /** Keycloak group path -> group id */
+  readonly groups: Map<string, string>;
+}
+
+/** Creates the proxy realm, its client with mappers, and its groups from a captured graph. */
+export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Registration[]): Promise<AppliedKeycloak> {
+  const known = new Set<string>(Object.values(T));
+  const unsupported = regs.filter((r) => r.type.startsWith("keycloak:") && !known.has(r.type));
+  if (unsupported.length > 0) throw new Error(`keycloak applier: no translation for ${[...new Set(unsupported.map((r) => r.type))].join(", ")}`);
+  const realms = regs.filter((r) => r.type === T.realm);
+  if (realms.length !== 1) throw new Error(`keycloak applier: expected one realm, got ${realms.length}`);
+  const ri = realms[0]!.inputs;
+  const realm = String(ri.realm);
+  await kcOk(kc, "POST", "", {
+    realm,
+    enabled: ri.enabled ?? true,
+    displayName: ri.displayName,
+    accessTokenLifespan: goDurationSeconds(ri.accessTokenLifespan),
+    ssoSessionIdleTimeout: goDurationSeconds(ri.ssoSessionIdleTimeout),
+    ssoSessionMaxLifespan: goDurationSeconds(ri.ssoSessionMaxLifespan),
+    sslRequired: ri.sslRequired ?? "external",
+  });
+
+  const clients = regs.filter((r) => r.type === T.client);
+  if (clients.length !== 1) throw new Error(`keycloak applier: expected one client, got ${clients.length}`);
+  const ci = clients[0]!.inputs;
+  const attributes: Record<string, string> = {
+    "pkce.code.challenge.method": String(ci.pkceCodeChallengeMethod ?? ""),
+    "oauth2.device.authorization.grant.enabled": flag(ci.oauth2DeviceAuthorizationGrantEnabled, false),
+    "post.logout.redirect.uris": ((ci.validPostLogoutRedirectUris as string[] | undefined) ?? []).join("##"),
+    "backchannel.logout.session.required": flag(ci.backchannelLogoutSessionRequired, true),
+  };
+  if (ci.backchannelLogoutUrl !== undefined) attributes["backchannel.logout.url"] = String(ci.backchannelLogoutUrl);
+  const lifespan = goDurationSeconds(ci.oauth2DeviceCodeLifespan);
+  if (lifespan !== undefined) attributes["oauth2.device.code.lifespan"] = String(lifespan);
+  const secretInput = ci.clientSecret as { value?: string } | string | undefined;
+  const fixedSecret = typeof secretInput === "string" ? secretInput : secretInput?.value;
+  const created = await kcOk(kc, "POST", `/${realm}/clients`, {
+    clientId: ci.clientId,
+    name: ci.name,
+    protocol: "openid-connect",
+    publicClient: ci.accessType === "PUBLIC",
+    bearerOnly: ci.accessType === "BEARER-ONLY",
+    standardFlowEnabled: ci.standardFlowEnabled ?? false,
+    implicitFlowEnabled: ci.implicitFlowEnabled ?? false,
+    directAccessGrantsEnabled: ci.directAccessGrantsEnabled ?? false,
+    serviceAccountsEnabled: ci.serviceAccountsEnabled ?? false,
+    frontchannelLogout: ci.frontchannelLogoutEnabled ?? false,
+    redirectUris: ci.validRedirectUris ?? [],
+    webOrigins: ci.webOrigins ?? [],
+    attributes,
+    ...(fixedSecret !== undefined ? { secret: fixedSecret } : {}),
+  });
+  const clientUuid = created.id;
+  for (const r of regs) {
+    const body = mapperBody(r);
+    if (body) await kcOk(kc, "POST", `/${realm}/clients/${clientUuid}/protocol-mappers/models`, body);
+  }
+  const secret = (await kcOk(kc, "GET", `/${realm}/clients/${clientUuid}/client-secret`)).json as { value?: string };
+
+  const groups = new Map<string, string>();
+  const byMockId = new Map<string, { id: string; path: string }>();
+  const pending = regs.filter((r) => r.type === T.group);
+  while (pending.length > 0) {
+    const next = pending.findIndex((r) => r.inputs.parentId === undefined || byMockId.has(String(r.inputs.parentId)));
+    if (next < 0) throw new Error("keycloak applier: a group's parent is not in the graph");
+    const r = pending.splice(next, 1)[0]!;
+    const parent = r.inputs.parentId !== undefined ? byMockId.get(String(r.inputs.parentId)) : undefined;
+    const path = `${parent?.path ?? ""}/${String(r.inputs.name)}`;
+    const made = await kcOk(kc, "POST", parent ? `/${realm}/groups/${parent.id}/children` : `/${realm}/groups`, { name: r.inputs.name });
+    byMockId.set(r.id, { id: made.id, path });
+    groups.set(path, made.id);
+  }
+  return { realm, clientUuid, clientSecret: secret.value ?? "", groups };
+}
+
+/** A complete test user (no pending required action), optionally a member of some groups. */
+export async function createKeycloakUser(kc: KeycloakAdmin, realm: string, user: { username: string; password: string; email: string; groupIds?: readonly string[] }): Promise<string> {
+  const made = await kcOk(kc, "POST", `/${realm}/users`, {
+    username: user.username,
+    email: user.email,
+    emailVerified: true,
+    firstName: "Test",
+    lastName: user.username,
+    enabled: true,
+    credentials: [{ type: "password", value: user.password, temporary: false }],
+  });
+  for (const g of user.groupIds ?? []) await kcOk(kc, "PUT", `/${realm}/users/${made.id}/groups/${g}`);
+  return made.id;
+}
+
+/** The password grant against a realm's client: the raw token response. */
+export async function passwordGrant(baseUrl: string, realm: string, client: { id: string; secret?: string }, username: string, password: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const form = new URLSearchParams({ grant_type: "password", client_id: client.id, username, password, scope: "openid" });
+  if (client.secret) form.set("client_secret", client.secret);
+  const res = await fetch(`${baseUrl}/realms/${realm}/protocol/openid-connect/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: form,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
