@@ -9,8 +9,9 @@
 # The version is pinned in scripts/toolchain.env; the distribution is cached under
 # ${OKF_CACHE:-~/.cache/okf-toolchain}/keycloak-<version>/. The bootstrap admin is admin /
 # $OKF_KEYCLOAK_ADMIN_PASSWORD (default `admin`; it only takes effect when DIR's database is new).
-# The hostname is pinned (http://127.0.0.1:PORT, or https://127.0.0.1:HTTPS_PORT when given) so
-# every token carries one exact issuer. With HTTPS_PORT a self-signed certificate for 127.0.0.1 and
+# The hostname is pinned (http://127.0.0.1:PORT, or https://127.0.0.1:HTTPS_PORT when given, or
+# $OKF_KEYCLOAK_HOSTNAME, e.g. http://localhost:8080 for the dev stack) so every token carries one
+# exact issuer, whichever address a client used. With HTTPS_PORT a self-signed certificate for 127.0.0.1 and
 # localhost is made in DIR/tls (DIR/tls/cert.pem is the CA to trust): mod_auth_openidc fetches
 # JWKS over https only.
 set -euo pipefail
@@ -60,12 +61,13 @@ start() {
   dir=$(realpath "$dir")
   local base="http://127.0.0.1:$port"
   [ -n "$https_port" ] && base="https://127.0.0.1:$https_port"
+  local hostname=${OKF_KEYCLOAK_HOSTNAME:-$base}
   if [ -f "$dir/keycloak.pid" ] && kill -0 "$(cat "$dir/keycloak.pid")" 2>/dev/null && discovery_ok "$base"; then
     echo "$base"; return
   fi
   fetch >/dev/null
   local java; java=$(pick_java)
-  local args=(start-dev --http-host=127.0.0.1 "--http-port=$port" "--hostname=$base"
+  local args=(start-dev --http-host=127.0.0.1 "--http-port=$port" "--hostname=$hostname"
     "--db-url=jdbc:h2:file:$dir/h2/keycloakdb;NON_KEYWORDS=VALUE"
     --health-enabled=true "--http-management-port=$((port + 1000))")
   if [ -n "$https_port" ]; then
@@ -76,7 +78,7 @@ start() {
     fi
     args+=("--https-port=$https_port" "--https-certificate-file=$dir/tls/cert.pem" "--https-certificate-key-file=$dir/tls/key.pem")
   fi
-  echo "keycloak.sh: starting Keycloak $OKF_KEYCLOAK_VERSION on $base (Java: $java; the first start takes a minute)" >&2
+  echo "keycloak.sh: starting Keycloak $OKF_KEYCLOAK_VERSION on $base, issuer base $hostname (Java: $java; the first start takes a minute)" >&2
   JAVA_HOME=$java KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=${OKF_KEYCLOAK_ADMIN_PASSWORD:-admin} \
     JAVA_OPTS_KC_HEAP="${OKF_KEYCLOAK_HEAP:--Xms64m -Xmx768m}" \
     setsid "$kc_home/bin/kc.sh" "${args[@]}" >"$dir/keycloak.log" 2>&1 </dev/null &

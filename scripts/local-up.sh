@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# The main job on the local default (README quick start): Keycloak and Keystone in Docker
-# (docker-compose.yaml), a local file state backend with the dev stack's passphrase, `pulumi up` on
-# the dev stack, then a smoke check. The dev stack's own smoke check (a real login of its test user
-# through Keycloak and Keystone) runs inside `pulumi up` and fails the update when it breaks.
+# The main job on the local default (README quick start): Keycloak and Keystone on this machine, a
+# local file state backend with the dev stack's passphrase, `pulumi up` on the dev stack (its own
+# smoke check, a real login of its test user through Keycloak and Keystone, runs inside the update),
+# then a few checks from outside.
 #
-# Without a Docker engine, Docker Compose or the Pulumi CLI it lists what is missing and how to
-# install it (one line each), runs what works offline (render, mapping explain) and exits 0 under an
-# "offline mode" banner. OKF_OFFLINE=1 asks for offline mode explicitly. Any other failure exits
-# non-zero. Never reads stdin.
+# Two ways to run the services, chosen in this order:
+#   - processes (default; no Docker needed): Keycloak from Maven Central (scripts/keycloak.sh,
+#     http://localhost:8080, plus TLS on 127.0.0.1:8443 for mod_auth_openidc's JWKS) and Keystone
+#     under Apache with mod_auth_openidc (scripts/apache-keystone.sh, http://localhost:5000), state in .local/;
+#   - docker compose (docker-compose.yaml), when OKF_LOCAL_MODE=docker.
+# The Pulumi CLI comes from scripts/toolchain.sh (the one on PATH, or the project's Go-module build).
+#
+# When something the full run needs cannot be had (the CLI, a provider plugin, Docker in docker
+# mode) it says what and why (one line each), runs what works offline (render, mapping explain) and
+# exits 0 under an "offline mode" banner. OKF_OFFLINE=1 asks for offline mode explicitly. Any other
+# failure exits non-zero. Never reads stdin. scripts/local-down.sh stops what this started.
 set -uo pipefail
 exec </dev/null
 cd "$(dirname "$0")/.."
@@ -17,29 +24,47 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error || exit 1
 fi
 
+mode=${OKF_LOCAL_MODE:-processes}
 missing=()
+render_dev() { npm run --silent render -- --stack dev --out out/dev "$@"; }
+explain_alice() { npm run --silent mapping -- explain --stack dev --claims mappings/examples/dev-alice.json; }
+
 if [ "${OKF_OFFLINE:-}" = 1 ]; then
   missing+=("nothing: offline mode was requested (OKF_OFFLINE=1)")
-else
+elif [ "$mode" = docker ]; then
   if ! command -v docker >/dev/null 2>&1; then
-    missing+=("docker: install Docker Engine, e.g. 'sudo apt-get install docker.io' or https://docs.docker.com/engine/install/")
+    missing+=("docker: install Docker Engine, e.g. 'sudo apt-get install docker.io', or run without OKF_LOCAL_MODE=docker")
   else
     docker info >/dev/null 2>&1 ||
       missing+=("a running Docker engine: start it ('sudo systemctl start docker') or let your user reach /var/run/docker.sock")
     docker compose version >/dev/null 2>&1 ||
       missing+=("docker compose: install the Compose plugin, e.g. 'sudo apt-get install docker-compose-plugin'")
   fi
-  command -v pulumi >/dev/null 2>&1 ||
-    missing+=("pulumi: install the Pulumi CLI, 'curl -fsSL https://get.pulumi.com | sh' or https://www.pulumi.com/docs/install/")
+elif [ "$mode" != processes ]; then
+  echo "local-up: OKF_LOCAL_MODE must be 'processes' (default) or 'docker', not '$mode'" >&2
+  exit 2
 fi
 
-render_dev() { npm run --silent render -- --stack dev --out out/dev; }
-explain_alice() { npm run --silent mapping -- explain --stack dev --claims mappings/examples/dev-alice.json; }
+if [ ${#missing[@]} -eq 0 ]; then
+  if bin=$(bash scripts/toolchain.sh | tail -n 1) && [ -x "$bin/pulumi" ]; then
+    export PATH="$bin:$PATH"
+    # The project's own build never downloads plugins (this kind of machine reaches no download
+    # site): then every provider plugin must already be installed.
+    if [[ "$bin" == "${OKF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/okf-toolchain}/"* ]]; then
+      export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+      while read -r state name version; do
+        [ "$state" = missing ] && missing+=("the Pulumi provider plugin $name $version: no download site is reachable and the Go module proxy refuses its modules ('scripts/toolchain.sh probe'); install it with 'pulumi plugin install resource $name $version' on a connected machine")
+      done < <(bash scripts/toolchain.sh providers 2>/dev/null)
+    fi
+  else
+    missing+=("the Pulumi CLI: put one on PATH (https://www.pulumi.com/docs/install/) or install Go >= 1.25 so scripts/toolchain.sh can build it")
+  fi
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "local-up: missing:"
   for m in "${missing[@]}"; do echo "  - $m"; done
-  echo "================ offline mode: no containers, no pulumi up ================"
+  echo "================ offline mode: no services, no pulumi up ================"
   echo "== rendering the dev stack's host configuration into out/dev"
   render_dev || { echo "local-up: render failed" >&2; exit 1; }
   echo "== what alice (mappings/examples/dev-alice.json) gets from the dev stack's mapping"
@@ -51,23 +76,43 @@ fi
 set -e
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-local-dev-passphrase}
 export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$PWD/.pulumi-state}
-echo "== rendering the dev stack's host configuration (the Keystone container serves out/dev)"
-render_dev
-echo "== starting Keycloak and Keystone (docker compose)"
-docker compose up -d --build --wait
+export PULUMI_SKIP_UPDATE_CHECK=true
+state=$PWD/.local
+# Throw-away credentials of the local services (the dev stack's own secrets say the same).
+export OKF_ADMIN_PASSWORD=local-admin-password OKF_OIDC_CRYPTO_PASSPHRASE=local-oidc-crypto-passphrase
+
+start_keystone() { # with the client secret when known (browser logins need it; bearer tokens do not)
+  bash scripts/apache-keystone.sh stop "$state/keystone"
+  OKF_OIDC_CLIENT_SECRET=${1:-unset-run-pulumi-up-first} \
+    bash scripts/apache-keystone.sh start "$state/keystone" 5000 out/dev/apache/keystone-oidc.conf out/dev/keystone/keystone-federation.conf >/dev/null
+}
+
+if [ "$mode" = processes ]; then
+  echo "== starting Keycloak (http://localhost:8080; TLS for the JWKS on 127.0.0.1:8443)"
+  OKF_KEYCLOAK_HOSTNAME=http://localhost:8080 bash scripts/keycloak.sh start "$state/keycloak" 8080 8443 >/dev/null
+  echo "== rendering the dev stack's host configuration into out/dev"
+  render_dev --ca-bundle "$state/keycloak/tls/cert.pem" --jwks-uri https://127.0.0.1:8443/realms/openstack/protocol/openid-connect/certs
+  echo "== starting Keystone under Apache with mod_auth_openidc (http://localhost:5000)"
+  start_keystone
+else
+  echo "== rendering the dev stack's host configuration (the Keystone container serves out/dev)"
+  render_dev
+  echo "== starting Keycloak and Keystone (docker compose)"
+  docker compose up -d --build --wait
+fi
+
 case "$PULUMI_BACKEND_URL" in file://*) mkdir -p "${PULUMI_BACKEND_URL#file://}" ;; esac
 pulumi login "$PULUMI_BACKEND_URL"
 pulumi stack select --create dev --non-interactive
 echo "== pulumi up (dev); its last step is the smoke check"
-# --refresh: state kept by `local-down.sh` (without --yes) describes containers that are gone;
+# --refresh: state kept by `local-down.sh` (without --yes) describes services that are gone;
 # refreshing drops what no longer exists so the update creates it again.
 pulumi up --yes --non-interactive --skip-preview --refresh --stack dev
 
-# Browser logins through mod_auth_openidc need the client secret Keycloak generated: recreate the
-# Keystone container with it (its database lives in a volume and survives).
+# Browser logins through mod_auth_openidc need the client secret Keycloak generated.
 secret=$(pulumi stack output clientSecret --show-secrets --stack dev 2>/dev/null || true)
 if [ -n "$secret" ]; then
-  OKF_OIDC_CLIENT_SECRET=$secret docker compose up -d --wait keystone
+  if [ "$mode" = processes ]; then start_keystone "$secret"; else OKF_OIDC_CLIENT_SECRET=$secret docker compose up -d --wait keystone; fi
 fi
 
 echo "== smoke check: discovery, Keystone, the federated auth endpoint"
@@ -81,3 +126,4 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$cli_auth")
 echo "== what alice (mappings/examples/dev-alice.json) gets from the dev stack's mapping"
 explain_alice
 echo "local-up: done. Keycloak http://localhost:8080 (admin/admin), Keystone http://localhost:5000/v3"
+echo "local-up: log in as the dev stack's smoke user, or: scripts/pulumi.sh stack output --stack dev; stop everything with scripts/local-down.sh"

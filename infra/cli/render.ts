@@ -17,7 +17,7 @@ import { type CliResult, finish, runCli } from "./run";
 
 const ROOT = join(__dirname, "..", "..");
 
-function render(o: { stack: string; out?: string; withSecrets?: boolean; caBundle?: string }): CliResult {
+function render(o: { stack: string; out?: string; withSecrets?: boolean; caBundle?: string; jwksUri?: string }): CliResult {
   const file = readStackFileOffline(stackFilePath(join(ROOT, "stacks"), o.stack));
   let config;
   try {
@@ -35,7 +35,13 @@ function render(o: { stack: string; out?: string; withSecrets?: boolean; caBundl
     if (file.secure.oidcCryptoPassphrase) secrets.cryptoPassphrase = decryptValue(key, file.secure.oidcCryptoPassphrase);
   }
   const out = o.out ?? join(ROOT, "out", o.stack);
-  const artifacts = renderAll(buildModel(config, o.stack), { secrets: secrets as RenderSecrets, ...(o.caBundle ? { apache: { caBundlePath: o.caBundle } } : {}) });
+  const apache = { ...(o.caBundle ? { caBundlePath: o.caBundle } : {}), ...(o.jwksUri ? { jwksUri: o.jwksUri } : {}) };
+  let artifacts;
+  try {
+    artifacts = renderAll(buildModel(config, o.stack), { secrets: secrets as RenderSecrets, apache });
+  } catch (e) {
+    return { code: 2, stdout: "", stderr: `render: --${(e as Error).message.replace(/^jwksUri/, "jwks-uri")}\n` };
+  }
   const lines: string[] = [];
   for (const a of artifacts) {
     const path = join(out, a.path);
@@ -55,7 +61,8 @@ export function main(argv: readonly string[]): CliResult {
       .option("--out <dir>", "output folder (default out/<stack>)")
       .option("--with-secrets", "decrypt and embed secrets (needs PULUMI_CONFIG_PASSPHRASE); such files get mode 0600")
       .option("--ca-bundle <path>", "OIDCCABundlePath for Keycloak's TLS certificate on the Keystone host")
-      .action((o: { stack: string; out?: string; withSecrets?: boolean; caBundle?: string }) => set(render(o)));
+      .option("--jwks-uri <url>", "https URL Apache fetches the realm's keys from, when not the realm's own jwks_uri (a local http Keycloak with TLS on loopback)")
+      .action((o: { stack: string; out?: string; withSecrets?: boolean; caBundle?: string; jwksUri?: string }) => set(render(o)));
   });
 }
 

@@ -34,8 +34,10 @@ describe("docker-compose.yaml", () => {
     expect(Object.keys(compose.volumes)).toEqual(["keycloak-data", "keystone-data"]);
   });
 
-  it("runs the official Keycloak image at a pinned patch version in dev mode", () => {
-    expect(keycloak.image).toBe("quay.io/keycloak/keycloak:26.7.2");
+  it("runs the official Keycloak image in dev mode, at the version scripts/toolchain.env pins", () => {
+    const pinned = /^OKF_KEYCLOAK_VERSION=(\S+)$/m.exec(readFileSync(join(ROOT, "scripts", "toolchain.env"), "utf8"))?.[1];
+    expect(pinned).toMatch(/^26\.\d+\.\d+$/);
+    expect(keycloak.image).toBe(`quay.io/keycloak/keycloak:${pinned}`);
     expect(keycloak.command).toEqual(["start-dev", "--http-port=8080"]);
   });
 
@@ -126,33 +128,32 @@ describe("scripts/local-up.sh", () => {
     });
     let calls: string[] = [];
     try { calls = readFileSync(log, "utf8").trimEnd().split("\n"); } catch { /* nothing called */ }
-    return { ...res, calls };
+    return { ...res, calls, bin };
   }
 
   it("offline mode (OKF_OFFLINE=1): banner, render, mapping explain, exit 0", () => {
     const r = run("", { OKF_OFFLINE: "1" });
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("local-up: missing:\n  - nothing: offline mode was requested (OKF_OFFLINE=1)\n================ offline mode: no containers, no pulumi up ================\n");
+    expect(r.stdout).toContain("local-up: missing:\n  - nothing: offline mode was requested (OKF_OFFLINE=1)\n================ offline mode: no services, no pulumi up ================\n");
     expect(r.stdout).toContain("644 out/dev/apache/keystone-oidc.conf\n");
     expect(r.stdout).toContain(`${ALICE}\n================ offline mode done; install what is missing above for the full run ================\n`);
   });
 
-  it("lists each missing tool on its own line with how to install it, then runs offline", () => {
-    const r = run(fakeBin("no-engine", { engine: false, compose: false, pulumi: false }));
+  it("docker mode: lists each missing piece on its own line with how to install it, then runs offline", () => {
+    const r = run(fakeBin("no-engine", { engine: false, compose: false, pulumi: false }), { OKF_LOCAL_MODE: "docker" });
     expect(r.status).toBe(0);
-    expect(r.stdout.split("\n").slice(0, 5)).toEqual([
+    expect(r.stdout.split("\n").slice(0, 4)).toEqual([
       "local-up: missing:",
       "  - a running Docker engine: start it ('sudo systemctl start docker') or let your user reach /var/run/docker.sock",
       "  - docker compose: install the Compose plugin, e.g. 'sudo apt-get install docker-compose-plugin'",
-      "  - pulumi: install the Pulumi CLI, 'curl -fsSL https://get.pulumi.com | sh' or https://www.pulumi.com/docs/install/",
-      "================ offline mode: no containers, no pulumi up ================",
+      "================ offline mode: no services, no pulumi up ================",
     ]);
     expect(r.calls.filter((c) => !c.startsWith("pulumi"))).toEqual(["docker info", "docker compose version"]);
   });
 
-  it("with Docker and Pulumi present: renders, starts the containers, logs in locally and updates the dev stack", () => {
-    const r = run(fakeBin("all-present", { engine: true, compose: true, pulumi: true }));
-    expect(r.stderr).toBe("");
+  it("docker mode with Docker and Pulumi present: renders, starts the containers, logs in locally and updates the dev stack", () => {
+    const r = run(fakeBin("all-present", { engine: true, compose: true, pulumi: true }), { OKF_LOCAL_MODE: "docker" });
+    expect(r.stderr).toBe("toolchain: using the pulumi CLI on PATH (" + join(r.bin, "pulumi") + "); Pulumi manages its plugins\n");
     expect(r.status).toBe(0);
     expect(r.calls).toEqual([
       "docker info",
@@ -177,7 +178,7 @@ describe("scripts/local-up.sh", () => {
   it("fails (non-zero) when a step of the full run fails", () => {
     const bin = fakeBin("up-fails", { engine: true, compose: true, pulumi: true });
     writeFileSync(join(bin, "pulumi"), `#!/usr/bin/env bash\necho "pulumi $*" >>"${log}"\n[ "$1" = up ] && exit 255\nexit 0\n`);
-    const r = run(bin);
+    const r = run(bin, { OKF_LOCAL_MODE: "docker" });
     expect(r.status).toBe(255);
     expect(r.calls.at(-1)).toBe("pulumi up --yes --non-interactive --skip-preview --refresh --stack dev");
   });

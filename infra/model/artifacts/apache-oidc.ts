@@ -16,12 +16,21 @@ export interface ApacheOptions {
   readonly behindProxy?: boolean;
   /** CA bundle path on the Keystone host for Keycloak's TLS certificate (OIDCCABundlePath). */
   readonly caBundlePath?: string;
+  /**
+   * Where Apache fetches the realm's signing keys, when not at the realm's own `jwks_uri`: a local
+   * Keycloak whose issuer is http but that also listens with TLS on loopback (mod_auth_openidc
+   * refuses an http JWKS URI). Must be https. Default: the realm's `jwks_uri`.
+   */
+  readonly jwksUri?: string;
 }
 
 const pathOf = (url: string) => new URL(url).pathname;
 const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
 export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets = {}, opts: ApacheOptions = {}): string {
+  if (opts.jwksUri !== undefined && !/^https:\/\/[^\s"\\$]+$/.test(opts.jwksUri)) {
+    throw new Error(`jwksUri: must be an https URL without spaces, quotes, backslashes or '$' (mod_auth_openidc refuses http), got ${JSON.stringify(opts.jwksUri)}`);
+  }
   const k = model.keystone.urls;
   const kc = model.keycloak;
   const f = model.federation;
@@ -45,7 +54,7 @@ export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets 
     `OIDCDefaultLoggedOutURL ${q(model.horizon.urls[0] ? `${model.horizon.urls[0]}/` : `${model.keystone.url}/`)}`,
     "",
     "# Bearer tokens (CLI: v3oidcaccesstoken, v3oidcdeviceauthz) are validated against the realm's keys.",
-    `OIDCOAuthVerifyJwksUri ${q(kc.endpoints.jwks)}`,
+    `OIDCOAuthVerifyJwksUri ${q(opts.jwksUri ?? kc.endpoints.jwks)}`,
     `OIDCOAuthRemoteUserClaim "sub"`,
     "",
     `<Location ${q(pathOf(k.redirectUri))}>`,
