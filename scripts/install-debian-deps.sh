@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the integration and end-to-end suites need, when they are missing.
-# Usage: scripts/install-debian-deps.sh [keystone|apache|all]   (default: all)
+# Installs the Debian packages the integration, end-to-end and system suites need, when missing.
+# Usage: scripts/install-debian-deps.sh [keystone|apache|all]   (default: all; all adds Chromium,
+# which the browser logins drive through playwright-core, and Maven for Keycloak's distribution)
 # Safe to call concurrently: a lock serialises apt. Needs root on Debian 12.
 set -euo pipefail
 want="${1:-all}"
 pkgs=(keystone python3-openstackclient procps curl)
 case "$want" in
   keystone) ;;
-  apache|all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl) ;;
+  apache) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl) ;;
+  all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl chromium maven) ;;
   *) echo "usage: $0 [keystone|apache|all]" >&2; exit 2 ;;
 esac
 missing=()

@@ -14,7 +14,7 @@ import { REPO } from "../support/keystone-service";
 describe("scripts/local-up.sh without provider plugins", () => {
   it("provisions the toolchain, names every missing plugin and why, runs offline and starts nothing", () => {
     const home = mkdtempSync(join(tmpdir(), "okf-pulumi-home-"));
-    const env = { ...process.env, PULUMI_HOME: home, PULUMI_BACKEND_URL: `file://${home}/state` };
+    const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_HOME: home, PULUMI_BACKEND_URL: `file://${home}/state` };
     delete env.OKF_LOCAL_MODE;
     delete env.OKF_OFFLINE;
     const r = spawnSync("bash", [join(REPO, "scripts", "local-up.sh")], { encoding: "utf8", env, timeout: 1_800_000 });

@@ -11,9 +11,11 @@ import { federatedLogin, scopeTo } from "../support/e2e-env";
 import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-applier";
 import { call } from "../support/keystone-applier";
 import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
-import { KEYSTONE_ADMIN_PASSWORD, SYSTEM_PORTS, systemStackConfig } from "./system-stack";
+import { KEYSTONE_ADMIN_PASSWORD, systemStack } from "./system-stack";
 
-const STACK = "system";
+const SYS = systemStack("system", 0);
+const STACK = SYS.stack;
+const SYSTEM_PORTS = SYS.ports;
 let env: SystemEnv | undefined;
 const users = {
   dev: { username: "sys-dev", password: "sys-dev-pass-1", email: "dev@acme.example" },
@@ -46,8 +48,7 @@ async function federation(e: SystemEnv): Promise<{ idp: number; mapping: number;
 
 describe("the real Pulumi engine with the real Keycloak and Keystone", () => {
   beforeAll(async () => {
-    const { config, secretKeys } = systemStackConfig();
-    env = await startSystem(STACK, config, secretKeys, SYSTEM_PORTS);
+    env = await startSystem(STACK, SYS.config, SYS.secretKeys, SYSTEM_PORTS);
     if (!env) return;
     const groups = env.keycloakApplied.groups;
     await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, { ...users.dev, groupIds: [groups.get("/sys-acme/developers")!] });

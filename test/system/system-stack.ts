@@ -1,29 +1,40 @@
 /**
- * The system suite's stack: the test-template's shape with loopback URLs, in the form the engine
- * hands configuration to a program (`namespace:key` -> string, objects as JSON).
+ * The system suites' stacks: the test-template's shape with loopback URLs, in the form the engine
+ * hands configuration to a program (`namespace:key` -> string, objects as JSON). Each suite gets
+ * its own names and ports (`id`), so suites never share a realm, a Keystone or a state backend.
  */
 import type { ConfigMap, SystemPorts } from "../support/system-env";
 import { DISABLED_DEFAULT_PROVIDERS } from "../support/stack-files";
 
-export const SYSTEM_PORTS: SystemPorts = { keycloakHttp: 36080, keycloakHttps: 36443, keystone: 36980 };
+export const KEYSTONE_ADMIN_PASSWORD = "system-admin-password";
+
+export interface SystemStack {
+  readonly stack: string;
+  readonly ports: SystemPorts;
+  /** Horizon's URL in the stack; the login-flow suite serves a stand-in dashboard there. */
+  readonly horizonUrl: string;
+  readonly config: ConfigMap;
+  readonly secretKeys: string[];
+}
 
 const ns = "openstack-keycloak-federation";
 const json = (v: unknown) => JSON.stringify(v);
 
-export const KEYSTONE_ADMIN_PASSWORD = "system-admin-password";
-
-export function systemStackConfig(ports: SystemPorts = SYSTEM_PORTS): { config: ConfigMap; secretKeys: string[] } {
+/** `offset` moves every port, so two suites' services never collide. */
+export function systemStack(stack: string, offset: number): SystemStack {
+  const ports = { keycloakHttp: 36080 + offset, keycloakHttps: 36443 + offset, keystone: 36980 + offset };
+  const horizonUrl = `http://127.0.0.1:${36800 + offset}`;
   const config: ConfigMap = {
     "pulumi:disable-default-providers": json(DISABLED_DEFAULT_PROVIDERS),
     [`${ns}:environment`]: "local",
     [`${ns}:keycloak`]: json({ url: `https://127.0.0.1:${ports.keycloakHttps}`, admin: { username: "admin" } }),
     [`${ns}:keycloakAdminPassword`]: "admin",
-    [`${ns}:realm`]: json({ name: "okf-system", displayName: "OpenStack (system test)" }),
+    [`${ns}:realm`]: json({ name: `okf-${stack}`, displayName: `OpenStack (${stack} test)` }),
     [`${ns}:client`]: json({ directAccessGrants: true }),
     [`${ns}:keystone`]: json({ url: `http://127.0.0.1:${ports.keystone}`, credentials: { method: "password", username: "admin" } }),
     [`${ns}:keystonePassword`]: KEYSTONE_ADMIN_PASSWORD,
-    [`${ns}:horizon`]: json({ urls: ["http://127.0.0.1:36800"] }),
-    [`${ns}:federation`]: json({ userDomain: "system-users" }),
+    [`${ns}:horizon`]: json({ urls: [horizonUrl] }),
+    [`${ns}:federation`]: json({ userDomain: `${stack}-users` }),
     [`${ns}:tenants`]: json([
       { name: "sys-acme", projects: [{ name: "web" }, { name: "data" }] },
       { name: "sys-globex", projects: [{ name: "research" }] },
@@ -34,5 +45,5 @@ export function systemStackConfig(ports: SystemPorts = SYSTEM_PORTS): { config: 
       { tenant: "sys-globex", group: "researchers", grants: [{ role: "member", project: "research" }] },
     ]),
   };
-  return { config, secretKeys: [`${ns}:keycloakAdminPassword`, `${ns}:keystonePassword`] };
+  return { stack, ports, horizonUrl, config, secretKeys: [`${ns}:keycloakAdminPassword`, `${ns}:keystonePassword`] };
 }

@@ -1,0 +1,165 @@
+/**
+ * Logins the way users log in, against the real Keycloak and the real Apache + mod_auth_openidc +
+ * Keystone with the stack's rendered configuration (federation objects by `pulumi up`):
+ * - the browser (Chromium) through Keystone's websso endpoint: mod_auth_openidc's authorization
+ *   request with PKCE S256, Keycloak's real login page, back through the redirect URI, and
+ *   Keystone's websso answer posting the token to the trusted dashboard (a stand-in that records
+ *   what it receives, where Horizon would be);
+ * - Keycloak refusing an authorization request without PKCE for the Keystone client.
+ * Screenshots of each step go to .work/screenshots/.
+ */
+import { createServer, type Server } from "node:http";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { ARTIFACTS, launchChromium } from "../support/browser";
+import { scopeTo } from "../support/e2e-env";
+import { createKeycloakUser } from "../support/keycloak-applier";
+import { inCI } from "../support/keystone-service";
+import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
+import { systemStack } from "./system-stack";
+
+const SYS = systemStack("logins", 7);
+let env: SystemEnv | undefined;
+let browser: Browser | undefined;
+let dashboard: Server | undefined;
+const received: { path: string; token: string }[] = [];
+const users = {
+  dev: { username: "web-dev", password: "web-dev-pass-1", email: "web-dev@acme.example" },
+  nobody: { username: "web-nobody", password: "web-nobody-pass-1", email: "web-nobody@acme.example" },
+};
+
+function need(ctx: TestContext): { e: SystemEnv; b: Browser } {
+  if (!env || !browser) ctx.skip();
+  return { e: env!, b: browser! };
+}
+
+/** Where Horizon would be: records the token Keystone's websso page posts to /auth/websso/. */
+function startDashboard(url: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+    req.on("end", () => {
+      const token = new URLSearchParams(body).get("token");
+      if (req.method === "POST" && token) received.push({ path: req.url ?? "", token });
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<html><body><h1>dashboard stand-in</h1><p id="got">${token ? "token received" : "no token"}</p></body></html>`);
+    });
+  });
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(Number(u.port), u.hostname, () => resolve(server));
+  });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Opens Keystone's websso endpoint for the IdP, as Horizon's login button does. */
+function webssoUrl(e: SystemEnv): string {
+  return `${e.model.keystone.urls.webssoIdp}?origin=${encodeURIComponent(`${SYS.horizonUrl}/auth/websso/`)}`;
+}
+
+describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openidc and Keystone", () => {
+  beforeAll(async () => {
+    env = await startSystem(SYS.stack, SYS.config, SYS.secretKeys, SYS.ports);
+    if (!env) return;
+    const up = env.pulumi(["up", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
+    if (up.code !== 0) throw new Error(`pulumi up failed: ${up.stdout.slice(-1500)}`);
+    const groups = env.keycloakApplied.groups;
+    await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, { ...users.dev, groupIds: [groups.get("/sys-acme/developers")!] });
+    await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, users.nobody);
+    dashboard = await startDashboard(SYS.horizonUrl);
+    try {
+      browser = await launchChromium();
+    } catch (e) {
+      if (inCI()) throw e;
+      console.warn(`skipping browser logins: ${(e as Error).message}`);
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (dashboard ? dashboard.close(() => resolve()) : resolve()));
+    if (env) env.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
+    env?.stop();
+    removeSystemStackFile(SYS.stack);
+  });
+
+  it("signs in on Keycloak's page and lands on the dashboard with a Keystone token for exactly the granted project", async (ctx) => {
+    const { e, b } = need(ctx);
+    const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
+    const authRequests: URL[] = [];
+    page.on("request", (r) => {
+      if (r.url().startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/auth`)) authRequests.push(new URL(r.url()));
+    });
+    await page.goto(webssoUrl(e));
+    await page.waitForSelector("#kc-form-login");
+    await shot(page, "1-keycloak-login");
+    await page.fill("#username", users.dev.username);
+    await page.fill("#password", users.dev.password);
+    await Promise.all([page.waitForURL(`${SYS.horizonUrl}/auth/websso/`), page.click("#kc-login")]);
+    await shot(page, "2-dashboard-received-token");
+    expect(await page.textContent("#got")).toBe("token received");
+
+    // mod_auth_openidc asked for the code flow with PKCE S256, for the Keystone client, back to its redirect URI.
+    expect(authRequests).toHaveLength(1);
+    const q = authRequests[0]!.searchParams;
+    expect(q.get("response_type")).toBe("code");
+    expect(q.get("client_id")).toBe(e.model.keycloak.client.clientId);
+    expect(q.get("redirect_uri")).toBe(e.model.keystone.urls.redirectUri);
+    expect(q.get("code_challenge_method")).toBe("S256");
+    expect(q.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    // The token Keystone posted to the trusted dashboard: a federated user's, valid, and it scopes
+    // to exactly what the access rules grant.
+    expect(received.map((r) => r.path)).toEqual(["/auth/websso/"]);
+    const token = received[0]!.token;
+    const check = await fetch(`${e.model.keystone.urls.v3}/auth/tokens`, { headers: { "x-auth-token": e.admin.token, "x-subject-token": token } });
+    expect(check.status).toBe(200);
+    const body = (await check.json()) as { token: { user: { name: string; domain: { id: string }; "OS-FEDERATION"?: { identity_provider: { id: string }; protocol: { id: string } } } } };
+    expect(body.token.user.name).toBe(users.dev.username);
+    expect(body.token.user.domain.id).toBe(e.userDomainId);
+    expect(body.token.user["OS-FEDERATION"]?.identity_provider.id).toBe(e.model.federation.idpId);
+    expect(body.token.user["OS-FEDERATION"]?.protocol.id).toBe(e.model.federation.protocolId);
+    expect(await scopeTo(e.model, token, "sys-acme", "web")).toEqual({ status: 201, roles: ["member", "reader"] });
+    expect((await scopeTo(e.model, token, "sys-globex", "research")).status).toBe(401);
+    await page.context().close();
+  });
+
+  it("a user without a granted group gets Keystone's refusal, not a token or a stack trace", async (ctx) => {
+    const { e, b } = need(ctx);
+    const before = received.length;
+    const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
+    await page.goto(webssoUrl(e));
+    await page.waitForSelector("#kc-form-login");
+    await page.fill("#username", users.nobody.username);
+    await page.fill("#password", users.nobody.password);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().startsWith(e.model.keystone.urls.redirectUri) || r.url().startsWith(e.model.keystone.urls.webssoIdp)),
+      page.click("#kc-login"),
+    ]);
+    await page.waitForLoadState();
+    await shot(page, "3-no-group-refused");
+    const text = (await page.textContent("body")) ?? "";
+    expect(response.url().startsWith(SYS.horizonUrl)).toBe(false);
+    expect(text).toContain("The request you have made requires authentication.");
+    expect(text).not.toContain("Traceback");
+    expect(received.length).toBe(before);
+    await page.context().close();
+  });
+
+  it("Keycloak refuses the Keystone client's authorization request without PKCE", async (ctx) => {
+    const { e } = need(ctx);
+    const q = new URLSearchParams({ client_id: e.model.keycloak.client.clientId, redirect_uri: e.model.keystone.urls.redirectUri, response_type: "code", scope: "openid", state: "s1" });
+    const res = await fetch(`http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/auth?${q}`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    const back = new URL(res.headers.get("location") ?? "");
+    expect(`${back.origin}${back.pathname}`).toBe(e.model.keystone.urls.redirectUri);
+    expect(back.searchParams.get("error")).toBe("invalid_request");
+    expect(back.searchParams.get("error_description")).toBe("Missing parameter: code_challenge_method");
+    expect(back.searchParams.get("code")).toBeNull();
+  });
+});
