@@ -24,6 +24,7 @@ fi
 # suite, which then fails under CI=true.
 bash scripts/toolchain.sh >/dev/null || echo "test.sh: the Pulumi toolchain could not be provided; the system suite will report it" >&2
 bash scripts/keycloak.sh fetch >/dev/null || echo "test.sh: Keycloak could not be fetched; the system suite will report it" >&2
+bash scripts/clients.sh >/dev/null || echo "test.sh: the OpenStack clients could not be installed; the system suite will report it" >&2
 
 reports=.work/reports
 rm -rf "$reports" && mkdir -p "$reports"

@@ -47,6 +47,9 @@ export interface SystemEnv {
   readonly tenancy: Applied;
   readonly registrations: Registration[];
   readonly userDomainId: string;
+  /** The stack's rendered clouds.yaml (with the client secret) and Keycloak's CA certificate. */
+  readonly cloudsYaml: string;
+  readonly keycloakCa: string;
   /** Runs the real CLI in the system program with this environment's backend and passphrase. */
   pulumi(args: readonly string[], opts?: { timeoutMs?: number }): PulumiResult;
   stopKeycloak(): void;
@@ -102,6 +105,7 @@ export async function startSystem(stack: string, config: ConfigMap, secretKeys: 
     };
     const oidcConf = write("apache/keystone-oidc.conf");
     const overlay = write("keystone/keystone-federation.conf");
+    const cloudsYaml = write("clients/clouds.yaml");
     execFileSync("bash", [APACHE_SH, "start", ksDir, String(ports.keystone), oidcConf, overlay], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OKF_ADMIN_PASSWORD: adminPassword }, timeout: 600_000 });
 
     // 4. Keystone tenancy from the captured @pulumi/openstack inputs.
@@ -130,7 +134,7 @@ export async function startSystem(stack: string, config: ConfigMap, secretKeys: 
     must(["config", "set", "--stack", stack, "okf-system:userDomainId", userDomainId]);
 
     return {
-      stack, model, dir, keycloak, keycloakApplied, admin, tenancy, registrations: run.registrations, userDomainId, pulumi,
+      stack, model, dir, keycloak, keycloakApplied, admin, tenancy, registrations: run.registrations, userDomainId, cloudsYaml, keycloakCa: ca, pulumi,
       stopKeycloak: () => void spawnSync("bash", [KEYCLOAK_SH, "stop", kcDir], { stdio: "ignore" }),
       startKeycloak: () => void startKc(),
       stop: stopAll,

@@ -5,17 +5,21 @@
  *   request with PKCE S256, Keycloak's real login page, back through the redirect URI, and
  *   Keystone's websso answer posting the token to the trusted dashboard (a stand-in that records
  *   what it receives, where Horizon would be);
- * - Keycloak refusing an authorization request without PKCE for the Keystone client.
+ * - Keycloak refusing an authorization request without PKCE for the Keystone client;
+ * - the command line with the rendered clouds.yaml and keystoneauth1 / python-openstackclient from
+ *   PyPI: the device authorization grant (the user approves in the browser) and an access token.
  * Screenshots of each step go to .work/screenshots/.
  */
+import { execFileSync, spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ARTIFACTS, launchChromium } from "../support/browser";
+import { call } from "../support/keystone-applier";
 import { scopeTo } from "../support/e2e-env";
-import { createKeycloakUser } from "../support/keycloak-applier";
-import { inCI } from "../support/keystone-service";
+import { createKeycloakUser, passwordGrant } from "../support/keycloak-applier";
+import { inCI, REPO } from "../support/keystone-service";
 import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
 import { systemStack } from "./system-stack";
 
@@ -55,6 +59,19 @@ function startDashboard(url: string): Promise<Server> {
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** The openstack CLI from scripts/clients.sh, with the stack's clouds.yaml and Keycloak's CA. */
+function openstackCli(e: SystemEnv): { bin: string; env: NodeJS.ProcessEnv } {
+  const bin = execFileSync("bash", [join(REPO, "scripts", "clients.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 }).trim().split("\n").pop()!;
+  return { bin: join(bin, "openstack"), env: { ...process.env, OS_CLIENT_CONFIG_FILE: e.cloudsYaml, REQUESTS_CA_BUNDLE: e.keycloakCa } };
+}
+
+/** The id of a project, looked up in Keystone by domain and name. */
+async function projectId(e: SystemEnv, domain: string, name: string): Promise<string> {
+  const domains = (await call(e.admin, "GET", `/domains?name=${domain}`)).json.domains as { id: string }[];
+  const projects = (await call(e.admin, "GET", `/projects?domain_id=${domains[0]!.id}&name=${name}`)).json.projects as { id: string }[];
+  return projects[0]!.id;
 }
 
 /** Opens Keystone's websso endpoint for the IdP, as Horizon's login button does. */
@@ -161,5 +178,69 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     expect(back.searchParams.get("error")).toBe("invalid_request");
     expect(back.searchParams.get("error_description")).toBe("Missing parameter: code_challenge_method");
     expect(back.searchParams.get("code")).toBeNull();
+  });
+
+  it("CLI device grant: openstack token issue shows the verification URL, the user approves it in the browser, a project-scoped token follows", async (ctx) => {
+    const { e, b } = need(ctx);
+    const cli = openstackCli(e);
+    const child = spawn(cli.bin, ["--os-cloud", `${SYS.stack}-oidc-device`, "token", "issue", "-f", "json"], { env: cli.env });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (err += c.toString("utf8")));
+    const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+    const deadline = Date.now() + 60_000;
+    while (!/go to: (\S+)/.test(err) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+    const verification = /go to: (\S+)/.exec(err)?.[1];
+    if (!verification) {
+      child.kill();
+      throw new Error(`the CLI printed no verification URL:\n${err.slice(-1500)}`);
+    }
+    expect(verification.startsWith(`${e.model.keycloak.issuer}/device?user_code=`)).toBe(true);
+
+    const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
+    await page.goto(verification);
+    await page.waitForSelector("#kc-form-login");
+    await page.fill("#username", users.dev.username);
+    await page.fill("#password", users.dev.password);
+    await page.click("#kc-login");
+    // Keycloak always asks the user to grant the device access (consent) before it issues tokens.
+    const grant = page.getByRole("button", { name: "Yes" });
+    await grant.waitFor();
+    await shot(page, "4-device-consent");
+    await grant.click();
+    await page.waitForLoadState();
+    await shot(page, "5-device-approved");
+    const code = await exited;
+    expect(code, err.slice(-1500)).toBe(0);
+    const issued = JSON.parse(out) as { id: string; project_id: string; user_id: string };
+    expect(issued.project_id).toBe(await projectId(e, "sys-acme", "web"));
+    const check = await fetch(`${e.model.keystone.urls.v3}/auth/tokens`, { headers: { "x-auth-token": e.admin.token, "x-subject-token": issued.id } });
+    const body = (await check.json()) as { token: { roles: { name: string }[]; user: { name: string } } };
+    expect(body.token.user.name).toBe(users.dev.username);
+    expect(body.token.roles.map((r) => r.name).sort()).toEqual(["member", "reader"]);
+    await page.context().close();
+  });
+
+  it("CLI access token: v3oidcaccesstoken with a Keycloak token gives a project-scoped token; a token with a broken signature does not", async (ctx) => {
+    const { e } = need(ctx);
+    const cli = openstackCli(e);
+    const grant = await passwordGrant(`http://127.0.0.1:${SYS.ports.keycloakHttp}`, e.keycloakApplied.realm, { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret }, users.dev.username, users.dev.password);
+    expect(grant.status).toBe(200);
+    const run = (token: string) => {
+      try {
+        return { code: 0, out: execFileSync(cli.bin, ["--os-cloud", `${SYS.stack}-oidc-token`, "--os-access-token", token, "token", "issue", "-f", "json"], { env: cli.env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }) };
+      } catch (x) {
+        return { code: (x as { status?: number }).status ?? -1, out: String((x as { stderr?: string }).stderr ?? "") };
+      }
+    };
+    const ok = run(String(grant.body.access_token));
+    expect(ok.code, ok.out).toBe(0);
+    expect((JSON.parse(ok.out) as { project_id: string }).project_id).toBe(await projectId(e, "sys-acme", "web"));
+    const tampered = String(grant.body.access_token).replace(/\.([A-Za-z0-9_-]+)$/, ".AAAA$1");
+    const refused = run(tampered);
+    expect(refused.code).not.toBe(0);
+    // mod_auth_openidc refuses the bad signature before Keystone sees the request.
+    expect(refused.out).toBe("Unauthorized (HTTP 401)\n");
   });
 });
