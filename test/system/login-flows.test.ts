@@ -17,8 +17,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ARTIFACTS, launchChromium } from "../support/browser";
 import { call } from "../support/keystone-applier";
-import { scopeTo } from "../support/e2e-env";
-import { createKeycloakUser, passwordGrant } from "../support/keycloak-applier";
+import { federatedLogin, scopeTo } from "../support/e2e-env";
+import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-applier";
 import { inCI, REPO } from "../support/keystone-service";
 import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
 import { systemStack } from "./system-stack";
@@ -28,6 +28,7 @@ let env: SystemEnv | undefined;
 let browser: Browser | undefined;
 let dashboard: Server | undefined;
 const received: { path: string; token: string }[] = [];
+let devId = "";
 const users = {
   dev: { username: "web-dev", password: "web-dev-pass-1", email: "web-dev@acme.example" },
   nobody: { username: "web-nobody", password: "web-nobody-pass-1", email: "web-nobody@acme.example" },
@@ -86,7 +87,7 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     const up = env.pulumi(["up", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
     if (up.code !== 0) throw new Error(`pulumi up failed: ${up.stdout.slice(-1500)}`);
     const groups = env.keycloakApplied.groups;
-    await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, { ...users.dev, groupIds: [groups.get("/sys-acme/developers")!] });
+    devId = await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, { ...users.dev, groupIds: [groups.get("/sys-acme/developers")!] });
     await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, users.nobody);
     dashboard = await startDashboard(SYS.horizonUrl);
     try {
@@ -242,5 +243,22 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     expect(refused.code).not.toBe(0);
     // mod_auth_openidc refuses the bad signature before Keystone sees the request.
     expect(refused.out).toBe("Unauthorized (HTTP 401)\n");
+  });
+
+  it("ephemeral users: Keystone keeps the shadow user but no group membership; a group removed in Keycloak is gone at the next login", async (ctx) => {
+    const { e } = need(ctx);
+    const shadow = (await call(e.admin, "GET", `/users?domain_id=${e.userDomainId}&name=${users.dev.username}`)).json.users as { id: string; domain_id: string }[];
+    expect(shadow).toHaveLength(1);
+    expect((await call(e.admin, "GET", `/users/${shadow[0]!.id}/groups`)).json.groups).toEqual([]);
+    const kc = { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret };
+    const base = `http://127.0.0.1:${SYS.ports.keycloakHttp}`;
+    const before = await passwordGrant(base, e.keycloakApplied.realm, kc, users.dev.username, users.dev.password);
+    expect((await federatedLogin(e.model, String(before.body.access_token))).status).toBe(201);
+    const group = e.keycloakApplied.groups.get("/sys-acme/developers")!;
+    expect((await kcCall(e.keycloak, "DELETE", `/${e.keycloakApplied.realm}/users/${devId}/groups/${group}`)).status).toBe(204);
+    const after = await passwordGrant(base, e.keycloakApplied.realm, kc, users.dev.username, users.dev.password);
+    expect((await federatedLogin(e.model, String(after.body.access_token))).status).toBe(401);
+    // The shadow user stays, and still holds no group: access came from the token alone.
+    expect((await call(e.admin, "GET", `/users/${shadow[0]!.id}/groups`)).json.groups).toEqual([]);
   });
 });
