@@ -50,6 +50,8 @@ export interface SystemEnv {
   /** The stack's rendered clouds.yaml (with the client secret) and Keycloak's CA certificate. */
   readonly cloudsYaml: string;
   readonly keycloakCa: string;
+  /** The stack's rendered Horizon websso settings snippet. */
+  readonly horizonSettings: string;
   /** Runs the real CLI in the system program with this environment's backend and passphrase. */
   pulumi(args: readonly string[], opts?: { timeoutMs?: number }): PulumiResult;
   stopKeycloak(): void;
@@ -106,6 +108,7 @@ export async function startSystem(stack: string, config: ConfigMap, secretKeys: 
     const oidcConf = write("apache/keystone-oidc.conf");
     const overlay = write("keystone/keystone-federation.conf");
     const cloudsYaml = write("clients/clouds.yaml");
+    const horizonSettings = write("horizon/local_settings.d/_50_okf_websso.py");
     execFileSync("bash", [APACHE_SH, "start", ksDir, String(ports.keystone), oidcConf, overlay], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OKF_ADMIN_PASSWORD: adminPassword }, timeout: 600_000 });
 
     // 4. Keystone tenancy from the captured @pulumi/openstack inputs.
@@ -134,7 +137,7 @@ export async function startSystem(stack: string, config: ConfigMap, secretKeys: 
     must(["config", "set", "--stack", stack, "okf-system:userDomainId", userDomainId]);
 
     return {
-      stack, model, dir, keycloak, keycloakApplied, admin, tenancy, registrations: run.registrations, userDomainId, cloudsYaml, keycloakCa: ca, pulumi,
+      stack, model, dir, keycloak, keycloakApplied, admin, tenancy, registrations: run.registrations, userDomainId, cloudsYaml, keycloakCa: ca, horizonSettings, pulumi,
       stopKeycloak: () => void spawnSync("bash", [KEYCLOAK_SH, "stop", kcDir], { stdio: "ignore" }),
       startKeycloak: () => void startKc(),
       stop: stopAll,

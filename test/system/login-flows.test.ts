@@ -1,33 +1,31 @@
 /**
  * Logins the way users log in, against the real Keycloak and the real Apache + mod_auth_openidc +
  * Keystone with the stack's rendered configuration (federation objects by `pulumi up`):
- * - the browser (Chromium) through Keystone's websso endpoint: mod_auth_openidc's authorization
- *   request with PKCE S256, Keycloak's real login page, back through the redirect URI, and
- *   Keystone's websso answer posting the token to the trusted dashboard (a stand-in that records
- *   what it receives, where Horizon would be);
+ * - the browser (Chromium) through a real Horizon (Debian's openstack-dashboard) with the stack's
+ *   rendered settings: Keystone's websso, mod_auth_openidc's authorization request with PKCE S256,
+ *   Keycloak's real login page, back into Horizon with exactly the granted projects; logout from
+ *   Horizon ends the Keycloak session too;
  * - Keycloak refusing an authorization request without PKCE for the Keystone client;
  * - the command line with the rendered clouds.yaml and keystoneauth1 / python-openstackclient from
  *   PyPI: the device authorization grant (the user approves in the browser) and an access token.
  * Screenshots of each step go to .work/screenshots/.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ARTIFACTS, launchChromium } from "../support/browser";
 import { call } from "../support/keystone-applier";
-import { federatedLogin, scopeTo } from "../support/e2e-env";
+import { federatedLogin } from "../support/e2e-env";
 import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-applier";
 import { inCI, REPO } from "../support/keystone-service";
 import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
 import { systemStack } from "./system-stack";
 
 const SYS = systemStack("logins", 7);
+const HORIZON_SH = join(REPO, "scripts", "horizon.sh");
 let env: SystemEnv | undefined;
 let browser: Browser | undefined;
-let dashboard: Server | undefined;
-const received: { path: string; token: string }[] = [];
 let devId = "";
 const users = {
   dev: { username: "web-dev", password: "web-dev-pass-1", email: "web-dev@acme.example" },
@@ -37,25 +35,6 @@ const users = {
 function need(ctx: TestContext): { e: SystemEnv; b: Browser } {
   if (!env || !browser) ctx.skip();
   return { e: env!, b: browser! };
-}
-
-/** Where Horizon would be: records the token Keystone's websso page posts to /auth/websso/. */
-function startDashboard(url: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => {
-      const token = new URLSearchParams(body).get("token");
-      if (req.method === "POST" && token) received.push({ path: req.url ?? "", token });
-      res.writeHead(200, { "content-type": "text/html" });
-      res.end(`<html><body><h1>dashboard stand-in</h1><p id="got">${token ? "token received" : "no token"}</p></body></html>`);
-    });
-  });
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(Number(u.port), u.hostname, () => resolve(server));
-  });
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -75,11 +54,6 @@ async function projectId(e: SystemEnv, domain: string, name: string): Promise<st
   return projects[0]!.id;
 }
 
-/** Opens Keystone's websso endpoint for the IdP, as Horizon's login button does. */
-function webssoUrl(e: SystemEnv): string {
-  return `${e.model.keystone.urls.webssoIdp}?origin=${encodeURIComponent(`${SYS.horizonUrl}/auth/websso/`)}`;
-}
-
 describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openidc and Keystone", () => {
   beforeAll(async () => {
     env = await startSystem(SYS.stack, SYS.config, SYS.secretKeys, SYS.ports);
@@ -89,7 +63,7 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     const groups = env.keycloakApplied.groups;
     devId = await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, { ...users.dev, groupIds: [groups.get("/sys-acme/developers")!] });
     await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, users.nobody);
-    dashboard = await startDashboard(SYS.horizonUrl);
+    execFileSync("bash", [HORIZON_SH, "start", join(env.dir, "horizon"), new URL(SYS.horizonUrl).port, env.horizonSettings], { stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
     try {
       browser = await launchChromium();
     } catch (e) {
@@ -100,27 +74,27 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (dashboard ? dashboard.close(() => resolve()) : resolve()));
+    if (env) execFileSync("bash", [HORIZON_SH, "stop", join(env.dir, "horizon")], { stdio: "ignore" });
     if (env) env.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
     env?.stop();
     removeSystemStackFile(SYS.stack);
   });
 
-  it("signs in on Keycloak's page and lands on the dashboard with a Keystone token for exactly the granted project", async (ctx) => {
+  it("Horizon: the login goes to Keycloak with PKCE S256, and the user lands in Horizon with exactly the granted project", async (ctx) => {
     const { e, b } = need(ctx);
     const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
     const authRequests: URL[] = [];
     page.on("request", (r) => {
       if (r.url().startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/auth`)) authRequests.push(new URL(r.url()));
     });
-    await page.goto(webssoUrl(e));
+    await page.goto(`${SYS.horizonUrl}/`);
     await page.waitForSelector("#kc-form-login");
     await shot(page, "1-keycloak-login");
     await page.fill("#username", users.dev.username);
     await page.fill("#password", users.dev.password);
-    await Promise.all([page.waitForURL(`${SYS.horizonUrl}/auth/websso/`), page.click("#kc-login")]);
-    await shot(page, "2-dashboard-received-token");
-    expect(await page.textContent("#got")).toBe("token received");
+    await Promise.all([page.waitForURL((u) => u.origin === SYS.horizonUrl && !u.pathname.startsWith("/auth/")), page.click("#kc-login")]);
+    await page.waitForLoadState();
+    await shot(page, "2-horizon-logged-in");
 
     // mod_auth_openidc asked for the code flow with PKCE S256, for the Keystone client, back to its redirect URI.
     expect(authRequests).toHaveLength(1);
@@ -131,41 +105,67 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     expect(q.get("code_challenge_method")).toBe("S256");
     expect(q.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    // The token Keystone posted to the trusted dashboard: a federated user's, valid, and it scopes
-    // to exactly what the access rules grant.
-    expect(received.map((r) => r.path)).toEqual(["/auth/websso/"]);
-    const token = received[0]!.token;
-    const check = await fetch(`${e.model.keystone.urls.v3}/auth/tokens`, { headers: { "x-auth-token": e.admin.token, "x-subject-token": token } });
-    expect(check.status).toBe(200);
-    const body = (await check.json()) as { token: { user: { name: string; domain: { id: string }; "OS-FEDERATION"?: { identity_provider: { id: string }; protocol: { id: string } } } } };
-    expect(body.token.user.name).toBe(users.dev.username);
-    expect(body.token.user.domain.id).toBe(e.userDomainId);
-    expect(body.token.user["OS-FEDERATION"]?.identity_provider.id).toBe(e.model.federation.idpId);
-    expect(body.token.user["OS-FEDERATION"]?.protocol.id).toBe(e.model.federation.protocolId);
-    expect(await scopeTo(e.model, token, "sys-acme", "web")).toEqual({ status: 201, roles: ["member", "reader"] });
-    expect((await scopeTo(e.model, token, "sys-globex", "research")).status).toBe(401);
+    // Horizon's own view of the user: the federated user, and only the granted project.
+    const text = (await page.textContent("body")) ?? "";
+    expect(text).toContain(users.dev.username);
+    const projects = await page.$$eval("[data-project-name], .dropdown-menu a", (els) => els.map((el) => (el.getAttribute("data-project-name") ?? el.textContent ?? "").trim()).filter((t) => t.length > 0));
+    expect(projects).toContain("web");
+    expect(projects).not.toContain("data");
+    expect(projects).not.toContain("research");
     await page.context().close();
   });
 
-  it("a user without a granted group gets Keystone's refusal, not a token or a stack trace", async (ctx) => {
+  it("a user without a granted group is refused by Keystone and never reaches Horizon", async (ctx) => {
     const { e, b } = need(ctx);
-    const before = received.length;
     const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
-    await page.goto(webssoUrl(e));
+    const horizonPosts: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && r.url().startsWith(SYS.horizonUrl)) horizonPosts.push(r.url());
+    });
+    await page.goto(`${SYS.horizonUrl}/`);
     await page.waitForSelector("#kc-form-login");
     await page.fill("#username", users.nobody.username);
     await page.fill("#password", users.nobody.password);
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().startsWith(e.model.keystone.urls.redirectUri) || r.url().startsWith(e.model.keystone.urls.webssoIdp)),
-      page.click("#kc-login"),
-    ]);
+    await Promise.all([page.waitForResponse((r) => r.url().startsWith(e.model.keystone.urls.websso) && r.status() === 401), page.click("#kc-login")]);
     await page.waitForLoadState();
     await shot(page, "3-no-group-refused");
     const text = (await page.textContent("body")) ?? "";
-    expect(response.url().startsWith(SYS.horizonUrl)).toBe(false);
-    expect(text).toContain("The request you have made requires authentication.");
-    expect(text).not.toContain("Traceback");
-    expect(received.length).toBe(before);
+    expect(new URL(page.url()).origin).not.toBe(SYS.horizonUrl);
+    // Keystone's own JSON error, as the browser shows it: no token, no stack trace.
+    expect(JSON.parse(text.slice(text.indexOf("{")))).toEqual({ error: { code: 401, message: "The request you have made requires authentication.", title: "Unauthorized" } });
+    expect(horizonPosts).toEqual([]);
+    await page.context().close();
+  });
+
+  it("logout from Horizon ends the Horizon and the Keycloak session: the next login asks for the password again", async (ctx) => {
+    const { e, b } = need(ctx);
+    const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
+    await page.goto(`${SYS.horizonUrl}/`);
+    await page.waitForSelector("#kc-form-login");
+    await page.fill("#username", users.dev.username);
+    await page.fill("#password", users.dev.password);
+    await Promise.all([page.waitForURL((u) => u.origin === SYS.horizonUrl && !u.pathname.startsWith("/auth/")), page.click("#kc-login")]);
+    // As a person would: the page has finished loading before they click Sign Out.
+    await page.waitForLoadState("networkidle");
+    // Horizon's Sign Out link is its own logout view. It clears the Horizon session and sends the
+    // browser to mod_auth_openidc's logout on Keystone, which clears its own session and ends the
+    // Keycloak session with the ID token as hint (so Keycloak asks no confirmation), back to Horizon.
+    const visited: string[] = [];
+    page.on("request", (r) => {
+      if (r.isNavigationRequest()) visited.push(r.url());
+    });
+    await page.goto(`${SYS.horizonUrl}/auth/logout/`);
+    await page.waitForSelector("#kc-form-login", { timeout: 20_000 }).catch(async (x: unknown) => {
+      await shot(page, "6-logout-failed");
+      throw new Error(`no Keycloak login after logout; pages:\n${visited.join("\n")}\n${String(x)}`);
+    });
+    await shot(page, "6-after-logout-login-again");
+    const endSession = visited.find((u) => u.startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/logout`));
+    expect(endSession, visited.join("\n")).toBeDefined();
+    expect(new URL(endSession!).searchParams.get("id_token_hint")).toMatch(/^eyJ/);
+    expect(new URL(endSession!).searchParams.get("post_logout_redirect_uri")).toBe(`${SYS.horizonUrl}/`);
+    // Back through Horizon's login, Keycloak wants the password again: both sessions are gone.
+    expect(page.url().startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/auth`)).toBe(true);
     await page.context().close();
   });
 

@@ -25,6 +25,8 @@ export interface ApacheOptions {
 }
 
 const pathOf = (url: string) => new URL(url).pathname;
+/** An anchored regular expression matching URLs under `base` exactly (metacharacters escaped). */
+const under = (base: string) => `^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/`;
 const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
 export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets = {}, opts: ApacheOptions = {}): string {
@@ -52,6 +54,9 @@ export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets 
     ...(opts.behindProxy ? ["OIDCXForwardedHeaders X-Forwarded-Proto X-Forwarded-Host X-Forwarded-Port"] : []),
     ...(opts.caBundlePath ? [`OIDCCABundlePath ${q(opts.caBundlePath)}`] : []),
     `OIDCDefaultLoggedOutURL ${q(model.horizon.urls[0] ? `${model.horizon.urls[0]}/` : `${model.keystone.url}/`)}`,
+    // Horizon's logout sends the browser to `<redirect URI>?logout=<Horizon URL>`; Horizon usually
+    // runs on another host than Keystone, which mod_auth_openidc refuses unless listed here.
+    ...model.horizon.urls.map((u) => `OIDCRedirectURLsAllowed ${q(under(u))}`),
     "",
     "# Bearer tokens (CLI: v3oidcaccesstoken, v3oidcdeviceauthz) are validated against the realm's keys.",
     `OIDCOAuthVerifyJwksUri ${q(opts.jwksUri ?? kc.endpoints.jwks)}`,

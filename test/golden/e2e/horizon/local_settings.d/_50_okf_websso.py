@@ -10,6 +10,8 @@ WEBSSO_IDP_MAPPING = {
     "keycloak-openstack_openid": ("keycloak-openstack", "openid"),
 }
 WEBSSO_INITIAL_CHOICE = "keycloak-openstack_openid"
-# Horizon logs the user out, then sends the browser to Keycloak to end the SSO session too.
-WEBSSO_DEFAULT_REDIRECT_LOGOUT = "https://localhost:35443/realms/openstack/protocol/openid-connect/logout?client_id=keystone&post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A8000%2F"
-LOGOUT_URL = "https://localhost:35443/realms/openstack/protocol/openid-connect/logout?client_id=keystone&post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A8000%2F"
+# Logins go straight to Keycloak; logout clears the Horizon session, then ends the Keycloak one.
+WEBSSO_DEFAULT_REDIRECT = True
+WEBSSO_DEFAULT_REDIRECT_PROTOCOL = "openid"
+WEBSSO_DEFAULT_REDIRECT_REGION = "http://127.0.0.1:35980/v3"
+WEBSSO_DEFAULT_REDIRECT_LOGOUT = "http://127.0.0.1:35980/redirect_uri?logout=http%3A%2F%2Flocalhost%3A8000%2F"

@@ -10,6 +10,8 @@ WEBSSO_IDP_MAPPING = {
     "keycloak-openstack_openid": ("keycloak-openstack", "openid"),
 }
 WEBSSO_INITIAL_CHOICE = "keycloak-openstack_openid"
-# Horizon logs the user out, then sends the browser to Keycloak to end the SSO session too.
-WEBSSO_DEFAULT_REDIRECT_LOGOUT = "https://id.example.com/realms/openstack/protocol/openid-connect/logout?client_id=keystone&post_logout_redirect_uri=https%3A%2F%2Fdashboard.example.com%2F"
-LOGOUT_URL = "https://id.example.com/realms/openstack/protocol/openid-connect/logout?client_id=keystone&post_logout_redirect_uri=https%3A%2F%2Fdashboard.example.com%2F"
+# Logins go straight to Keycloak; logout clears the Horizon session, then ends the Keycloak one.
+WEBSSO_DEFAULT_REDIRECT = True
+WEBSSO_DEFAULT_REDIRECT_PROTOCOL = "openid"
+WEBSSO_DEFAULT_REDIRECT_REGION = "https://keystone.example.com:5000/v3"
+WEBSSO_DEFAULT_REDIRECT_LOGOUT = "https://keystone.example.com:5000/redirect_uri?logout=https%3A%2F%2Fdashboard.example.com%2F"

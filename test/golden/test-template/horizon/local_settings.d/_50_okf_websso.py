@@ -10,6 +10,8 @@ WEBSSO_IDP_MAPPING = {
     "keycloak-openstack-test_openid": ("keycloak-openstack-test", "openid"),
 }
 WEBSSO_INITIAL_CHOICE = "keycloak-openstack-test_openid"
-# Horizon logs the user out, then sends the browser to Keycloak to end the SSO session too.
-WEBSSO_DEFAULT_REDIRECT_LOGOUT = "https://id.test.example.com/realms/openstack-test/protocol/openid-connect/logout?client_id=keystone&post_logout_redirect_uri=https%3A%2F%2Fdashboard.test.example.com%2F"
-LOGOUT_URL = "https://id.test.example.com/realms/openstack-test/protocol/openid-connect/logout?client_id=keystone&post_logout_redirect_uri=https%3A%2F%2Fdashboard.test.example.com%2F"
+# Logins go straight to Keycloak; logout clears the Horizon session, then ends the Keycloak one.
+WEBSSO_DEFAULT_REDIRECT = True
+WEBSSO_DEFAULT_REDIRECT_PROTOCOL = "openid"
+WEBSSO_DEFAULT_REDIRECT_REGION = "https://keystone.test.example.com:5000/v3"
+WEBSSO_DEFAULT_REDIRECT_LOGOUT = "https://keystone.test.example.com:5000/redirect_uri?logout=https%3A%2F%2Fdashboard.test.example.com%2F"
