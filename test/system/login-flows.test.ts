@@ -11,6 +11,7 @@
  * Screenshots of each step go to .work/screenshots/.
  */
 import { execFileSync, spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
@@ -179,6 +180,45 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     expect(back.searchParams.get("error")).toBe("invalid_request");
     expect(back.searchParams.get("error_description")).toBe("Missing parameter: code_challenge_method");
     expect(back.searchParams.get("code")).toBeNull();
+  });
+
+  it("Keycloak refuses a code exchange without the PKCE verifier, and accepts it with the verifier", async (ctx) => {
+    const { e, b } = need(ctx);
+    const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
+    const redirect = e.model.keystone.urls.redirectUri;
+    const codes: string[] = [];
+    // The test plays the client itself: it reads the code off the redirect. mod_auth_openidc, which
+    // receives that redirect, refuses it (the state is not one of its own) and redeems nothing.
+    const atRedirect = (u: URL) => u.href.startsWith(`${redirect}?`);
+    page.on("request", (r) => {
+      const u = new URL(r.url());
+      const code = u.searchParams.get("code");
+      if (atRedirect(u) && code) codes.push(code);
+    });
+    const verifier = randomBytes(48).toString("base64url");
+    const challenge = createHash("sha256").update(verifier).digest("base64url");
+    const authorize = () =>
+      page.goto(`${e.model.keycloak.issuer}/protocol/openid-connect/auth?${new URLSearchParams({ client_id: e.model.keycloak.client.clientId, redirect_uri: redirect, response_type: "code", scope: "openid", state: randomBytes(8).toString("hex"), code_challenge: challenge, code_challenge_method: "S256" })}`);
+    await authorize();
+    await page.waitForSelector("#kc-form-login");
+    await page.fill("#username", users.dev.username);
+    await page.fill("#password", users.dev.password);
+    await Promise.all([page.waitForURL(atRedirect), page.click("#kc-login")]);
+    expect(codes).toHaveLength(1);
+    const exchange = async (code: string, withVerifier: boolean) => {
+      const form = new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirect, client_id: e.model.keycloak.client.clientId, client_secret: e.keycloakApplied.clientSecret });
+      if (withVerifier) form.set("code_verifier", verifier);
+      const res = await fetch(`http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect(await exchange(codes[0]!, false)).toEqual({ status: 400, body: { error: "invalid_grant", error_description: "PKCE code verifier not specified" } });
+    // A second authorization in the same browser session (no password asked: SSO), with the verifier.
+    await Promise.all([page.waitForURL(atRedirect), authorize()]);
+    expect(codes).toHaveLength(2);
+    const ok = await exchange(codes[1]!, true);
+    expect(ok.status).toBe(200);
+    expect(typeof ok.body.access_token).toBe("string");
+    await page.context().close();
   });
 
   it("CLI device grant: openstack token issue shows the verification URL, the user approves it in the browser, a project-scoped token follows", async (ctx) => {
