@@ -17,7 +17,7 @@ const ISSUER = "https://id.example.com/realms/openstack";
 function mappingWith(rules: number) {
   return generateMapping({
     issuer: ISSUER,
-    clientId: "keystone",
+    clientIds: ["keystone", "keystone-cli"],
     remoteIdAttribute: "HTTP_OIDC_ISS",
     claimPrefix: "OIDC-",
     claims: { userId: "sub", username: "preferred_username", groups: "groups" },

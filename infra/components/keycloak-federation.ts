@@ -23,6 +23,8 @@ const duration = (seconds: number) => `${seconds}s`;
 export class KeycloakFederation extends pulumi.ComponentResource {
   readonly realm: keycloak.Realm;
   readonly client: keycloak.openid.Client;
+  /** The public CLI client (device grant, PKCE S256), when the model declares one. */
+  readonly cliClient?: keycloak.openid.Client;
   readonly groups: Readonly<Record<string, keycloak.Group>>;
   readonly customerRealms: readonly KeycloakCustomerRealm[];
   /** The Keystone client's secret (secret output; empty for a public client). */
@@ -69,7 +71,6 @@ export class KeycloakFederation extends pulumi.ComponentResource {
       directAccessGrantsEnabled: c.directAccessGrants,
       serviceAccountsEnabled: false,
       oauth2DeviceAuthorizationGrantEnabled: c.deviceGrant,
-      oauth2DeviceCodeLifespan: c.deviceGrant ? duration(kc.realm.tokens.deviceCode) : undefined,
       validRedirectUris: [...c.redirectUris],
       validPostLogoutRedirectUris: [...c.postLogoutRedirectUris],
       webOrigins: [...c.webOrigins],
@@ -80,7 +81,28 @@ export class KeycloakFederation extends pulumi.ComponentResource {
     }, { ...child, additionalSecretOutputs: ["clientSecret"] });
     this.clientSecret = pulumi.secret(this.client.clientSecret);
 
-    for (const mapper of kc.mappers) this.mapper(name, mapper, realmId, this.client.id);
+    for (const mapper of kc.mappers) this.mapper(`${name}-mapper`, mapper, realmId, this.client.id);
+
+    if (kc.cliClient) {
+      // The OpenStack CLI's client: public (no secret to hand out), device grant with PKCE S256 only.
+      // Every flag is set: the provider sends unset flags as false, and Keycloak then rejects nothing
+      // but stores whatever it got (KEYCLOAK-NOTES trap 2).
+      this.cliClient = new keycloak.openid.Client(`${name}-cli-client`, {
+        realmId,
+        clientId: kc.cliClient.clientId,
+        name: "OpenStack CLI",
+        accessType: "PUBLIC",
+        standardFlowEnabled: false,
+        implicitFlowEnabled: false,
+        directAccessGrantsEnabled: false,
+        serviceAccountsEnabled: false,
+        frontchannelLogoutEnabled: false,
+        pkceCodeChallengeMethod: kc.cliClient.pkceMethod,
+        oauth2DeviceAuthorizationGrantEnabled: true,
+        oauth2DeviceCodeLifespan: duration(kc.realm.tokens.deviceCode),
+      }, child);
+      for (const mapper of kc.mappers) this.mapper(`${name}-cli-mapper`, mapper, realmId, this.cliClient.id);
+    }
 
     const groups: Record<string, keycloak.Group> = {};
     for (const g of kc.groups) {
@@ -111,26 +133,26 @@ export class KeycloakFederation extends pulumi.ComponentResource {
   }
 
   /** One protocol mapper; every claim goes to the ID token, the access token (CLI path) and userinfo. */
-  private mapper(name: string, m: ClientMapper, realmId: pulumi.Input<string>, clientId: pulumi.Input<string>): void {
+  private mapper(prefix: string, m: ClientMapper, realmId: pulumi.Input<string>, clientId: pulumi.Input<string>): void {
     const opts = { parent: this };
     const everywhere = { addToIdToken: true, addToAccessToken: true, addToUserinfo: true };
     const base = { realmId, clientId, name: m.name };
     switch (m.kind) {
       case "groups":
-        new keycloak.openid.GroupMembershipProtocolMapper(`${name}-mapper-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, fullPath: m.fullPath }, opts);
+        new keycloak.openid.GroupMembershipProtocolMapper(`${prefix}-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, fullPath: m.fullPath }, opts);
         return;
       case "audience":
         // The audience mapper has no userinfo switch: `aud` is a token-only claim.
-        new keycloak.openid.AudienceProtocolMapper(`${name}-mapper-${m.name}`, { ...base, addToIdToken: true, addToAccessToken: true, includedClientAudience: m.includedClientAudience }, opts);
+        new keycloak.openid.AudienceProtocolMapper(`${prefix}-${m.name}`, { ...base, addToIdToken: true, addToAccessToken: true, includedClientAudience: m.includedClientAudience }, opts);
         return;
       case "userProperty":
-        new keycloak.openid.UserPropertyProtocolMapper(`${name}-mapper-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, userProperty: m.userProperty }, opts);
+        new keycloak.openid.UserPropertyProtocolMapper(`${prefix}-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, userProperty: m.userProperty }, opts);
         return;
       case "sub":
-        new keycloak.openid.SubProtocolMapper(`${name}-mapper-${m.name}`, { ...base, addToAccessToken: true, addToTokenIntrospection: true }, opts);
+        new keycloak.openid.SubProtocolMapper(`${prefix}-${m.name}`, { ...base, addToAccessToken: true, addToTokenIntrospection: true }, opts);
         return;
       case "sessionNote":
-        new keycloak.openid.UserSessionNoteProtocolMapper(`${name}-mapper-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, sessionNote: m.sessionNote }, opts);
+        new keycloak.openid.UserSessionNoteProtocolMapper(`${prefix}-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, sessionNote: m.sessionNote }, opts);
         return;
     }
   }

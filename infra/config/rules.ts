@@ -85,6 +85,13 @@ function urlRules(cfg: StackConfig, push: Push): void {
 
 function clientRules(cfg: StackConfig, push: Push): void {
   const loose = LOOSE_ENVIRONMENTS.has(cfg.environment);
+  const cliClientId = cfg.client.cliClientId;
+  if (cliClientId !== undefined && cliClientId === cfg.client.clientId) {
+    push("client.cliClientId", `"${cliClientId}" is the Keystone client's own id`, "give the public CLI client its own id, or leave it out (default `<clientId>-cli`)");
+  }
+  if (cliClientId !== undefined && !cfg.client.deviceGrant) {
+    push("client.cliClientId", "is set but client.deviceGrant is false, so no CLI client is declared", "remove client.cliClientId, or enable client.deviceGrant");
+  }
   if (cfg.client.pkceMethod !== "S256") {
     push("client.pkceMethod", `"${cfg.client.pkceMethod}" is not allowed`, "PKCE must use S256; `plain` leaks the verifier");
   }

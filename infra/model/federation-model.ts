@@ -85,6 +85,11 @@ export interface FederationModel {
       readonly webOrigins: readonly string[];
       readonly backchannelLogoutUrl: string;
     };
+    /**
+     * The public client the OpenStack CLI uses for the device authorization grant (PKCE S256, no
+     * secret, no browser flows), when `client.deviceGrant` is on. The mapping accepts it as `azp`.
+     */
+    readonly cliClient?: { readonly clientId: string; readonly pkceMethod: "S256" };
     readonly mappers: readonly ClientMapper[];
     readonly groups: readonly KeycloakGroupSpec[];
     readonly customerRealms: readonly CustomerRealmSpec[];
@@ -198,9 +203,10 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
   });
 
   const remoteIdAttribute = cfg.federation.remoteIdAttribute ?? naming.remoteIdAttributes(cfg.federation.claimPrefix)[0];
+  const cliClientId = cfg.client.cliClientId ?? naming.cliClientId(cfg.client.clientId);
   const mapping = generateMapping({
     issuer,
-    clientId: cfg.client.clientId,
+    clientIds: [cfg.client.clientId, ...(cfg.client.deviceGrant ? [cliClientId] : [])],
     remoteIdAttribute,
     claimPrefix: cfg.federation.claimPrefix,
     claims: cfg.federation.claims,
@@ -228,13 +234,16 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
         accessType: cfg.client.confidential ? "CONFIDENTIAL" : "PUBLIC",
         implicitFlow: cfg.client.implicitFlow,
         directAccessGrants: cfg.client.directAccessGrants,
-        deviceGrant: cfg.client.deviceGrant,
+        // The device grant lives on the public CLI client, never on this one (whose secret the CLI
+        // would otherwise need).
+        deviceGrant: false,
         pkceMethod: "S256",
         redirectUris,
         postLogoutRedirectUris: uniq([...horizonUrls.map(urls.postLogoutRedirect), `${cfg.keystone.url}/`]),
         webOrigins: uniq([urls.originOf(cfg.keystone.url), ...horizonUrls.map(urls.originOf)]),
         backchannelLogoutUrl: ks.backchannelLogout,
       },
+      ...(cfg.client.deviceGrant ? { cliClient: { clientId: cliClientId, pkceMethod: "S256" as const } } : {}),
       mappers: clientMappers(cfg),
       groups: kcGroups,
       customerRealms,

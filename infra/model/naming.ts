@@ -37,6 +37,11 @@ export function keystoneGroupName(tenant: string, group: string, layout: "perGro
 }
 
 /** Client id of the broker client a customer realm offers the proxy realm. */
+/** Default client id of the public CLI client: the Keystone client's id with `-cli`. */
+export function cliClientId(clientId: string): string {
+  return `${clientId}-cli`;
+}
+
 export function brokerClientId(proxyRealm: string): string {
   return `${proxyRealm}-broker`;
 }

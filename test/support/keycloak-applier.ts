@@ -119,41 +119,49 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
     sslRequired: ri.sslRequired ?? "external",
   });
 
-  const clients = regs.filter((r) => r.type === T.client);
-  if (clients.length !== 1) throw new Error(`keycloak applier: expected one client, got ${clients.length}`);
-  const ci = clients[0]!.inputs;
-  const attributes: Record<string, string> = {
-    "pkce.code.challenge.method": String(ci.pkceCodeChallengeMethod ?? ""),
-    "oauth2.device.authorization.grant.enabled": flag(ci.oauth2DeviceAuthorizationGrantEnabled, false),
-    "post.logout.redirect.uris": ((ci.validPostLogoutRedirectUris as string[] | undefined) ?? []).join("##"),
-    "backchannel.logout.session.required": flag(ci.backchannelLogoutSessionRequired, true),
-  };
-  if (ci.backchannelLogoutUrl !== undefined) attributes["backchannel.logout.url"] = String(ci.backchannelLogoutUrl);
-  const lifespan = goDurationSeconds(ci.oauth2DeviceCodeLifespan);
-  if (lifespan !== undefined) attributes["oauth2.device.code.lifespan"] = String(lifespan);
-  const secretInput = ci.clientSecret as { value?: string } | string | undefined;
-  const fixedSecret = typeof secretInput === "string" ? secretInput : secretInput?.value;
-  const created = await kcOk(kc, "POST", `/${realm}/clients`, {
-    clientId: ci.clientId,
-    name: ci.name,
-    protocol: "openid-connect",
-    publicClient: ci.accessType === "PUBLIC",
-    bearerOnly: ci.accessType === "BEARER-ONLY",
-    standardFlowEnabled: ci.standardFlowEnabled ?? false,
-    implicitFlowEnabled: ci.implicitFlowEnabled ?? false,
-    directAccessGrantsEnabled: ci.directAccessGrantsEnabled ?? false,
-    serviceAccountsEnabled: ci.serviceAccountsEnabled ?? false,
-    frontchannelLogout: ci.frontchannelLogoutEnabled ?? false,
-    redirectUris: ci.validRedirectUris ?? [],
-    webOrigins: ci.webOrigins ?? [],
-    attributes,
-    ...(fixedSecret !== undefined ? { secret: fixedSecret } : {}),
-  });
-  const clientUuid = created.id;
+  // Every client (the Keystone client and the public CLI client), then their mappers.
+  const clientUuids = new Map<string, string>(); // mock id -> Keycloak's internal id
+  for (const r of regs.filter((x) => x.type === T.client)) {
+    const ci = r.inputs;
+    const attributes: Record<string, string> = {
+      "pkce.code.challenge.method": String(ci.pkceCodeChallengeMethod ?? ""),
+      "oauth2.device.authorization.grant.enabled": flag(ci.oauth2DeviceAuthorizationGrantEnabled, false),
+      "post.logout.redirect.uris": ((ci.validPostLogoutRedirectUris as string[] | undefined) ?? []).join("##"),
+      "backchannel.logout.session.required": flag(ci.backchannelLogoutSessionRequired, true),
+    };
+    if (ci.backchannelLogoutUrl !== undefined) attributes["backchannel.logout.url"] = String(ci.backchannelLogoutUrl);
+    const lifespan = goDurationSeconds(ci.oauth2DeviceCodeLifespan);
+    if (lifespan !== undefined) attributes["oauth2.device.code.lifespan"] = String(lifespan);
+    const secretInput = ci.clientSecret as { value?: string } | string | undefined;
+    const fixedSecret = typeof secretInput === "string" ? secretInput : secretInput?.value;
+    const created = await kcOk(kc, "POST", `/${realm}/clients`, {
+      clientId: ci.clientId,
+      name: ci.name,
+      protocol: "openid-connect",
+      publicClient: ci.accessType === "PUBLIC",
+      bearerOnly: ci.accessType === "BEARER-ONLY",
+      standardFlowEnabled: ci.standardFlowEnabled ?? false,
+      implicitFlowEnabled: ci.implicitFlowEnabled ?? false,
+      directAccessGrantsEnabled: ci.directAccessGrantsEnabled ?? false,
+      serviceAccountsEnabled: ci.serviceAccountsEnabled ?? false,
+      frontchannelLogout: ci.frontchannelLogoutEnabled ?? false,
+      redirectUris: ci.validRedirectUris ?? [],
+      webOrigins: ci.webOrigins ?? [],
+      attributes,
+      ...(fixedSecret !== undefined ? { secret: fixedSecret } : {}),
+    });
+    clientUuids.set(r.id, created.id);
+  }
   for (const r of regs) {
     const body = mapperBody(r);
-    if (body) await kcOk(kc, "POST", `/${realm}/clients/${clientUuid}/protocol-mappers/models`, body);
+    if (!body) continue;
+    const uuid = clientUuids.get(String(r.inputs.clientId));
+    if (!uuid) throw new Error(`keycloak applier: mapper ${r.name} names a client that is not in the graph`);
+    await kcOk(kc, "POST", `/${realm}/clients/${uuid}/protocol-mappers/models`, body);
   }
+  const main = regs.find((r) => r.type === T.client && r.name === "keycloak-client");
+  if (!main) throw new Error("keycloak applier: the graph has no keycloak-client");
+  const clientUuid = clientUuids.get(main.id)!;
   const secret = (await kcOk(kc, "GET", `/${realm}/clients/${clientUuid}/client-secret`)).json as { value?: string };
 
   const groups = new Map<string, string>();

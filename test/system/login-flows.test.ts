@@ -11,6 +11,7 @@
  * Screenshots of each step go to .work/screenshots/.
  */
 import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -221,8 +222,16 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     await page.context().close();
   });
 
-  it("CLI device grant: openstack token issue shows the verification URL, the user approves it in the browser, a project-scoped token follows", async (ctx) => {
+  it("CLI device grant with the public CLI client: no secret anywhere, the user approves in the browser, a project-scoped token follows", async (ctx) => {
     const { e, b } = need(ctx);
+    // What Keycloak stores: the CLI client is public with the device grant and PKCE S256 only; the
+    // Keystone client (whose secret the CLI never gets) has no device grant.
+    const stored = async (clientId: string) => ((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/clients?clientId=${clientId}`)).json as Record<string, unknown>[])[0]!;
+    const cliClient = await stored(e.model.keycloak.cliClient!.clientId);
+    expect(cliClient).toMatchObject({ publicClient: true, standardFlowEnabled: false, implicitFlowEnabled: false, directAccessGrantsEnabled: false, serviceAccountsEnabled: false });
+    expect(cliClient.attributes).toMatchObject({ "pkce.code.challenge.method": "S256", "oauth2.device.authorization.grant.enabled": "true" });
+    expect((await stored(e.model.keycloak.client.clientId)).attributes).toMatchObject({ "oauth2.device.authorization.grant.enabled": "false" });
+    expect(readFileSync(e.cloudsYaml, "utf8")).not.toMatch(/client_secret|secret/i);
     const cli = openstackCli(e);
     const child = spawn(cli.bin, ["--os-cloud", `${SYS.stack}-oidc-device`, "token", "issue", "-f", "json"], { env: cli.env });
     let out = "";

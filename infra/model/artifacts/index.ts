@@ -42,7 +42,8 @@ export function renderAll(model: FederationModel, opts: RenderOptions = {}): Art
     file(`kolla/config/keystone/federation/oidc/metadata/${stem}.provider`, meta.provider),
     file(`kolla/config/keystone/federation/oidc/metadata/${stem}.client`, meta.client, clientSecretIn),
     file(`kolla/config/keystone/federation/oidc/metadata/${stem}.conf`, meta.conf),
-    file("clients/clouds.yaml", renderCloudsYaml(model, s), clientSecretIn),
+    // The CLI's file never holds a secret: the device grant uses the public CLI client.
+    file("clients/clouds.yaml", renderCloudsYaml(model)),
   ];
 }
 

@@ -4,7 +4,8 @@
  * Shape of every rule (KEYSTONE-MAPPING-SPEC.md):
  *   remote: [userId, username, (email)]          -> slots {0} {1} ({2}); a missing claim fails the rule
  *           iss  any_one_of [issuer]             -> invariant 1 (mod_auth_openidc does not check iss)
- *           azp  any_one_of [client id]          -> invariant 1 (nor aud/azp)
+ *           azp  any_one_of [client ids]         -> invariant 1 (nor aud/azp): the Keystone client, and
+ *                                                  the public CLI client when declared
  *           (identity_provider any_one_of [broker alias]) for tenants bound to a customer realm
  *           groups any_one_of [exact claim value] -> one granted group; no claim value is ever copied
  *   local:  the user (every rule, so Keystone never falls back to REMOTE_USER: invariant 2)
@@ -40,7 +41,8 @@ export interface MappedGroup {
 
 export interface MappingInput {
   readonly issuer: string;
-  readonly clientId: string;
+  /** Clients accepted as `azp`: the Keystone client, and the public CLI client when declared. */
+  readonly clientIds: readonly string[];
   /** Environ key carrying the issuer (the protocol's remote_id_attribute). */
   readonly remoteIdAttribute: string;
   /** mod_auth_openidc OIDCClaimPrefix. */
@@ -74,7 +76,7 @@ function baseRemote(input: MappingInput): RemoteRequirement[] {
   const remote: RemoteRequirement[] = [{ type: p + input.claims.userId }, { type: p + input.claims.username }];
   if (input.claims.email !== undefined) remote.push({ type: p + input.claims.email });
   remote.push({ type: input.remoteIdAttribute, any_one_of: [input.issuer] });
-  remote.push({ type: `${p}azp`, any_one_of: [input.clientId] });
+  remote.push({ type: `${p}azp`, any_one_of: [...input.clientIds] });
   return remote;
 }
 

@@ -123,6 +123,18 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "CLI client with the Keystone client's id", raw: withValue("client.cliClientId", "keystone"),
+    expected: [
+      "client.cliClientId: \"keystone\" is the Keystone client's own id (give the public CLI client its own id, or leave it out (default `<clientId>-cli`))"
+    ],
+  },
+  {
+    name: "CLI client id without the device grant", raw: withValue("client", { deviceGrant: false, cliClientId: "os-cli" }),
+    expected: [
+      "client.cliClientId: is set but client.deviceGrant is false, so no CLI client is declared (remove client.cliClientId, or enable client.deviceGrant)"
+    ],
+  },
+  {
     name: "PKCE plain", raw: withValue("client.pkceMethod", "plain"),
     expected: [
       "client.pkceMethod: \"plain\" is not allowed (PKCE must use S256; `plain` leaks the verifier)"

@@ -33,7 +33,7 @@ describe("buildModel on the committed dev stack", () => {
       accessType: "CONFIDENTIAL",
       implicitFlow: false,
       directAccessGrants: true,
-      deviceGrant: true,
+      deviceGrant: false,
       pkceMethod: "S256",
       redirectUris: [
         "http://localhost:5000/redirect_uri",
@@ -44,6 +44,7 @@ describe("buildModel on the committed dev stack", () => {
       webOrigins: ["http://localhost:5000", "http://localhost:8000"],
       backchannelLogoutUrl: "http://localhost:5000/redirect_uri?logout=backchannel",
     });
+    expect(m.keycloak.cliClient).toEqual({ clientId: "keystone-cli", pkceMethod: "S256" });
   });
 
   it("declares the Keystone graph: domains, projects, groups and grants", () => {
@@ -114,7 +115,7 @@ describe("buildModel properties", () => {
         expect(rules.length).toBe(shape.access.length + (denyWithoutGroup ? 0 : 1));
         for (const rule of rules) {
           expect(rule.remote).toContainEqual({ type: "HTTP_OIDC_ISS", any_one_of: [m.keycloak.issuer] });
-          expect(rule.remote).toContainEqual({ type: "OIDC-azp", any_one_of: ["keystone"] });
+          expect(rule.remote).toContainEqual({ type: "OIDC-azp", any_one_of: ["keystone", "keystone-cli"] });
           expect(rule.local[0]).toEqual({ user: { id: "{0}", name: "{1}", type: "ephemeral" } });
           const groups = rule.local.filter((l) => l.group !== undefined);
           const groupClaim = rule.remote.find((r) => r.type === "OIDC-groups");

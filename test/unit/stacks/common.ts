@@ -38,10 +38,27 @@ export function commonStackTests(graph: () => StackGraph, expected: { issuer: st
     }
   });
 
-  it("declares the Keystone client with code flow + PKCE S256, no implicit flow, device grant on", () => {
+  it("declares the Keystone client with code flow + PKCE S256, no implicit flow, no device grant", () => {
     const c = graph().one(T.client, "keycloak-client").inputs;
-    expect(c).toMatchObject({ clientId: expected.clientId, standardFlowEnabled: true, pkceCodeChallengeMethod: "S256", implicitFlowEnabled: false, oauth2DeviceAuthorizationGrantEnabled: true, serviceAccountsEnabled: false });
+    expect(c).toMatchObject({ clientId: expected.clientId, standardFlowEnabled: true, pkceCodeChallengeMethod: "S256", implicitFlowEnabled: false, oauth2DeviceAuthorizationGrantEnabled: false, serviceAccountsEnabled: false });
     for (const uri of c.validRedirectUris as string[]) expect(uri).not.toContain("*");
+  });
+
+  it("declares the public CLI client: device grant with PKCE S256 and nothing else, no secret", () => {
+    expect(graph().one(T.client, "keycloak-cli-client").inputs).toEqual({
+      realmId: "keycloak-realm-id",
+      clientId: `${expected.clientId}-cli`,
+      name: "OpenStack CLI",
+      accessType: "PUBLIC",
+      standardFlowEnabled: false,
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+      serviceAccountsEnabled: false,
+      frontchannelLogoutEnabled: false,
+      pkceCodeChallengeMethod: "S256",
+      oauth2DeviceAuthorizationGrantEnabled: true,
+      oauth2DeviceCodeLifespan: "600s",
+    });
   });
 
   it("emits every mapped claim into the ID token, the access token and userinfo", () => {
@@ -49,9 +66,12 @@ export function commonStackTests(graph: () => StackGraph, expected: { issuer: st
     for (const t of [T.groupsMapper, T.propertyMapper]) {
       for (const m of g.byType(t)) expect(m.inputs).toMatchObject({ addToIdToken: true, addToAccessToken: true, addToUserinfo: true });
     }
-    expect(g.byType(T.audienceMapper).map((m) => m.inputs)).toEqual([
-      { realmId: "keycloak-realm-id", clientId: "keycloak-client-id", name: "audience", addToIdToken: true, addToAccessToken: true, includedClientAudience: expected.clientId },
-    ]);
+    // Both clients emit the same claims: the mapping reads them whichever client issued the token.
+    const byClient = (a: { clientId?: unknown }, b: { clientId?: unknown }) => String(a.clientId).localeCompare(String(b.clientId));
+    expect(g.byType(T.audienceMapper).map((m) => m.inputs).sort(byClient)).toEqual(["keycloak-cli-client-id", "keycloak-client-id"].map((clientId) => (
+      { realmId: "keycloak-realm-id", clientId, name: "audience", addToIdToken: true, addToAccessToken: true, includedClientAudience: expected.clientId }
+    )));
+    expect(g.byType(T.groupsMapper).filter((m) => m.inputs.realmId === "keycloak-realm-id").map((m) => m.name).sort()).toEqual(["keycloak-cli-mapper-groups", "keycloak-mapper-groups"]);
     expect(g.byType(T.groupsMapper).find((m) => m.name === "keycloak-mapper-groups")?.inputs.fullPath).toBe(true);
   });
 

@@ -30,8 +30,7 @@ describe("dev stack graph", () => {
       implicitFlowEnabled: false,
       directAccessGrantsEnabled: true,
       serviceAccountsEnabled: false,
-      oauth2DeviceAuthorizationGrantEnabled: true,
-      oauth2DeviceCodeLifespan: "600s",
+      oauth2DeviceAuthorizationGrantEnabled: false,
       validRedirectUris: [
         "http://localhost:5000/redirect_uri",
         "http://localhost:5000/v3/auth/OS-FEDERATION/websso/openid",

@@ -32,9 +32,9 @@ describe("staging stack graph", () => {
   });
 
   it("adds the broker-alias claim and binds the home-IdP-discovery browser flow", () => {
-    expect(g.byType(T.noteMapper).map((m) => m.inputs)).toEqual([
-      { realmId: "keycloak-realm-id", clientId: "keycloak-client-id", name: "identity_provider", addToIdToken: true, addToAccessToken: true, addToUserinfo: true, claimName: "identity_provider", sessionNote: "identity_provider" },
-    ]);
+    expect(g.byType(T.noteMapper).map((m) => m.inputs).sort((a, b) => String(a.clientId).localeCompare(String(b.clientId)))).toEqual(["keycloak-cli-client-id", "keycloak-client-id"].map((clientId) => (
+      { realmId: "keycloak-realm-id", clientId, name: "identity_provider", addToIdToken: true, addToAccessToken: true, addToUserinfo: true, claimName: "identity_provider", sessionNote: "identity_provider" }
+    )));
     const executions = g.byType("keycloak:authentication/execution:Execution").map((e) => [e.inputs.parentFlowAlias, e.inputs.authenticator, e.inputs.requirement]);
     expect(executions).toEqual([
       ["openstack-browser-hidd", "auth-cookie", "ALTERNATIVE"],
