@@ -7,6 +7,7 @@ import type { StackConfig } from "./schema";
 import type { SecretPresence } from "./secrets";
 import { SECRET_KEYS } from "./secrets";
 import { checkGroupValue } from "../model/mapping-safety";
+import { nameRules } from "./name-rules";
 import { remoteIdAttributes } from "../model/naming";
 
 type Push = (path: string, message: string, hint: string) => void;
@@ -158,9 +159,6 @@ function tenantRules(cfg: StackConfig, push: Push): void {
     if (t.name.toLowerCase() === RESERVED_FEDERATED_DOMAIN) {
       push(`tenants[${i}].name`, `"${t.name}" is reserved by Keystone ([federation] federated_domain_name)`, "choose another tenant name");
     }
-    if (t.name === cfg.federation.userDomain && t.customerRealm !== undefined) {
-      push(`tenants[${i}].customerRealm`, `tenant "${t.name}" is also the federated users' domain`, "bind the user domain to no customer realm, or set federation.userDomain to a separate domain");
-    }
     for (const d of duplicates(t.projects.map((p) => p.name))) {
       push(`tenants[${i}].projects`, `project "${d}" is declared twice in tenant "${t.name}"`, "project names are unique per domain");
     }
@@ -297,6 +295,7 @@ export function crossFieldIssues(cfg: StackConfig, secrets: SecretPresence): Con
   federationRules(cfg, push);
   tenantRules(cfg, push);
   accessRules(cfg, push);
+  nameRules(cfg, push);
   protectionAndSecretRules(cfg, secrets, push);
   return issues;
 }

@@ -107,7 +107,7 @@ export const FederationSchema = z.strictObject({
   claimDelimiter: z.string().default(";").describe("mod_auth_openidc claim delimiter. Must be `;`: Keystone splits multi-valued attributes on `;` only."),
   remoteIdAttribute: z.string().optional().describe("Environ key Keystone compares with the IdP's remote_ids. Default `HTTP_<PREFIX>ISS` (e.g. `HTTP_OIDC_ISS`)."),
   userType: z.enum(["ephemeral", "local"]).default("ephemeral").describe("Federated user type: `ephemeral` (shadow users, default) or `local` (users must pre-exist)."),
-  userDomain: identifier("user domain").default("federated-users").describe("Keystone domain federated users land in; the IdP is bound to it. Created unless it is a tenant. Default `federated-users` (Keystone reserves the name `Federated`)."),
+  userDomain: identifier("user domain").default("federated-users").describe("Keystone domain federated users land in; the IdP is bound to it. Created by the stack; never a tenant nor Default. Default `federated-users` (Keystone reserves the name `Federated`)."),
   ruleLayout: z.enum(["perGroup", "perTenant"]).default("perGroup").describe("`perGroup`: one mapping rule per access group, Keystone groups named `<tenant>-<group>`. `perTenant`: one rule per tenant (whitelist of the tenant's exact group values), Keystone groups named like the claim values; for stacks with hundreds of groups, since Keystone evaluates every rule on every login. Default perGroup."),
   denyWithoutGroup: z.boolean().default(true).describe("Refuse a token to users who hold no granted group (no rule matches). Default true."),
   claims: ClaimsSchema.prefault({}).describe("Which token claims the mapping reads."),

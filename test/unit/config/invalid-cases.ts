@@ -437,6 +437,30 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "a tenant named like the federated users' domain (any case)", raw: withValue("federation", { userDomain: "ACME" }),
+    expected: [
+      "tenants[0].name: tenant \"acme\" is also the federated users' domain (every tenant's federated users live there, and this tenant's readers could list them: rename the tenant or set federation.userDomain to a domain of its own)"
+    ],
+  },
+  {
+    name: "federated users in Keystone's Default domain", raw: withValue("federation", { userDomain: "default" }),
+    expected: [
+      "federation.userDomain: \"default\" is Keystone's built-in Default domain (give the federated users a domain of their own, e.g. federated-users)"
+    ],
+  },
+  {
+    name: "Keycloak's master realm as the proxy realm", raw: withValue("realm.name", "Master"),
+    expected: [
+      "realm.name: \"Master\" is Keycloak's administration realm (declare a realm of its own for the federation)"
+    ],
+  },
+  {
+    name: "a derived Keystone group name longer than Keystone stores", raw: withValue("access[1].group", "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"),
+    expected: [
+      "access[1].group: the derived Keystone group name \"acme-gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg\" is 65 characters long (Keystone accepts at most 64; shorten it)"
+    ],
+  },
+  {
     name: "http allowed on local but not a trailing slash", raw: local(withValue("keycloak.url", "http://localhost:8080/")),
     expected: [
       "keycloak.url: \"http://localhost:8080/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"
