@@ -39,7 +39,10 @@ check lint npx eslint --max-warnings=0 .
 
 for suite in unit integration e2e system; do
   npx vitest run --project "$suite" --passWithNoTests --reporter=default --reporter=json --outputFile="$reports/$suite.json"
+  code=$?
   read -r p f s < <(node scripts/lib/count-vitest.cjs "$reports/$suite.json")
+  # vitest failed, but no test or file in the report did: still a failure.
+  if [ "$code" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   echo "suite $suite: $p passed, $f failed, $s skipped"
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done

@@ -13,7 +13,7 @@ import { setConnection } from "../../infra/providers/keystone/runtime";
 import { call, type KeystoneSession, passwordToken } from "../support/keystone-applier";
 import { startKeystone } from "../support/keystone-service";
 
-const ks = startKeystone("provider-it", 35110);
+const ks = startKeystone("provider-it", 25110);
 const ISSUER = "https://id.example.com/realms/openstack";
 let admin: KeystoneSession;
 let domainA = "";
@@ -195,7 +195,7 @@ describe.skipIf(!ks)("Keystone dynamic provider against a real Keystone", () => 
     const started = Date.now();
     const error = await mapP.create({ mappingId: "it-outage-m", rules: rulesV1, adopt: false }).then(() => undefined, (e: unknown) => e as Error);
     const seconds = (Date.now() - started) / 1000;
-    expect(error?.message).toMatch(/no usable answer after 5 attempts .*is Keystone at http:\/\/127\.0\.0\.1:35110\/v3 up\?/);
+    expect(error?.message).toMatch(/no usable answer after 5 attempts .*is Keystone at http:\/\/127\.0\.0\.1:25110\/v3 up\?/);
     expect(seconds).toBeLessThan(30);
     ks!.start();
     // The engine would re-run the same plan: the IdP exists (created before the outage), the mapping does not.

@@ -19,6 +19,28 @@ import { REPO } from "../support/keystone-service";
 const unavailable = keystoneEngineAvailable();
 const STACKS = ["dev", "e2e", "prod", "staging", "test-template"];
 
+/**
+ * Every access-table case of every golden mapping, its single-valued claims (azp, the broker alias)
+ * given a second value joined with ';': Keystone splits it, and neither engine may grant anything.
+ */
+function delimiterTrickCases(): (EngineCase & { label: string })[] {
+  return STACKS.flatMap((stack) => {
+    const { raw, secretKeys } = readStackFileOffline(stackFilePath(join(REPO, "stacks"), stack));
+    const model = buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
+    const rules = JSON.parse(readFileSync(join(REPO, "mappings", `${stack}.rules.json`), "utf8")) as unknown;
+    const table = parseAccessTable(readFileSync(join(REPO, "mappings", `${stack}.access.yaml`), "utf8"));
+    return table.cases.flatMap((c) => {
+      const claims = caseClaims(model, table, c);
+      const tricks: [string, Record<string, unknown>][] = [
+        ["azp other-app;<client>", { ...claims, azp: `other-app;${String(claims.azp)}` }],
+        ["azp <client>;other-app", { ...claims, azp: `${String(claims.azp)};other-app` }],
+        ...(typeof claims.identity_provider === "string" ? [["broker google;<alias>", { ...claims, identity_provider: `google;${claims.identity_provider}` }] as [string, Record<string, unknown>]] : []),
+      ];
+      return tricks.map(([how, tampered]) => ({ label: `${stack}: ${c.name}: ${how}`, rules, assertion: claimsToEnviron(tampered, model.federation) }));
+    });
+  });
+}
+
 function goldenCases(): (EngineCase & { label: string })[] {
   return STACKS.flatMap((stack) => {
     const { raw, secretKeys } = readStackFileOffline(stackFilePath(join(REPO, "stacks"), stack));
@@ -35,6 +57,17 @@ describe.skipIf(unavailable !== undefined)("mapping engine conformance with Keys
     expect(cases.length).toBeGreaterThanOrEqual(40);
     const theirs = evaluateWithKeystone(cases);
     cases.forEach((c, i) => expect(comparable(ours(c)), c.label).toEqual(comparable(theirs[i]!)));
+  });
+
+  it("a second value joined with ';' to azp or the broker alias grants nothing, in both engines", () => {
+    const cases = delimiterTrickCases();
+    expect(cases.length).toBeGreaterThanOrEqual(80);
+    const theirs = evaluateWithKeystone(cases);
+    cases.forEach((c, i) => {
+      const ks = comparable(theirs[i]!) as { error?: string; group_ids?: unknown[]; group_names?: unknown[]; projects?: unknown };
+      expect(comparable(ours(c)), c.label).toEqual(ks);
+      if (ks.error === undefined) expect({ label: c.label, groups: [...(ks.group_ids ?? []), ...(ks.group_names ?? [])], projects: ks.projects }).toEqual({ label: c.label, groups: [], projects: [] });
+    });
   });
 
   it("600 generated cases across the engine's features give identical results", () => {

@@ -11,7 +11,7 @@ import { MARKERS } from "../../scripts/serialize-provider";
 import { call, type KeystoneSession, passwordToken } from "../support/keystone-applier";
 import { REPO, startKeystone } from "../support/keystone-service";
 
-const ks = startKeystone("serialization-it", 35120);
+const ks = startKeystone("serialization-it", 25120);
 const OUT = join(REPO, ".work", "serialized-provider");
 let admin: KeystoneSession;
 let domainId = "";

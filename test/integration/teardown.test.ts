@@ -28,7 +28,7 @@ const dyn = (type: string) => regs.find((r) => r.type === `pulumi-nodejs:dynamic
 
 describe("teardown of a test stack", () => {
   beforeAll(async () => {
-    ks = startKeystone("teardown-it", 35130);
+    ks = startKeystone("teardown-it", 25130);
     if (!ks) return;
     const run = await runWithMocks(STACK, async () => {
       const { loadStackConfig } = await import("../../infra/config/load");

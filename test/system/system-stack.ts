@@ -22,8 +22,10 @@ const json = (v: unknown) => JSON.stringify(v);
 
 /** `offset` moves every port, so two suites' services never collide. */
 export function systemStack(stack: string, offset: number): SystemStack {
-  const ports = { keycloakHttp: 36080 + offset, keycloakHttps: 36443 + offset, keystone: 36980 + offset };
-  const horizonUrl = `http://127.0.0.1:${36800 + offset}`;
+  // Below 32768: Linux hands out 32768-60999 as client ports, and a listener there can find its port
+  // taken by some connection (seen once: Keycloak failed with "Port already bound").
+  const ports = { keycloakHttp: 28080 + offset, keycloakHttps: 28443 + offset, keystone: 28980 + offset };
+  const horizonUrl = `http://127.0.0.1:${28800 + offset}`;
   const config: ConfigMap = {
     "pulumi:disable-default-providers": json(DISABLED_DEFAULT_PROVIDERS),
     [`${ns}:environment`]: "local",

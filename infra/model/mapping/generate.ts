@@ -6,6 +6,9 @@
  *           iss  any_one_of [issuer]             -> invariant 1 (mod_auth_openidc does not check iss)
  *           azp  any_one_of [client ids]         -> invariant 1 (nor aud/azp): the Keystone client, and
  *                                                  the public CLI client when declared
+ *           azp  not_any_of [^(?!(ids)$)] regex  -> and nothing else: Keystone splits every value on
+ *                                                  ';', so `other-app;keystone` would pass any_one_of
+ *                                                  alone (invariant 7). The broker alias gets the same.
  *           (identity_provider any_one_of [broker alias]) for tenants bound to a customer realm
  *           groups any_one_of [exact claim value] -> one granted group; no claim value is ever copied
  *   local:  the user (every rule, so Keystone never falls back to REMOTE_USER: invariant 2)
@@ -71,12 +74,26 @@ function userLocal(input: MappingInput): LocalUser {
   return user;
 }
 
+/** Python regex metacharacters escaped (the values are identifiers; `.` is the one that occurs). */
+const reEscape = (s: string) => s.replace(/[.^$*+?()[\]{}|\\]/g, "\\$&");
+
+/**
+ * The pair that makes a single-valued claim exact: one of `values`, and no other value beside it
+ * (a `not_any_of` regex matching any value that is not exactly one of them).
+ */
+function exactly(type: string, values: readonly string[]): RemoteRequirement[] {
+  return [
+    { type, any_one_of: [...values] },
+    { type, not_any_of: [`^(?!(?:${values.map(reEscape).join("|")})$)`], regex: true },
+  ];
+}
+
 function baseRemote(input: MappingInput): RemoteRequirement[] {
   const p = input.claimPrefix;
   const remote: RemoteRequirement[] = [{ type: p + input.claims.userId }, { type: p + input.claims.username }];
   if (input.claims.email !== undefined) remote.push({ type: p + input.claims.email });
   remote.push({ type: input.remoteIdAttribute, any_one_of: [input.issuer] });
-  remote.push({ type: `${p}azp`, any_one_of: [...input.clientIds] });
+  remote.push(...exactly(`${p}azp`, input.clientIds));
   return remote;
 }
 
@@ -93,9 +110,9 @@ function perTenantRules(input: MappingInput, user: LocalUser): MappingRule[] {
   const groupsClaim = input.claimPrefix + input.claims.groups;
   return [...tenants.entries()].map(([domain, groups]) => {
     const remote = baseRemote(input);
-    const slot = remote.filter((r) => r.any_one_of === undefined).length; // any_one_of entries take no slot
+    const slot = remote.filter((r) => r.any_one_of === undefined && r.not_any_of === undefined).length; // any_one_of and not_any_of entries take no slot
     const broker = groups[0]!.brokerAlias;
-    if (broker !== undefined) remote.push({ type: input.claimPrefix + input.brokerClaim, any_one_of: [broker] });
+    if (broker !== undefined) remote.push(...exactly(input.claimPrefix + input.brokerClaim, [broker]));
     const values = groups.map((g) => g.claimValue).sort();
     remote.push({ type: groupsClaim, any_one_of: values }, { type: groupsClaim, whitelist: values });
     return { local: [{ user: { ...user } }, { groups: `{${slot}}`, domain: { name: escapeFormat(domain) } }], remote };
@@ -111,7 +128,7 @@ export function generateMapping(input: MappingInput): MappingDocument {
   }
   const rules: MappingRule[] = [...input.groups].sort(compareGroups).map((g) => {
     const remote = baseRemote(input);
-    if (g.brokerAlias !== undefined) remote.push({ type: input.claimPrefix + input.brokerClaim, any_one_of: [g.brokerAlias] });
+    if (g.brokerAlias !== undefined) remote.push(...exactly(input.claimPrefix + input.brokerClaim, [g.brokerAlias]));
     remote.push({ type: input.claimPrefix + input.claims.groups, any_one_of: [g.claimValue] });
     return {
       local: [{ user: { ...user } }, { group: { name: escapeFormat(g.keystoneGroup), domain: { name: escapeFormat(g.domain) } } }],

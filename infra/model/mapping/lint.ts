@@ -38,7 +38,19 @@ function strings(v: unknown, out: string[] = []): string[] {
   return out;
 }
 
-const anchored = (p: unknown) => typeof p === "string" && /^(\^|\\A)/.test(p) && /(\$|\\Z)$/.test(p);
+const anchored = (p: unknown) => typeof p === "string" && /^(\^|\\A)/.test(p) && (/(\$|\\Z)$/.test(p) || /^\^\(\?!.*\)$/.test(p));
+/** `^(?!(?:a|b)$)` as a not_any_of regex: "any value other than exactly a or b". */
+const exactGuard = (q: { not_any_of?: unknown[]; regex?: unknown }, values: readonly unknown[]) => {
+  const test = (p: string, v: string): boolean | undefined => {
+    try {
+      return new RegExp(p, "u").test(v);
+    } catch {
+      return undefined; // a pattern JavaScript cannot read is not recognised as a guard
+    }
+  };
+  // A guard lets every required value through and stops a value that is not one of them.
+  return q.regex === true && Array.isArray(q.not_any_of) && q.not_any_of.some((p) => typeof p === "string" && values.every((v) => typeof v === "string" && test(p, v) === false) && test(p, "other-app") === true);
+};
 
 export function lintMapping(mapping: unknown, opts: LintOptions = {}): LintFinding[] {
   const issuerAttrs = opts.issuerAttributes ?? ["HTTP_OIDC_ISS", "OIDC-iss"];
@@ -74,6 +86,9 @@ export function lintMapping(mapping: unknown, opts: LintOptions = {}): LintFindi
     const az = exact([azp]);
     if (!az) add(i, "error", `the rule does not require the Keystone client as authorized party (${azp})`, `add {"type": "${azp}", "any_one_of": ["<keystone client id>"]}`);
     else if (az.regex === true && !(az.any_one_of ?? []).every(anchored)) add(i, "error", "the azp condition is an unanchored regex", "use exact values (no regex) for azp");
+    else if (!remote.some((q) => q.type === azp && exactGuard(q, az.any_one_of ?? []))) {
+      add(i, "error", `the azp condition can be met by a multi-valued ${azp} such as "other-app;${String((az.any_one_of ?? [])[0])}": Keystone splits every value on ';'`, `add {"type": "${azp}", "not_any_of": ["^(?!(?:<client ids>)$)"], "regex": true}`);
+    }
 
     remote.forEach((q, j) => {
       for (const key of ["any_one_of", "not_any_of", "whitelist", "blacklist"] as const) {
@@ -82,7 +97,8 @@ export function lintMapping(mapping: unknown, opts: LintOptions = {}): LintFindi
           for (const p of list) if (!anchored(p)) add(i, "warning", `remote[${j}] ${key} regex ${JSON.stringify(p)} is unanchored: Keystone uses re.search, so it matches anywhere in the value`, "anchor it with ^...$");
         }
       }
-      if ((q.not_any_of !== undefined || q.blacklist !== undefined) && typeof q.type === "string") {
+      const required = remote.some((r) => r.type === q.type && Array.isArray(r.any_one_of));
+      if ((q.not_any_of !== undefined || q.blacklist !== undefined) && typeof q.type === "string" && !required) {
         add(i, "warning", `remote[${j}] uses ${q.not_any_of !== undefined ? "not_any_of" : "blacklist"} on ${q.type}: a token without that claim fails the whole rule`, "make sure the claim is always present, or express the condition positively");
       }
     });

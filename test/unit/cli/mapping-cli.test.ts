@@ -36,7 +36,7 @@ describe("npm run mapping", () => {
     const r = main(["explain", "--stack", "dev", "--claims", join(__dirname, "..", "..", "..", "mappings", "examples", "dev-alice.json")]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("  rule 1 (grants acme/acme-auditors): matched\n");
-    expect(r.stdout).toContain('  rule 0 (grants acme/acme-admins): no match: remote[4] OIDC-groups: any_one_of: none of ["/acme/admins"] in ["/acme/developers","/acme/auditors","/other/team"]\n');
+    expect(r.stdout).toContain('  rule 0 (grants acme/acme-admins): no match: remote[5] OIDC-groups: any_one_of: none of ["/acme/admins"] in ["/acme/developers","/acme/auditors","/other/team"]\n');
     expect(r.stdout).toContain("  project acme/web: member, reader\n");
   });
 

@@ -4,6 +4,8 @@ import { expectedRules, stacks } from "../../../scripts/update-mappings";
 
 const ISS = { type: "HTTP_OIDC_ISS", any_one_of: ["https://id.example.com/realms/r"] };
 const AZP = { type: "OIDC-azp", any_one_of: ["keystone"] };
+/** What makes azp exact: no value beside the client id (Keystone splits `other-app;keystone`). */
+const AZP_EXACT = { type: "OIDC-azp", not_any_of: ["^(?!(?:keystone)$)"], regex: true };
 
 describe("mapping lint", () => {
   it.each(stacks())("finds nothing in the generated mapping of %s", (stack) => {
@@ -11,7 +13,7 @@ describe("mapping lint", () => {
   });
 
   it("accepts groups fed from a non-regex whitelist of exact values (the perTenant layout)", () => {
-    const ok = { rules: [{ local: [{ user: { id: "{0}", name: "{1}" } }, { groups: "{2}", domain: { name: "acme" } }], remote: [{ type: "OIDC-sub" }, { type: "OIDC-preferred_username" }, ISS, AZP, { type: "OIDC-groups", any_one_of: ["/acme/a"] }, { type: "OIDC-groups", whitelist: ["/acme/a"] }] }] };
+    const ok = { rules: [{ local: [{ user: { id: "{0}", name: "{1}" } }, { groups: "{2}", domain: { name: "acme" } }], remote: [{ type: "OIDC-sub" }, { type: "OIDC-preferred_username" }, ISS, AZP, { type: "OIDC-groups", any_one_of: ["/acme/a"] }, { type: "OIDC-groups", whitelist: ["/acme/a"] }, AZP_EXACT] }] };
     expect(lintMapping(ok)).toEqual([]);
     const regex = structuredClone(ok);
     (regex.rules[0]!.remote[5] as Record<string, unknown>).regex = true;
@@ -22,11 +24,11 @@ describe("mapping lint", () => {
     const bad = {
       rules: [
         { local: [{ group: { name: "admins", domain: { name: "d" } } }], remote: [{ type: "OIDC-groups", any_one_of: ["/admins"] }] },
-        { local: [{ user: { name: "{0}" } }, { groups: "{1}", domain: { name: "d" } }], remote: [{ type: "OIDC-preferred_username" }, { type: "OIDC-groups" }, ISS, AZP] },
-        { local: [{ user: { name: "{2}" } }, { groups: "project-names", domain: { name: "d" } }], remote: [{ type: "OIDC-preferred_username" }, { type: "OIDC-iss", any_one_of: ["iss"], regex: true }, AZP] },
-        { local: [{ user: { name: "{x}-{0}" } }, { projects: [{ name: "p", roles: [{ name: "member" }] }] }], remote: [{ type: "OIDC-preferred_username" }, ISS, AZP, { type: "OIDC-groups", whitelist: ["admin"], regex: true }] },
-        { local: [{ user: { name: "{0}" } }, { projects: [{ name: "{1}", roles: [{ name: "member" }] }] }], remote: [{ type: "OIDC-preferred_username" }, { type: "OIDC-project" }, ISS, AZP, { type: "OIDC-x", not_any_of: ["y"] }] },
-        { local: [], remote: [ISS, AZP] },
+        { local: [{ user: { name: "{0}" } }, { groups: "{1}", domain: { name: "d" } }], remote: [{ type: "OIDC-preferred_username" }, { type: "OIDC-groups" }, ISS, AZP, AZP_EXACT] },
+        { local: [{ user: { name: "{2}" } }, { groups: "project-names", domain: { name: "d" } }], remote: [{ type: "OIDC-preferred_username" }, { type: "OIDC-iss", any_one_of: ["iss"], regex: true }, AZP, AZP_EXACT] },
+        { local: [{ user: { name: "{x}-{0}" } }, { projects: [{ name: "p", roles: [{ name: "member" }] }] }], remote: [{ type: "OIDC-preferred_username" }, ISS, AZP, { type: "OIDC-groups", whitelist: ["admin"], regex: true }, AZP_EXACT] },
+        { local: [{ user: { name: "{0}" } }, { projects: [{ name: "{1}", roles: [{ name: "member" }] }] }], remote: [{ type: "OIDC-preferred_username" }, { type: "OIDC-project" }, ISS, AZP, { type: "OIDC-x", not_any_of: ["y"] }, AZP_EXACT] },
+        { local: [], remote: [ISS, AZP, AZP_EXACT] },
       ],
     };
     expect(lintMapping(bad).map(formatFinding)).toEqual([
@@ -45,5 +47,15 @@ describe("mapping lint", () => {
       "rule 5: warning: the rule has an empty local list: it matches but maps nothing (fix: remove the rule or give it a user)",
       "mapping: error: rules 3, 4 all set projects, but Keystone keeps only the last matching rule's projects (fix: grant through Keystone groups that carry role assignments, or put every project in one rule)",
     ]);
+  });
+
+  it("an azp condition without the exactness guard is an error: `other-app;keystone` would pass", () => {
+    const rule = { local: [{ user: { id: "{0}", name: "{1}" } }, { group: { name: "g", domain: { name: "d" } } }], remote: [{ type: "OIDC-sub" }, { type: "OIDC-preferred_username" }, ISS, AZP, { type: "OIDC-groups", any_one_of: ["/d/g"] }] };
+    expect(lintMapping({ rules: [rule] }).map(formatFinding)).toEqual([
+      'rule 0: error: the azp condition can be met by a multi-valued OIDC-azp such as "other-app;keystone": Keystone splits every value on \';\' (fix: add {"type": "OIDC-azp", "not_any_of": ["^(?!(?:<client ids>)$)"], "regex": true})',
+    ]);
+    expect(lintMapping({ rules: [{ ...rule, remote: [...rule.remote, AZP_EXACT] }] })).toEqual([]);
+    // A guard that also stops the client itself is no guard.
+    expect(lintMapping({ rules: [{ ...rule, remote: [...rule.remote, { ...AZP_EXACT, not_any_of: [".*"] }] }] }).map((f) => f.problem)[0]).toMatch(/^the azp condition can be met/);
   });
 });

@@ -110,4 +110,27 @@ describe("mapping security properties (10,000 cases each)", () => {
       { numRuns: RUNS, seed: 13 },
     );
   });
+
+  it("a second value joined with ';' to azp or the broker alias never passes (Keystone splits on ';')", () => {
+    const trick = fc.constantFrom("azp-before", "azp-after", "azp-both-clients", "broker-before", "broker-after");
+    fc.assert(
+      fc.property(tokenArb, trick, ({ model, claims }, how) => {
+        const boundValues = model.keystone.groups
+          .filter((g) => model.keycloak.customerRealms.some((cr) => cr.groups.some((x) => x.proxyGroupKey === g.key.replace(/^group-/, "kcgroup-"))))
+          .map((g) => g.claimValue);
+        const azp = String(claims.azp);
+        const c: Record<string, unknown> = { ...claims, groups: model.keystone.groups.map((g) => g.claimValue), identity_provider: "partner" };
+        if (how === "azp-before") c.azp = `other-app;${azp}`;
+        if (how === "azp-after") c.azp = `${azp};other-app`;
+        if (how === "azp-both-clients") c.azp = `${azp};${model.keycloak.cliClient?.clientId ?? azp};account`;
+        if (how.startsWith("broker")) {
+          if (boundValues.length === 0) return; // no tenant of this stack needs a broker
+          c.groups = boundValues; // only groups whose rules require the broker
+          c.identity_provider = how === "broker-before" ? "google;partner" : "partner;google";
+        }
+        expect(accessFor(model, c).denied).toBe(true);
+      }),
+      { numRuns: RUNS, seed: 14 },
+    );
+  });
 });
