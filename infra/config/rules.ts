@@ -14,11 +14,15 @@ type Push = (path: string, message: string, hint: string) => void;
 
 const LOOSE_ENVIRONMENTS = new Set(["local", "test"]);
 
+/** The URL as it may appear in a message: credentials embedded in it are never echoed. */
+const shownUrl = (raw: string) => raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i, "$1***@");
+
 /** Checks a base URL typed in the config; returns nothing when it is fine. */
-function checkBaseUrl(push: Push, path: string, raw: string, env: StackConfig["environment"], what: string): URL | undefined {
+function checkBaseUrl(push: Push, path: string, typed: string, env: StackConfig["environment"], what: string): URL | undefined {
+  const raw = shownUrl(typed);
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(typed);
   } catch {
     push(path, `"${raw}" is not a valid URL`, `give an absolute URL such as https://${what}.example.com`);
     return undefined;
@@ -30,7 +34,7 @@ function checkBaseUrl(push: Push, path: string, raw: string, env: StackConfig["e
   if (url.protocol === "http:" && env !== "local") {
     push(path, `"${raw}" is not https`, `only a local stack may use http; this stack's environment is ${env}`);
   }
-  if (raw.endsWith("/")) {
+  if (typed.endsWith("/")) {
     push(path, `"${raw}" ends with a slash`, `remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly`);
   }
   if (url.search !== "" || url.hash !== "") {
@@ -248,6 +252,9 @@ function protectionAndSecretRules(cfg: StackConfig, secrets: SecretPresence, pus
     push("keycloakAdminPassword", "is not set", "run `pulumi config set --secret keycloakAdminPassword <password>`");
   }
   const ks = cfg.keystone;
+  if (ks.cloud === undefined && ks.credentials === undefined) {
+    push("keystone", "has neither credentials nor cloud", "set keystone.credentials (and its --secret key) or keystone.cloud; Pulumi never falls back to ambient OS_* variables");
+  }
   if (ks.cloud !== undefined && ks.credentials !== undefined) {
     push("keystone", "both cloud and credentials are set", "use either a clouds.yaml entry or explicit credentials");
   }

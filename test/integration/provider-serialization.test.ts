@@ -17,8 +17,12 @@ let admin: KeystoneSession;
 let domainId = "";
 
 function runSerialized(name: string, method: string, args: unknown[]): unknown {
-  const env: NodeJS.ProcessEnv = { ...process.env, OS_AUTH_URL: `${ks!.url}/v3`, OS_USERNAME: "admin", OS_PASSWORD: ks!.adminPassword, OS_PROJECT_NAME: "admin", OS_USER_DOMAIN_NAME: "Default", OS_PROJECT_DOMAIN_NAME: "Default" };
-  delete env.OS_CLOUD;
+  // The stack's configuration reaches the provider through configure(), as under the engine.
+  const config = {
+    "openstack-keycloak-federation:keystone": JSON.stringify({ url: ks!.url, credentials: { method: "password", username: "admin" } }),
+    "openstack-keycloak-federation:keystonePassword": ks!.adminPassword,
+  };
+  const env: NodeJS.ProcessEnv = { ...process.env, OKF_STACK_CONFIG: JSON.stringify(config) };
   const out = execFileSync(process.execPath, [join(REPO, "scripts", "lib", "run-serialized-provider.cjs"), join(OUT, `${name}.js`), method, JSON.stringify(args)], { env, encoding: "utf8" });
   return JSON.parse(out);
 }

@@ -32,11 +32,18 @@ export function clientGlobals(): ClientGlobals {
   return g.__okfKeystone;
 }
 
-/** Removes anything that looks like a token or secret from a message. */
+/**
+ * Removes anything that looks like a token or secret from a message: the connection's own
+ * secrets, Fernet tokens (Keystone's), JWS/JWT (an OIDC token echoed by a proxy or in a
+ * mapping-debug message) and credentials embedded in a URL.
+ */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
-  return out.replace(/gAAAAA[A-Za-z0-9_-]{20,}/g, "***");
+  return out
+    .replace(/gAAAAA[A-Za-z0-9_-]{20,}/g, "***")
+    .replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(\.[A-Za-z0-9_-]*)?/g, "***")
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+(:[^\s/@]*)?@/gi, "$1***@");
 }
 
 function secretsOf(conn: KeystoneConnection): string[] {
@@ -153,7 +160,7 @@ async function authenticate(conn: KeystoneConnection): Promise<string> {
   const res = await send(conn, "POST", "/auth/tokens", {}, { auth: { identity, ...(scope ? { scope } : {}) } });
   const token = res.headers["x-subject-token"];
   if (res.status !== 201 || typeof token !== "string") {
-    throw new KeystoneError("POST", "/auth/tokens", res.status, scrub(`${messageOf(res)} (check the Keystone credentials of this stack: keystone.credentials and its --secret keys, OS_CLOUD, or OS_* variables)`, secretsOf(conn)));
+    throw new KeystoneError("POST", "/auth/tokens", res.status, scrub(`${messageOf(res)} (check the Keystone credentials of this stack: keystone.credentials and its --secret key, or the keystone.cloud entry in clouds.yaml)`, secretsOf(conn)));
   }
   const expiresAt = Date.parse(String((res.body.token as { expires_at?: unknown } | undefined)?.expires_at ?? "")) || Date.now() + 3_600_000;
   clientGlobals().tokens.set(key, { token, expires: expiresAt });

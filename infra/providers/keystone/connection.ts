@@ -1,8 +1,10 @@
 /**
- * Where the Keystone credentials of the dynamic provider come from, in order:
- *   1. the stack configuration handed to `configure()` (the `keystone` key and its secret keys),
- *   2. `OS_CLOUD` and a clouds.yaml (./clouds.yaml, ~/.config/openstack/clouds.yaml, /etc/openstack/clouds.yaml),
- *   3. the `OS_*` environment variables.
+ * Where the Keystone credentials of the dynamic provider come from: the stack configuration handed
+ * to `configure()` only: explicit credentials (`keystone.credentials` and its secret key), or the
+ * clouds.yaml entry the stack names (`keystone.cloud`). The endpoint is always the stack's, and TLS
+ * verification is off only when the stack says so (which only local and test stacks may). Ambient
+ * `OS_*` variables and `OS_CLOUD` are never used: they could name another Keystone, or production
+ * with verification off.
  * Nothing here is ever a resource input or output, so credentials never reach state. Every function
  * is self-contained (built-ins and `require` inside) because Pulumi serializes the provider by value.
  */
@@ -47,7 +49,12 @@ export function connectionFromStackConfig(get: (key: string) => string | undefin
     const token = get(`${ns}:keystoneToken`);
     if (token) return { ...base, auth: { method: "token", token } };
   }
-  if (ks.cloud) return connectionFromCloudsYaml(ks.cloud, process.env);
+  if (ks.cloud) {
+    const fromCloud = connectionFromCloudsYaml(ks.cloud, process.env);
+    if (!fromCloud) throw new Error(`keystone.cloud "${ks.cloud}": no such cloud with credentials in clouds.yaml (looked in $OS_CLIENT_CONFIG_FILE, ./clouds.yaml, ~/.config/openstack/clouds.yaml, /etc/openstack/clouds.yaml)`);
+    // The stack's endpoint and TLS policy, whatever the clouds.yaml entry says.
+    return { ...fromCloud, authUrl, insecure: ks.insecure === true, ...(ks.caBundle ? { caFile: ks.caBundle } : {}) };
+  }
   return undefined;
 }
 
@@ -71,23 +78,6 @@ export function connectionFromCloudsYaml(cloud: string, env: NodeJS.ProcessEnv):
     if (a.username && a.password) {
       return { ...base, auth: { method: "password", username: a.username, password: a.password, userDomainName: a.user_domain_name ?? "Default", projectName: a.project_name, projectDomainName: a.project_domain_name ?? "Default" } };
     }
-  }
-  return undefined;
-}
-
-/** Reads the `OS_*` environment variables. */
-export function connectionFromEnvironment(env: NodeJS.ProcessEnv): KeystoneConnection | undefined {
-  if (env.OS_CLOUD) {
-    const c = connectionFromCloudsYaml(env.OS_CLOUD, env);
-    if (c) return c;
-  }
-  if (!env.OS_AUTH_URL) return undefined;
-  const authUrl = env.OS_AUTH_URL.replace(/\/+$/, "").replace(/(\/v3)?$/, "/v3");
-  const base = { authUrl, insecure: env.OS_INSECURE === "true" || env.OS_INSECURE === "1", timeoutMs: 30_000, ...(env.OS_CACERT ? { caFile: env.OS_CACERT } : {}) };
-  if (env.OS_APPLICATION_CREDENTIAL_ID && env.OS_APPLICATION_CREDENTIAL_SECRET) return { ...base, auth: { method: "applicationCredential", id: env.OS_APPLICATION_CREDENTIAL_ID, secret: env.OS_APPLICATION_CREDENTIAL_SECRET } };
-  if (env.OS_TOKEN) return { ...base, auth: { method: "token", token: env.OS_TOKEN } };
-  if (env.OS_USERNAME && env.OS_PASSWORD) {
-    return { ...base, auth: { method: "password", username: env.OS_USERNAME, password: env.OS_PASSWORD, userDomainName: env.OS_USER_DOMAIN_NAME ?? "Default", projectName: env.OS_PROJECT_NAME, projectDomainName: env.OS_PROJECT_DOMAIN_NAME ?? "Default" } };
   }
   return undefined;
 }

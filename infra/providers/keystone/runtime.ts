@@ -1,9 +1,9 @@
 /**
  * The connection a provider method uses: the one `configure()` found in the stack configuration,
- * else clouds.yaml / OS_* from the environment at call time. Stored on globalThis so it is never
- * part of the serialized provider (and so never written to state).
+ * and nothing else (never ambient OS_* variables). Stored on globalThis so it is never part of the
+ * serialized provider (and so never written to state).
  */
-import { connectionFromEnvironment, connectionFromStackConfig, type KeystoneConnection } from "./connection";
+import { connectionFromStackConfig, type KeystoneConnection } from "./connection";
 
 interface RuntimeGlobals {
   conn?: KeystoneConnection;
@@ -26,9 +26,9 @@ export function setConnection(conn: KeystoneConnection | undefined): void {
 }
 
 export function currentConnection(): KeystoneConnection {
-  const conn = globals().conn ?? connectionFromEnvironment(process.env);
+  const conn = globals().conn;
   if (!conn) {
-    throw new Error("no Keystone credentials: set keystone.credentials (with its --secret key) or keystone.cloud in the stack, or OS_CLOUD / OS_AUTH_URL and OS_* variables");
+    throw new Error("no Keystone credentials in the stack: set keystone.credentials (with its --secret key) or keystone.cloud; ambient OS_* variables are never used");
   }
   return conn;
 }

@@ -461,6 +461,20 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "credentials in a URL are reported, never echoed", raw: withValue("keystone.url", "http://admin:hunter2-pw@keystone.example.com:5000/"),
+    expected: [
+      "keystone.url: \"http://***@keystone.example.com:5000/\" is not https (only a local stack may use http; this stack's environment is production)",
+      "keystone.url: \"http://***@keystone.example.com:5000/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)",
+      "keystone.url: the URL embeds credentials (remove them; secrets are set with `pulumi config set --secret`)"
+    ],
+  },
+  {
+    name: "no Keystone credentials at all (ambient OS_* variables are never used)", raw: withValue("keystone", { url: "https://keystone.example.com:5000" }, without("keystoneApplicationCredentialSecret")),
+    expected: [
+      "keystone: has neither credentials nor cloud (set keystone.credentials (and its --secret key) or keystone.cloud; Pulumi never falls back to ambient OS_* variables)"
+    ],
+  },
+  {
     name: "http allowed on local but not a trailing slash", raw: local(withValue("keycloak.url", "http://localhost:8080/")),
     expected: [
       "keycloak.url: \"http://localhost:8080/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"
