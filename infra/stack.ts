@@ -33,7 +33,7 @@ export function declareStack(loaded: LoadedConfig, stack: string): { model: Fede
   const model = buildModel(loaded.config, stack);
   const protect = model.protection.protect;
 
-  const kcProvider = keycloakProvider(loaded.config, loaded.secretValues);
+  const kcProvider = keycloakProvider(loaded.config, loaded.secretValues, loaded.keycloakCaPem);
   const osProvider = openstackProvider(loaded.config, loaded.secretValues);
 
   const keycloakSide = new KeycloakFederation("keycloak", {

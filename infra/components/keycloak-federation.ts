@@ -43,6 +43,20 @@ export class KeycloakFederation extends pulumi.ComponentResource {
       ssoSessionIdleTimeout: duration(kc.realm.tokens.ssoSessionIdle),
       ssoSessionMaxLifespan: duration(kc.realm.tokens.ssoSessionMax),
       sslRequired: args.model.environment === "local" ? "none" : "external",
+      // Brute-force protection: without this block the provider writes bruteForceProtected=false
+      // on every realm update (KEYCLOAK-NOTES trap 6). Temporary lockouts only, so an attacker
+      // cannot lock a user out for good; the password grant counts failures too.
+      securityDefenses: {
+        bruteForceDetection: {
+          permanentLockout: false,
+          maxLoginFailures: 10,
+          waitIncrementSeconds: 60,
+          maxFailureWaitSeconds: 900,
+          failureResetTimeSeconds: 43200,
+          quickLoginCheckMilliSeconds: 1000,
+          minimumQuickLoginWaitSeconds: 60,
+        },
+      },
     }, child);
     const realmId = this.realm.id;
 

@@ -9,7 +9,8 @@ import * as openstack from "@pulumi/openstack";
 import type { StackConfig } from "../config/schema";
 import type { StackSecrets } from "../config/load";
 
-export function keycloakProvider(cfg: StackConfig, secrets: StackSecrets): keycloak.Provider {
+/** `caPem`: the PEM text of keycloak.caBundle (the provider takes the certificate, not a path). */
+export function keycloakProvider(cfg: StackConfig, secrets: StackSecrets, caPem?: string): keycloak.Provider {
   const k = cfg.keycloak;
   return new keycloak.Provider("keycloak", {
     url: k.url,
@@ -17,7 +18,7 @@ export function keycloakProvider(cfg: StackConfig, secrets: StackSecrets): keycl
     clientId: k.admin.clientId ?? "admin-cli",
     ...(k.admin.clientId !== undefined ? { clientSecret: secrets.keycloakAdminSecret } : {}),
     ...(k.admin.username !== undefined ? { username: k.admin.username, password: secrets.keycloakAdminPassword } : {}),
-    ...(k.caBundle !== undefined ? { rootCaCertificate: k.caBundle } : {}),
+    ...(caPem !== undefined ? { rootCaCertificate: caPem } : {}),
     tlsInsecureSkipVerify: k.insecure,
     // Do not log in at plan time: `pulumi preview` then works before Keycloak is reachable.
     initialLogin: false,

@@ -4,6 +4,8 @@
  * pure model.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { readCaBundle } from "./ca-bundle";
+import { ConfigError } from "./issues";
 import { parseStackConfig, type ParsedConfig } from "./parse";
 import { SECRET_KEY_NAMES, type SecretKey } from "./secrets";
 
@@ -27,6 +29,8 @@ function decode(value: string): unknown {
 
 export interface LoadedConfig extends ParsedConfig {
   readonly secretValues: StackSecrets;
+  /** The PEM text of `keycloak.caBundle`, read and checked. */
+  readonly keycloakCaPem?: string;
 }
 
 /** Reads and validates this stack's configuration. Throws ConfigError listing every problem. */
@@ -51,5 +55,11 @@ export function loadStackConfig(): LoadedConfig {
       if (value !== undefined) secretValues[key] = value;
     }
   }
-  return { ...parsed, secretValues };
+  let keycloakCaPem: string | undefined;
+  if (parsed.config.keycloak.caBundle !== undefined) {
+    const ca = readCaBundle(parsed.config.keycloak.caBundle, "keycloak.caBundle");
+    if ("issue" in ca) throw new ConfigError(stack, [ca.issue]);
+    keycloakCaPem = ca.pem;
+  }
+  return { ...parsed, secretValues, ...(keycloakCaPem !== undefined ? { keycloakCaPem } : {}) };
 }

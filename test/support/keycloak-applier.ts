@@ -69,6 +69,22 @@ const T = {
 
 const flag = (v: unknown, dflt: boolean): string => String(v ?? dflt);
 
+/** The realm fields the provider writes for `securityDefenses.bruteForceDetection`. */
+function bruteForce(defenses: unknown): Record<string, unknown> {
+  const b = (defenses as { bruteForceDetection?: Record<string, unknown> } | undefined)?.bruteForceDetection;
+  if (!b) return { bruteForceProtected: false };
+  return {
+    bruteForceProtected: true,
+    permanentLockout: b.permanentLockout ?? false,
+    failureFactor: b.maxLoginFailures ?? 30,
+    waitIncrementSeconds: b.waitIncrementSeconds ?? 60,
+    maxFailureWaitSeconds: b.maxFailureWaitSeconds ?? 900,
+    maxDeltaTimeSeconds: b.failureResetTimeSeconds ?? 43200,
+    quickLoginCheckMilliSeconds: b.quickLoginCheckMilliSeconds ?? 1000,
+    minimumQuickLoginWaitSeconds: b.minimumQuickLoginWaitSeconds ?? 60,
+  };
+}
+
 /** The protocol mapper representation Keycloak stores for one captured mapper registration. */
 function mapperBody(r: Registration): Record<string, unknown> | undefined {
   const i = r.inputs;
@@ -117,6 +133,7 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
     ssoSessionIdleTimeout: goDurationSeconds(ri.ssoSessionIdleTimeout),
     ssoSessionMaxLifespan: goDurationSeconds(ri.ssoSessionMaxLifespan),
     sslRequired: ri.sslRequired ?? "external",
+    ...bruteForce(ri.securityDefenses),
   });
 
   // Every client (the Keystone client and the public CLI client), then their mappers.

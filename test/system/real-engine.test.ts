@@ -60,6 +60,19 @@ describe("the real Pulumi engine with the real Keycloak and Keystone", () => {
     removeSystemStackFile(STACK);
   });
 
+  it("Keycloak stores the realm, the clients and their mappers as the program declares them", async (ctx) => {
+    const e = need(ctx);
+    const realm = (await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}`)).json as Record<string, unknown>;
+    expect(realm).toMatchObject({ accessTokenLifespan: 300, ssoSessionIdleTimeout: 1800, ssoSessionMaxLifespan: 36000, bruteForceProtected: true, permanentLockout: false, failureFactor: 10 });
+    const client = ((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/clients?clientId=${e.model.keycloak.client.clientId}`)).json as Record<string, unknown>[])[0]!;
+    expect(client).toMatchObject({ publicClient: false, standardFlowEnabled: true, implicitFlowEnabled: false, serviceAccountsEnabled: false });
+    expect([...(client.redirectUris as string[])].sort()).toEqual([...e.model.keycloak.client.redirectUris].sort());
+    expect((client.redirectUris as string[]).some((u) => u.includes("*"))).toBe(false);
+    expect(client.attributes).toMatchObject({ "pkce.code.challenge.method": "S256", "oauth2.device.authorization.grant.enabled": "false" });
+    const mappers = ((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/clients/${e.keycloakApplied.clientUuid}/protocol-mappers/models`)).json as { name: string; protocolMapper: string }[]).map((m) => `${m.name}:${m.protocolMapper}`).sort();
+    expect(mappers).toEqual(["audience:oidc-audience-mapper", "groups:oidc-group-membership-mapper", "preferred_username:oidc-usermodel-property-mapper", "sub:oidc-sub-mapper"]);
+  });
+
   it("pulumi up creates the IdP, mapping and protocol exactly as the model declares them", async (ctx) => {
     const e = need(ctx);
     const up = e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview", "--stack", STACK]);

@@ -19,6 +19,9 @@ describe("dev stack graph", () => {
       ssoSessionIdleTimeout: "1800s",
       ssoSessionMaxLifespan: "36000s",
       sslRequired: "none",
+      securityDefenses: {
+        bruteForceDetection: { permanentLockout: false, maxLoginFailures: 10, waitIncrementSeconds: 60, maxFailureWaitSeconds: 900, failureResetTimeSeconds: 43200, quickLoginCheckMilliSeconds: 1000, minimumQuickLoginWaitSeconds: 60 },
+      },
     });
     expect(g.one(T.client, "keycloak-client").inputs).toEqual({
       realmId: "keycloak-realm-id",
