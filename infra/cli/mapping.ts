@@ -12,6 +12,7 @@ import { readStackFileOffline, stackFilePath } from "../config/stack-file";
 import { explainAccess } from "../model/access-evaluate";
 import { buildModel } from "../model/federation-model";
 import { formatFinding, lintMapping } from "../model/mapping/lint";
+import type { LocalObject } from "../model/mapping/types";
 import { evaluateMapping, keystoneJson, MappingEngineError, parseAssertionText } from "../model/mapping-engine";
 import { claimsToEnviron } from "../model/oidc-claims";
 
@@ -48,6 +49,15 @@ function evaluate(o: { rules: string; input?: string; claims?: string; prefix?: 
   }
 }
 
+/** What a rule grants, for humans: one named group (perGroup), or a tenant's whitelisted groups (perTenant). */
+function ruleLabel(local: readonly LocalObject[]): string {
+  const group = local.find((l) => l.group !== undefined)?.group as { name?: string; domain?: { name?: string } } | undefined;
+  if (group?.name) return `grants ${group.domain?.name}/${group.name}`;
+  const groups = local.find((l) => typeof l.groups === "string") as { domain?: { name?: string } } | undefined;
+  if (groups) return `grants the whitelisted groups of ${groups.domain?.name ?? "?"}`;
+  return "user only";
+}
+
 function explain(o: { stack: string; claims: string }): CliResult {
   const { raw, secretKeys } = readStackFileOffline(stackFilePath(STACKS_DIR, o.stack));
   const model = buildModel(parseStackConfig(raw, { stack: o.stack, secretKeys }).config, o.stack);
@@ -56,8 +66,7 @@ function explain(o: { stack: string; claims: string }): CliResult {
   const rules = model.federation.mapping.rules;
   const lines = [`stack ${o.stack}: mapping ${model.federation.mappingId} (${rules.length} rules), issuer ${model.keycloak.issuer}`];
   for (const t of trace) {
-    const group = rules[t.rule]?.local.find((l) => l.group !== undefined)?.group as { name?: string; domain?: { name?: string } } | undefined;
-    const label = group?.name ? `grants ${group.domain?.name}/${group.name}` : "user only";
+    const label = ruleLabel(rules[t.rule]?.local ?? []);
     lines.push(t.matched ? `  rule ${t.rule} (${label}): matched` : `  rule ${t.rule} (${label}): no match: remote[${t.requirement}] ${t.type}: ${t.reason}`);
   }
   if (outcome.denied) {

@@ -4,8 +4,8 @@
  * appear as references unless --with-secrets is given (then PULUMI_CONFIG_PASSPHRASE decrypts the
  * stack's clientSecret / oidcCryptoPassphrase, and files holding them get mode 0600).
  */
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { Command } from "commander";
 import { ConfigError } from "../config/issues";
 import { parseStackConfig } from "../config/parse";
@@ -46,8 +46,11 @@ function render(o: { stack: string; out?: string; withSecrets?: boolean; caBundl
   for (const a of artifacts) {
     const path = join(out, a.path);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, a.content, { mode: a.mode });
-    chmodSync(path, a.mode);
+    // A new file with its final mode from the first byte (a secret never sits in a 0644 file), then
+    // renamed over the target: a symlink planted there is replaced, never followed.
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    writeFileSync(tmp, a.content, { mode: a.mode, flag: "wx" });
+    renameSync(tmp, path);
     lines.push(`${a.mode.toString(8)} ${path}${a.secret ? " (secret)" : ""}`);
   }
   return { code: 0, stdout: `${lines.join("\n")}\n`, stderr: "" };

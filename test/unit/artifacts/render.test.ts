@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -73,6 +73,25 @@ describe("render CLI", () => {
     expect(statSync(apache).mode & 0o777).toBe(0o600);
     expect(readFileSync(apache, "utf8")).toContain('OIDCCryptoPassphrase "staging-oidc-crypto-passphrase"');
     expect(main(["--stack", "staging", "--out", out, "--with-secrets"])).toMatchObject({ code: 2 });
+  });
+
+  it("--with-secrets replaces a symlink planted at a target instead of writing through it, leaving a 0600 file", () => {
+    const out = mkdtempSync(join(tmpdir(), "okf-render-"));
+    const victim = join(mkdtempSync(join(tmpdir(), "okf-victim-")), "victim.txt");
+    writeFileSync(victim, "untouched\n");
+    mkdirSync(join(out, "apache"), { recursive: true });
+    symlinkSync(victim, join(out, "apache/keystone-oidc.conf"));
+    process.env.PULUMI_CONFIG_PASSPHRASE = "example-passphrase";
+    try {
+      expect(main(["--stack", "staging", "--out", out, "--with-secrets"]).code).toBe(0);
+    } finally {
+      delete process.env.PULUMI_CONFIG_PASSPHRASE;
+    }
+    expect(readFileSync(victim, "utf8")).toBe("untouched\n");
+    const apache = join(out, "apache/keystone-oidc.conf");
+    expect(lstatSync(apache).isSymbolicLink()).toBe(false);
+    expect(lstatSync(apache).mode & 0o777).toBe(0o600);
+    expect(readdirSync(join(out, "apache")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
   it("quotes Python strings safely", () => {

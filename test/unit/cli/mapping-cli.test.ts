@@ -40,6 +40,14 @@ describe("npm run mapping", () => {
     expect(r.stdout).toContain("  project acme/web: member, reader\n");
   });
 
+  it("explain labels perTenant rules by the tenant whose whitelisted groups they grant", () => {
+    const r = main(["explain", "--stack", "prod", "--claims", join(__dirname, "..", "..", "..", "mappings", "examples", "dev-alice.json")]);
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("  rule ")).map((l) => l.slice(0, l.indexOf(":")))).toEqual([
+      "  rule 0 (grants the whitelisted groups of acme)",
+      "  rule 1 (grants the whitelisted groups of globex)",
+    ]);
+  });
+
   it("lint exits 1 on errors and 0 on a clean mapping", () => {
     expect(main(["lint", rules]).code).toBe(1);
     expect(main(["lint", join(__dirname, "..", "..", "..", "mappings", "dev.rules.json")]).code).toBe(0);
