@@ -189,6 +189,18 @@ function tenantRules(cfg: StackConfig, push: Push): void {
   });
 }
 
+/** Roles a tenant group must not get unless the stack says so: they reach beyond the tenant. */
+function cloudWideRules(cfg: StackConfig, push: Push): void {
+  if (cfg.roles.allowCloudWideGrants) return;
+  const cloudWide = new Set(cfg.roles.cloudWide.map((r) => r.toLowerCase()));
+  cfg.access.forEach((a, i) =>
+    a.grants.forEach((g, j) => {
+      if (!cloudWide.has(g.role.toLowerCase())) return;
+      push(`access[${i}].grants[${j}].role`, `"${g.role}" is cloud-wide in Keystone: members of ${a.tenant}/${a.group} would administer every tenant, the mapping and the IdP`, "grant member or reader (or a role the stack creates), or set roles.allowCloudWideGrants: true if that is really meant");
+    }),
+  );
+}
+
 function accessRules(cfg: StackConfig, push: Push): void {
   const tenants = new Map(cfg.tenants.map((t) => [t.name, t]));
   const roles = new Set([...cfg.roles.existing, ...cfg.roles.create]);
@@ -302,6 +314,7 @@ export function crossFieldIssues(cfg: StackConfig, secrets: SecretPresence): Con
   federationRules(cfg, push);
   tenantRules(cfg, push);
   accessRules(cfg, push);
+  cloudWideRules(cfg, push);
   nameRules(cfg, push);
   protectionAndSecretRules(cfg, secrets, push);
   return issues;

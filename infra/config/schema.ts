@@ -143,6 +143,8 @@ export const AccessRuleSchema = z.strictObject({
 export const RolesSchema = z.strictObject({
   existing: z.array(z.string().min(1)).default(["admin", "member", "reader"]).describe("Roles that already exist in Keystone and are looked up. Default admin, member, reader (Keystone bootstrap)."),
   create: z.array(identifier("role name")).default([]).describe("Roles this stack creates. Default none."),
+  cloudWide: z.array(z.string().min(1)).default(["admin"]).describe("Roles Keystone treats as cloud-wide whatever they are assigned on: with its default policy, `admin` on any project or domain administers the whole cloud, every tenant, the mapping and the IdP included. Access rules may not grant them (see allowCloudWideGrants). Default [admin]; add your own."),
+  allowCloudWideGrants: z.boolean().default(false).describe("Let access rules grant a cloud-wide role (roles.cloudWide) to a tenant group, whose members then administer the whole cloud. Default false."),
 });
 
 export const ProtectionSchema = z.strictObject({

@@ -13,7 +13,7 @@ export function validRaw(): Record<string, unknown> {
       { name: "globex", projects: [{ name: "research" }] },
     ],
     access: [
-      { tenant: "acme", group: "admins", grants: [{ role: "admin", domain: true }] },
+      { tenant: "acme", group: "admins", grants: [{ role: "member", domain: true }] },
       { tenant: "acme", group: "developers", grants: [{ role: "member", project: "web" }] },
       { tenant: "globex", group: "researchers", grants: [{ role: "member", project: "research" }] },
     ],

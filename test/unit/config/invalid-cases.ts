@@ -475,6 +475,18 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "Keystone's admin role granted to a tenant group (cloud-wide)", raw: withValue("access[0].grants", [{ role: "admin", domain: true }, { role: "member", project: "web" }]),
+    expected: [
+      "access[0].grants[0].role: \"admin\" is cloud-wide in Keystone: members of acme/admins would administer every tenant, the mapping and the IdP (grant member or reader (or a role the stack creates), or set roles.allowCloudWideGrants: true if that is really meant)"
+    ],
+  },
+  {
+    name: "an operator's own cloud-wide role", raw: withValue("roles", { create: ["cloud-operator"], cloudWide: ["admin", "cloud-operator"] }, withValue("access[1].grants", [{ role: "cloud-operator", project: "web" }])),
+    expected: [
+      "access[1].grants[0].role: \"cloud-operator\" is cloud-wide in Keystone: members of acme/developers would administer every tenant, the mapping and the IdP (grant member or reader (or a role the stack creates), or set roles.allowCloudWideGrants: true if that is really meant)"
+    ],
+  },
+  {
     name: "http allowed on local but not a trailing slash", raw: local(withValue("keycloak.url", "http://localhost:8080/")),
     expected: [
       "keycloak.url: \"http://localhost:8080/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, formatIssue } from "../../../infra/config/issues";
 import { parseStackConfig } from "../../../infra/config/parse";
 import { committedStacks, projectValues } from "../../support/stack-files";
-import { SECRET_KEYS_SET, validRaw } from "./fixtures";
+import { SECRET_KEYS_SET, validRaw, withValue } from "./fixtures";
 import { INVALID_CASES } from "./invalid-cases";
 
 function parse(raw: Record<string, unknown>, secretKeys?: string[]) {
@@ -80,7 +80,7 @@ describe("parseStackConfig: valid configurations", () => {
       claims: { userId: "sub", username: "preferred_username", groups: "groups" },
     });
     expect(config.realm.tokens).toEqual({ accessToken: 300, ssoSessionIdle: 1800, ssoSessionMax: 36000, deviceCode: 600 });
-    expect(config.roles).toEqual({ existing: ["admin", "member", "reader"], create: [] });
+    expect(config.roles).toEqual({ existing: ["admin", "member", "reader"], create: [], cloudWide: ["admin"], allowCloudWideGrants: false });
   });
 
   it("allows http, the password grant and no protection on a local stack", () => {
@@ -100,4 +100,11 @@ describe("parseStackConfig: valid configurations", () => {
     expect(config.tenants.length).toBeGreaterThanOrEqual(2);
     expect(Object.values(secrets).every((w) => w === "secret")).toBe(true);
   });
+
+describe("cloud-wide roles", () => {
+  it("are accepted on a tenant group only with the explicit opt-in", () => {
+    const raw = withValue("access[0].grants", [{ role: "admin", domain: true }], withValue("roles", { allowCloudWideGrants: true }));
+    expect(parseStackConfig(raw, { stack: "s", secretKeys: new Set(["keycloakAdminSecret", "keystoneApplicationCredentialSecret"]) }).config.access[0]!.grants).toEqual([{ role: "admin", domain: true }]);
+  });
+});
 });

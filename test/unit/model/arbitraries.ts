@@ -21,7 +21,7 @@ export const tenancyArb: fc.Arbitrary<RawShape> = fc
             fc.tuple(
               ...groups.map((g) =>
                 fc
-                  .uniqueArray(fc.tuple(fc.constantFrom("admin", "member", "reader"), fc.option(fc.constantFrom(...(projects.length ? projects : ["-"])), { nil: undefined })), {
+                  .uniqueArray(fc.tuple(fc.constantFrom("member", "reader"), fc.option(fc.constantFrom(...(projects.length ? projects : ["-"])), { nil: undefined })), {
                     minLength: 1,
                     maxLength: 3,
                     selector: ([r, p]) => `${r}@${p ?? ""}`,

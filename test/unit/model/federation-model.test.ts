@@ -57,7 +57,7 @@ describe("buildModel on the committed dev stack", () => {
       ["domain-globex", "globex-researchers", "/globex/researchers"],
     ]);
     expect(m.keystone.grants.map((g) => `${g.groupKey} ${g.role} ${JSON.stringify(g.target)}`)).toEqual([
-      'group-acme-admins admin {"domainKey":"domain-acme"}',
+      'group-acme-admins member {"domainKey":"domain-acme"}',
       'group-acme-admins member {"projectKey":"project-acme-web"}',
       'group-acme-admins member {"projectKey":"project-acme-data"}',
       'group-acme-developers member {"projectKey":"project-acme-web"}',
@@ -65,7 +65,7 @@ describe("buildModel on the committed dev stack", () => {
       'group-acme-auditors reader {"projectKey":"project-acme-data"}',
       'group-globex-researchers member {"projectKey":"project-globex-research"}',
     ]);
-    expect(m.keystone.roles).toEqual({ lookup: ["admin", "member", "reader"], create: [] });
+    expect(m.keystone.roles).toEqual({ lookup: ["member", "reader"], create: [] });
   });
 
   it("puts every claim the mapping reads into the tokens", () => {

@@ -78,7 +78,7 @@ describe("dev stack graph", () => {
       "globex/globex-researchers",
     ]);
     expect(g.byType(T.roleAssignment).map((r) => `${name(r.inputs.groupId)} ${String(r.inputs.roleId)} ${r.inputs.projectId ? `project ${name(r.inputs.projectId)}` : `domain ${name(r.inputs.domainId)}`}`)).toEqual([
-      "acme-admins role-admin-id domain acme",
+      "acme-admins role-member-id domain acme",
       "acme-admins role-member-id project web",
       "acme-admins role-member-id project data",
       "acme-developers role-member-id project web",
