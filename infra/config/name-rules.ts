@@ -30,6 +30,27 @@ export function nameRules(cfg: StackConfig, push: Push): void {
       push(`tenants[${i}].name`, `tenant "${t.name}" is also the federated users' domain`, "every tenant's federated users live there, and this tenant's readers could list them: rename the tenant or set federation.userDomain to a domain of its own");
     }
   });
+  // Resource keys join names with '-': tenant `a` + project `b-c` and tenant `a-b` + project `c`
+  // would be one Pulumi resource (and one URN) for two Keystone projects.
+  const keys = new Map<string, { tenant: string; label: string }>();
+  cfg.tenants.forEach((t, i) =>
+    t.projects.forEach((p, j) => {
+      const key = `${t.name}-${p.name}`.toLowerCase();
+      const other = keys.get(key);
+      // The same tenant twice is a duplicate project, reported on its own.
+      if (other && other.tenant !== t.name.toLowerCase()) {
+        push(`tenants[${i}].projects[${j}].name`, `${t.name}/${p.name} gets the same resource name as ${other.label} ("project-${t.name}-${p.name}")`, "rename one of them: tenant and project names are joined with '-'");
+      } else if (!other) keys.set(key, { tenant: t.name.toLowerCase(), label: `${t.name}/${p.name}` });
+    }),
+  );
+  cfg.tenants.forEach((t, i) => {
+    const seen = new Map<string, string>();
+    t.projects.forEach((p, j) => {
+      const prior = seen.get(p.name.toLowerCase());
+      if (prior !== undefined && prior !== p.name) push(`tenants[${i}].projects[${j}].name`, `"${p.name}" and "${prior}" differ only in case`, "Keystone compares project names case-insensitively within a domain: rename one");
+      seen.set(p.name.toLowerCase(), p.name);
+    });
+  });
   cfg.access.forEach((a, i) => {
     const name = keystoneGroupName(a.tenant, a.group, cfg.federation.ruleLayout, groupClaimValue(a.tenant, a.group, cfg.client.groupsFullPath));
     if (name.length > KEYSTONE_NAME_MAX) tooLong(`access[${i}].group`, "the derived Keystone group name", name);

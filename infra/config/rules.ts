@@ -121,8 +121,20 @@ function clientRules(cfg: StackConfig, push: Push): void {
   }
 }
 
+/** Longest `federation.authorizationTtlMinutes` accepted: 30 days (group memberships outlive logins). */
+export const MAX_AUTHORIZATION_TTL_MINUTES = 43_200;
+
 function federationRules(cfg: StackConfig, push: Push): void {
   const f = cfg.federation;
+  if (f.claims.userId !== "sub") {
+    push("federation.claims.userId", `"${f.claims.userId}" can change or be chosen by whoever administers the realm`, "use sub: the Keystone user id must be immutable, or a recycled e-mail or username inherits an old Keystone identity");
+  }
+  if (f.userType === "local" && cfg.realm.customerRealms.length > 0) {
+    push("federation.userType", "local users are looked up by a username a customer-realm admin can choose", "use ephemeral users with customer realms, so a brokered user can never become an existing Keystone user");
+  }
+  if (f.authorizationTtlMinutes !== undefined && f.authorizationTtlMinutes > MAX_AUTHORIZATION_TTL_MINUTES) {
+    push("federation.authorizationTtlMinutes", `${f.authorizationTtlMinutes} minutes keeps group memberships for over 30 days after a login`, `give at most ${MAX_AUTHORIZATION_TTL_MINUTES}; a removed Keycloak group should not grant access for long`);
+  }
   if (f.claimDelimiter !== ";") {
     push("federation.claimDelimiter", `"${f.claimDelimiter}" is not ";"`, "Keystone splits multi-valued attributes on ';' only; any other delimiter merges all groups into one value");
   }

@@ -487,6 +487,36 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "tenant and project names whose joined resource names collide", raw: withValue("tenants", [{ name: "a", projects: [{ name: "b-c" }] }, { name: "a-b", projects: [{ name: "c" }] }], withValue("access", [])),
+    expected: [
+      "tenants[1].projects[0].name: a-b/c gets the same resource name as a/b-c (\"project-a-b-c\") (rename one of them: tenant and project names are joined with '-')"
+    ],
+  },
+  {
+    name: "projects differing only in case", raw: withValue("tenants[0].projects[1].name", "Web"),
+    expected: [
+      "tenants[0].projects[1].name: \"Web\" and \"web\" differ only in case (Keystone compares project names case-insensitively within a domain: rename one)"
+    ],
+  },
+  {
+    name: "a mutable claim as the Keystone user id", raw: withValue("federation", { claims: { userId: "email" } }),
+    expected: [
+      "federation.claims.userId: \"email\" can change or be chosen by whoever administers the realm (use sub: the Keystone user id must be immutable, or a recycled e-mail or username inherits an old Keystone identity)"
+    ],
+  },
+  {
+    name: "local users with customer realms", raw: withValue("federation", { userType: "local" }, withValue("realm", { name: "openstack", customerRealms: [{ name: "partner", emailDomains: ["partner.example"] }] })),
+    expected: [
+      "federation.userType: local users are looked up by a username a customer-realm admin can choose (use ephemeral users with customer realms, so a brokered user can never become an existing Keystone user)"
+    ],
+  },
+  {
+    name: "group memberships kept for months", raw: withValue("federation", { authorizationTtlMinutes: 525600 }),
+    expected: [
+      "federation.authorizationTtlMinutes: 525600 minutes keeps group memberships for over 30 days after a login (give at most 43200; a removed Keycloak group should not grant access for long)"
+    ],
+  },
+  {
     name: "http allowed on local but not a trailing slash", raw: local(withValue("keycloak.url", "http://localhost:8080/")),
     expected: [
       "keycloak.url: \"http://localhost:8080/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"
