@@ -93,7 +93,7 @@ describe("federated login through Apache, mod_auth_openidc and Keystone", () => 
 
   it("refuses an expired token, a token signed by another key, and no token", async (ctx) => {
     const e = need(ctx);
-    const claims = claimsOf("e2e-acme admin administers web and data");
+    const claims = claimsOf("e2e-acme admin works in web and data");
     expect((await federatedLogin(e.model, await mint(claims, { expiresIn: -120 }))).status).toBe(401);
     expect((await federatedLogin(e.model, await mint(claims, { key: "foreign" }))).status).toBe(401);
     const res = await fetch(e.model.keystone.urls.cliAuth, { method: "POST" });
@@ -134,7 +134,7 @@ describe("federated login through Apache, mod_auth_openidc and Keystone", () => 
 
   it("the real openstack CLI logs in with the rendered clouds.yaml (v3oidcaccesstoken) and sees its projects", async (ctx) => {
     const e = need(ctx);
-    const claims = claimsOf("e2e-acme admin administers web and data");
+    const claims = claimsOf("e2e-acme admin works in web and data");
     const jwt = await mint(claims);
     const out = execFileSync("openstack", ["--os-cloud", `${STACK}-oidc-token`, "--os-access-token", jwt, "federation", "project", "list", "-f", "json"], {
       env: { ...process.env, OS_CLIENT_CONFIG_FILE: e.cloudsYaml, OS_CLOUD: "" },
