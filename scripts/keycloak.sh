@@ -76,7 +76,10 @@ start() {
       openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" -days 30 \
         -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" 2>/dev/null
     fi
-    args+=("--https-port=$https_port" "--https-certificate-file=$dir/tls/cert.pem" "--https-certificate-key-file=$dir/tls/key.pem")
+    # The realm's own certificate is also trusted for Keycloak's outgoing calls: a proxy realm
+    # brokering a customer realm on this same server fetches its tokens and keys over https.
+    args+=("--https-port=$https_port" "--https-certificate-file=$dir/tls/cert.pem" "--https-certificate-key-file=$dir/tls/key.pem"
+      "--truststore-paths=$dir/tls/cert.pem")
   fi
   echo "keycloak.sh: starting Keycloak $OKF_KEYCLOAK_VERSION on $base, issuer base $hostname (Java: $java; the first start takes a minute)" >&2
   JAVA_HOME=$java KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=${OKF_KEYCLOAK_ADMIN_PASSWORD:-admin} \

@@ -108,36 +108,67 @@ function mapperBody(r: Registration): Record<string, unknown> | undefined {
 }
 
 export interface AppliedKeycloak {
+  /** the proxy realm */
   readonly realm: string;
-  /** the client's internal id (UUID) */
+  /** the Keystone client's internal id (UUID) */
   readonly clientUuid: string;
   readonly clientSecret: string;
-  /** Keycloak group path -> group id */
+  /** proxy-realm group path -> group id */
   readonly groups: Map<string, string>;
+  /** customer realm -> (group path -> group id) */
+  readonly customerGroups: Map<string, Map<string, string>>;
+  /** What was not applied, and why (the home-IdP-discovery flow needs a third-party extension). */
+  readonly skipped: string[];
 }
 
-/** Creates the proxy realm, its client with mappers, and its groups from a captured graph. */
+/**
+ * The home-IdP-discovery browser flow: its `home-idp-discovery` authenticator is a third-party
+ * extension that is not on Maven Central, so this Keycloak does not have it; the flow is not
+ * applied, and brokering is exercised with `kc_idp_hint` instead (the discovery step stays unproven).
+ */
+const HIDD_FLOW_TYPES = new Set([
+  "keycloak:authentication/flow:Flow",
+  "keycloak:authentication/subflow:Subflow",
+  "keycloak:authentication/execution:Execution",
+  "keycloak:authentication/bindings:Bindings",
+]);
+const IDP = "keycloak:oidc/identityProvider:IdentityProvider";
+const IDP_MAPPER = "keycloak:index/customIdentityProviderMapping:CustomIdentityProviderMapping";
+
+/** Creates every realm, client, mapper, group, identity provider and IdP mapper of a captured graph. */
 export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Registration[]): Promise<AppliedKeycloak> {
-  const known = new Set<string>(Object.values(T));
+  const known = new Set<string>([...Object.values(T), IDP, IDP_MAPPER, ...HIDD_FLOW_TYPES]);
   const unsupported = regs.filter((r) => r.type.startsWith("keycloak:") && !known.has(r.type));
   if (unsupported.length > 0) throw new Error(`keycloak applier: no translation for ${[...new Set(unsupported.map((r) => r.type))].join(", ")}`);
-  const realms = regs.filter((r) => r.type === T.realm);
-  if (realms.length !== 1) throw new Error(`keycloak applier: expected one realm, got ${realms.length}`);
-  const ri = realms[0]!.inputs;
-  const realm = String(ri.realm);
-  await kcOk(kc, "POST", "", {
-    realm,
-    enabled: ri.enabled ?? true,
-    displayName: ri.displayName,
-    accessTokenLifespan: goDurationSeconds(ri.accessTokenLifespan),
-    ssoSessionIdleTimeout: goDurationSeconds(ri.ssoSessionIdleTimeout),
-    ssoSessionMaxLifespan: goDurationSeconds(ri.ssoSessionMaxLifespan),
-    sslRequired: ri.sslRequired ?? "external",
-    ...bruteForce(ri.securityDefenses),
-  });
+  const skipped = regs.filter((r) => HIDD_FLOW_TYPES.has(r.type)).map((r) => `${r.type} ${r.name}`);
 
-  // Every client (the Keystone client and the public CLI client), then their mappers.
-  const clientUuids = new Map<string, string>(); // mock id -> Keycloak's internal id
+  // Realms: the proxy realm first (the main program names it keycloak-realm), then customer realms.
+  const realmOf = new Map<string, string>(); // mock realm id -> realm name
+  const proxy = regs.find((r) => r.type === T.realm && r.name === "keycloak-realm");
+  if (!proxy) throw new Error("keycloak applier: the graph has no keycloak-realm");
+  for (const r of [proxy, ...regs.filter((x) => x.type === T.realm && x !== proxy)]) {
+    const ri = r.inputs;
+    await kcOk(kc, "POST", "", {
+      realm: ri.realm,
+      enabled: ri.enabled ?? true,
+      displayName: ri.displayName,
+      accessTokenLifespan: goDurationSeconds(ri.accessTokenLifespan),
+      ssoSessionIdleTimeout: goDurationSeconds(ri.ssoSessionIdleTimeout),
+      ssoSessionMaxLifespan: goDurationSeconds(ri.ssoSessionMaxLifespan),
+      sslRequired: ri.sslRequired ?? "external",
+      ...bruteForce(ri.securityDefenses),
+    });
+    realmOf.set(r.id, String(ri.realm));
+  }
+  const realm = String(proxy.inputs.realm);
+  const inRealm = (r: Registration) => {
+    const name = realmOf.get(String(r.inputs.realmId));
+    if (!name) throw new Error(`keycloak applier: ${r.name} names a realm that is not in the graph`);
+    return name;
+  };
+
+  // Every client (the Keystone client, the public CLI client, customer realms' broker clients), then their mappers.
+  const clients = new Map<string, { uuid: string; realm: string; clientId: string }>(); // by mock id
   for (const r of regs.filter((x) => x.type === T.client)) {
     const ci = r.inputs;
     const attributes: Record<string, string> = {
@@ -151,7 +182,8 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
     if (lifespan !== undefined) attributes["oauth2.device.code.lifespan"] = String(lifespan);
     const secretInput = ci.clientSecret as { value?: string } | string | undefined;
     const fixedSecret = typeof secretInput === "string" ? secretInput : secretInput?.value;
-    const created = await kcOk(kc, "POST", `/${realm}/clients`, {
+    const clientRealm = inRealm(r);
+    const created = await kcOk(kc, "POST", `/${clientRealm}/clients`, {
       clientId: ci.clientId,
       name: ci.name,
       protocol: "openid-connect",
@@ -167,34 +199,78 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
       attributes,
       ...(fixedSecret !== undefined ? { secret: fixedSecret } : {}),
     });
-    clientUuids.set(r.id, created.id);
+    clients.set(r.id, { uuid: created.id, realm: clientRealm, clientId: String(ci.clientId) });
   }
   for (const r of regs) {
     const body = mapperBody(r);
     if (!body) continue;
-    const uuid = clientUuids.get(String(r.inputs.clientId));
-    if (!uuid) throw new Error(`keycloak applier: mapper ${r.name} names a client that is not in the graph`);
-    await kcOk(kc, "POST", `/${realm}/clients/${uuid}/protocol-mappers/models`, body);
+    const client = clients.get(String(r.inputs.clientId));
+    if (!client) throw new Error(`keycloak applier: mapper ${r.name} names a client that is not in the graph`);
+    await kcOk(kc, "POST", `/${client.realm}/clients/${client.uuid}/protocol-mappers/models`, body);
   }
   const main = regs.find((r) => r.type === T.client && r.name === "keycloak-client");
   if (!main) throw new Error("keycloak applier: the graph has no keycloak-client");
-  const clientUuid = clientUuids.get(main.id)!;
-  const secret = (await kcOk(kc, "GET", `/${realm}/clients/${clientUuid}/client-secret`)).json as { value?: string };
+  const clientUuid = clients.get(main.id)!.uuid;
+  const secretOf = async (c: { uuid: string; realm: string }) => ((await kcOk(kc, "GET", `/${c.realm}/clients/${c.uuid}/client-secret`)).json as { value?: string }).value ?? "";
 
-  const groups = new Map<string, string>();
+  // Groups, parents first, per realm.
+  const groupsByRealm = new Map<string, Map<string, string>>();
   const byMockId = new Map<string, { id: string; path: string }>();
   const pending = regs.filter((r) => r.type === T.group);
   while (pending.length > 0) {
     const next = pending.findIndex((r) => r.inputs.parentId === undefined || byMockId.has(String(r.inputs.parentId)));
     if (next < 0) throw new Error("keycloak applier: a group's parent is not in the graph");
     const r = pending.splice(next, 1)[0]!;
+    const groupRealm = inRealm(r);
     const parent = r.inputs.parentId !== undefined ? byMockId.get(String(r.inputs.parentId)) : undefined;
     const path = `${parent?.path ?? ""}/${String(r.inputs.name)}`;
-    const made = await kcOk(kc, "POST", parent ? `/${realm}/groups/${parent.id}/children` : `/${realm}/groups`, { name: r.inputs.name });
+    const made = await kcOk(kc, "POST", parent ? `/${groupRealm}/groups/${parent.id}/children` : `/${groupRealm}/groups`, { name: r.inputs.name });
     byMockId.set(r.id, { id: made.id, path });
-    groups.set(path, made.id);
+    if (!groupsByRealm.has(groupRealm)) groupsByRealm.set(groupRealm, new Map());
+    groupsByRealm.get(groupRealm)!.set(path, made.id);
   }
-  return { realm, clientUuid, clientSecret: secret.value ?? "", groups };
+
+  // Identity providers in the proxy realm (customer realms brokered in), with their mappers.
+  for (const r of regs.filter((x) => x.type === IDP)) {
+    const i = r.inputs;
+    const broker = [...clients.values()].find((c) => c.clientId === i.clientId && c.realm !== realm);
+    if (!broker) throw new Error(`keycloak applier: identity provider ${String(i.alias)} names a broker client that is not in the graph`);
+    await kcOk(kc, "POST", `/${String(i.realm)}/identity-provider/instances`, {
+      alias: i.alias,
+      displayName: i.displayName,
+      providerId: "oidc",
+      enabled: i.enabled ?? true,
+      trustEmail: i.trustEmail ?? false,
+      config: {
+        issuer: i.issuer,
+        authorizationUrl: i.authorizationUrl,
+        tokenUrl: i.tokenUrl,
+        userInfoUrl: i.userInfoUrl,
+        jwksUrl: i.jwksUrl,
+        useJwksUrl: "true",
+        logoutUrl: i.logoutUrl,
+        clientId: i.clientId,
+        clientSecret: await secretOf(broker),
+        clientAuthMethod: "client_secret_post",
+        validateSignature: flag(i.validateSignature, false),
+        backchannelSupported: flag(i.backchannelSupported, false),
+        syncMode: i.syncMode ?? "LEGACY",
+        defaultScope: i.defaultScopes ?? "openid",
+        ...((i.extraConfig as Record<string, string> | undefined) ?? {}),
+      },
+    });
+  }
+  for (const r of regs.filter((x) => x.type === IDP_MAPPER)) {
+    const i = r.inputs;
+    await kcOk(kc, "POST", `/${String(i.realm)}/identity-provider/instances/${String(i.identityProviderAlias)}/mappers`, {
+      name: i.name,
+      identityProviderAlias: i.identityProviderAlias,
+      identityProviderMapper: i.identityProviderMapper,
+      config: i.extraConfig ?? {},
+    });
+  }
+  const customerGroups = new Map([...groupsByRealm].filter(([name]) => name !== realm));
+  return { realm, clientUuid, clientSecret: await secretOf(clients.get(main.id)!), groups: groupsByRealm.get(realm) ?? new Map(), customerGroups, skipped };
 }
 
 /** A complete test user (no pending required action), optionally a member of some groups. */
