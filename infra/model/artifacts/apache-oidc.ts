@@ -25,6 +25,12 @@ export interface ApacheOptions {
 }
 
 const pathOf = (url: string) => new URL(url).pathname;
+
+/** What a signed-in user without any granted group sees after a browser login. Constant text. */
+export const REFUSED_PAGE =
+  "<html><head><title>No access</title></head><body><h1>No access to this cloud</h1>" +
+  "<p>You are signed in, but your account is in no group that grants access to any project here. " +
+  "Ask your cloud administrator for access.</p></body></html>";
 /** An anchored regular expression matching URLs under `base` exactly (metacharacters escaped). */
 const under = (base: string) => `^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/`;
 const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -67,8 +73,16 @@ export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets 
     "  Require valid-user",
     "</Location>",
     "",
-    "# Horizon's websso endpoints (browser login with the code flow).",
-    ...[k.websso, k.webssoIdp].flatMap((u) => [`<Location ${q(pathOf(u))}>`, "  AuthType openid-connect", "  Require valid-user", "</Location>"]),
+    "# Horizon's websso endpoints (browser login with the code flow). A user the mapping refuses",
+    "# gets a page instead of Keystone's JSON error (WSGIErrorOverride hands the status to Apache).",
+    ...[k.websso, k.webssoIdp].flatMap((u) => [
+      `<Location ${q(pathOf(u))}>`,
+      "  AuthType openid-connect",
+      "  Require valid-user",
+      "  WSGIErrorOverride On",
+      `  ErrorDocument 401 ${q(REFUSED_PAGE)}`,
+      "</Location>",
+    ]),
     "",
     "# The federated auth endpoint for bearer tokens.",
     `<Location ${q(pathOf(k.cliAuth))}>`,
