@@ -8,6 +8,7 @@ import type { SecretPresence } from "./secrets";
 import { SECRET_KEYS } from "./secrets";
 import { checkGroupValue } from "../model/mapping-safety";
 import { nameRules } from "./name-rules";
+import { textRules } from "./text-rules";
 import { remoteIdAttributes } from "../model/naming";
 
 type Push = (path: string, message: string, hint: string) => void;
@@ -19,12 +20,12 @@ const shownUrl = (raw: string) => raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]
 
 /** Checks a base URL typed in the config; returns nothing when it is fine. */
 function checkBaseUrl(push: Push, path: string, typed: string, env: StackConfig["environment"], what: string): URL | undefined {
-  const raw = shownUrl(typed);
+  const raw = JSON.stringify(shownUrl(typed)); // quoted, control characters escaped
   let url: URL;
   try {
     url = new URL(typed);
   } catch {
-    push(path, `"${raw}" is not a valid URL`, `give an absolute URL such as https://${what}.example.com`);
+    push(path, `${raw} is not a valid URL`, `give an absolute URL such as https://${what}.example.com`);
     return undefined;
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
@@ -32,13 +33,13 @@ function checkBaseUrl(push: Push, path: string, typed: string, env: StackConfig[
     return undefined;
   }
   if (url.protocol === "http:" && env !== "local") {
-    push(path, `"${raw}" is not https`, `only a local stack may use http; this stack's environment is ${env}`);
+    push(path, `${raw} is not https`, `only a local stack may use http; this stack's environment is ${env}`);
   }
   if (typed.endsWith("/")) {
-    push(path, `"${raw}" ends with a slash`, `remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly`);
+    push(path, `${raw} ends with a slash`, `remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly`);
   }
   if (url.search !== "" || url.hash !== "") {
-    push(path, `"${raw}" has a query or fragment`, "give the bare base URL");
+    push(path, `${raw} has a query or fragment`, "give the bare base URL");
   }
   if (url.username !== "" || url.password !== "") {
     push(path, "the URL embeds credentials", "remove them; secrets are set with `pulumi config set --secret`");
@@ -328,6 +329,7 @@ export function crossFieldIssues(cfg: StackConfig, secrets: SecretPresence): Con
   accessRules(cfg, push);
   cloudWideRules(cfg, push);
   nameRules(cfg, push);
+  textRules(cfg, push);
   protectionAndSecretRules(cfg, secrets, push);
   return issues;
 }

@@ -7,6 +7,7 @@
  */
 import type { FederationModel } from "../federation-model";
 import { discoveryUrl } from "../urls";
+import { safe } from "./safe-text";
 import { APACHE_CLIENT_SECRET_REF, APACHE_PASSPHRASE_REF, type RenderSecrets } from "./secrets";
 
 export interface ApacheOptions {
@@ -31,9 +32,13 @@ export const REFUSED_PAGE =
   "<html><head><title>No access</title></head><body><h1>No access to this cloud</h1>" +
   "<p>You are signed in, but your account is in no group that grants access to any project here. " +
   "Ask your cloud administrator for access.</p></body></html>";
+/** A secret's value, or the project's own reference to Apache's environment (the one `${...}` allowed). */
+const secretArg = (value: string | undefined, ref: string) => (value !== undefined ? q(value) : `"${ref}"`);
+
 /** An anchored regular expression matching URLs under `base` exactly (metacharacters escaped). */
 const under = (base: string) => `^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/`;
-const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+/** An Apache quoted argument; a value that could end the line or expand a variable is refused. */
+const q = (s: string) => `"${safe(s, "apache", "mod_auth_openidc configuration").replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
 export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets = {}, opts: ApacheOptions = {}): string {
   if (opts.jwksUri !== undefined && !/^https:\/\/[^\s"\\$]+$/.test(opts.jwksUri)) {
@@ -46,9 +51,9 @@ export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets 
     `# mod_auth_openidc for Keystone: stack ${model.stack}, realm ${kc.realm.name}. Generated; do not edit.`,
     `OIDCProviderMetadataURL ${q(discoveryUrl(kc.issuer))}`,
     `OIDCClientID ${q(kc.client.clientId)}`,
-    ...(kc.client.accessType === "CONFIDENTIAL" ? [`OIDCClientSecret ${q(secrets.clientSecret ?? APACHE_CLIENT_SECRET_REF)}`] : []),
+    ...(kc.client.accessType === "CONFIDENTIAL" ? [`OIDCClientSecret ${secretArg(secrets.clientSecret, APACHE_CLIENT_SECRET_REF)}`] : []),
     `OIDCRedirectURI ${q(k.redirectUri)}`,
-    `OIDCCryptoPassphrase ${q(secrets.cryptoPassphrase ?? APACHE_PASSPHRASE_REF)}`,
+    `OIDCCryptoPassphrase ${secretArg(secrets.cryptoPassphrase, APACHE_PASSPHRASE_REF)}`,
     `OIDCResponseType "code"`,
     `OIDCPKCEMethod "${kc.client.pkceMethod}"`,
     `OIDCScope "openid email profile"`,

@@ -16,9 +16,13 @@
  */
 import type { FederationModel } from "../federation-model";
 
-/** A Python string literal. */
+/**
+ * A Python string literal. JSON's string syntax is a subset of Python's: quotes, backslashes and
+ * every control character come out escaped (\r too, which Python reads as a line break), so no value
+ * can end the literal or the line.
+ */
 export function pyStr(s: string): string {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+  return JSON.stringify(s).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
 export function renderHorizon(model: FederationModel): string {

@@ -1,5 +1,6 @@
 /** keystone.conf overlay for federation; merge it into Keystone's configuration. */
 import type { FederationModel } from "../federation-model";
+import { safe } from "./safe-text";
 
 /** Keystone's default `[oslo_middleware] max_request_body_size` (bytes). */
 export const KEYSTONE_MAX_BODY_DEFAULT = 114_688;
@@ -31,7 +32,7 @@ export function renderKeystoneConf(model: FederationModel): string {
     `remote_id_attribute = ${f.remoteIdAttribute}`,
     "",
     "[federation]",
-    ...model.horizon.trustedDashboards.map((d) => `trusted_dashboard = ${d}`),
+    ...model.horizon.trustedDashboards.map((d) => `trusted_dashboard = ${safe(d, "ini", "keystone.conf overlay")}`),
     ...(f.authorizationTtlMinutes !== undefined ? [`default_authorization_ttl = ${f.authorizationTtlMinutes}`] : []),
     ...bodySizeLimit(model),
     "",

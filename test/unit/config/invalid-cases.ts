@@ -517,6 +517,25 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "a newline in a Horizon URL (it would add a mod_auth_openidc directive)", raw: withValue("horizon.urls[0]", "https://dashboard.example.com\nOIDCXForwardedHeaders"),
+    expected: [
+      "horizon.urls[0]: contains a control character (U+000A) (URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL)"
+    ],
+  },
+  {
+    name: "an Apache variable in a URL and a carriage return in a display name", raw: withValue("keystone.url", "https://keystone.example.com:5000/${OKF_OIDC_CRYPTO_PASSPHRASE}", withValue("realm.displayName", "ACME\rCloud")),
+    expected: [
+      "keystone.url: contains '${' (URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL)",
+      "realm.displayName: contains a control character (U+000D) (remove it; display names and descriptions are shown on login pages and written into settings files)"
+    ],
+  },
+  {
+    name: "a quote in a redirect URI", raw: withValue("client.extraRedirectUris", ['https://app.example.com/cb" x']),
+    expected: [
+      "client.extraRedirectUris[0]: contains a quote, backslash, space or angle bracket (URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL)"
+    ],
+  },
+  {
     name: "http allowed on local but not a trailing slash", raw: local(withValue("keycloak.url", "http://localhost:8080/")),
     expected: [
       "keycloak.url: \"http://localhost:8080/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"

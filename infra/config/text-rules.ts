@@ -1,0 +1,48 @@
+/**
+ * Values that end up in rendered files (Apache, keystone.conf, Horizon's Python) or on login pages
+ * must not carry syntax: a newline in a Horizon URL added a mod_auth_openidc directive that
+ * `apache2 -t` accepted, and `${...}` in a URL was expanded by Apache. The URL parser strips tabs and
+ * newlines silently, so the typed text is checked here, before anything is declared. The renderers
+ * refuse the same on their own (infra/model/artifacts/safe-text.ts).
+ */
+import type { StackConfig } from "./schema";
+
+type Push = (path: string, message: string, hint: string) => void;
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+function controlChar(v: string): string | undefined {
+  const m = CONTROL.exec(v);
+  return m ? `a control character (U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})` : undefined;
+}
+
+function urlProblem(v: string): string | undefined {
+  return controlChar(v) ?? (v.includes("${") ? "'${'" : /["\\\s<>]/.test(v) ? "a quote, backslash, space or angle bracket" : undefined);
+}
+
+function textProblem(v: string): string | undefined {
+  return controlChar(v) ?? (v.includes("${") ? "'${'" : undefined);
+}
+
+export function textRules(cfg: StackConfig, push: Push): void {
+  const url = (path: string, v: string | undefined) => {
+    const p = v === undefined ? undefined : urlProblem(v);
+    if (p) push(path, `contains ${p}`, "URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL");
+  };
+  const text = (path: string, v: string | undefined) => {
+    const p = v === undefined ? undefined : textProblem(v);
+    if (p) push(path, `contains ${p}`, "remove it; display names and descriptions are shown on login pages and written into settings files");
+  };
+  url("keycloak.url", cfg.keycloak.url);
+  url("keystone.url", cfg.keystone.url);
+  url("keystone.authUrl", cfg.keystone.authUrl);
+  cfg.horizon.urls.forEach((u, i) => url(`horizon.urls[${i}]`, u));
+  cfg.client.extraRedirectUris.forEach((u, i) => url(`client.extraRedirectUris[${i}]`, u));
+  text("realm.displayName", cfg.realm.displayName);
+  cfg.realm.customerRealms.forEach((r, i) => text(`realm.customerRealms[${i}].displayName`, r.displayName));
+  cfg.tenants.forEach((t, i) => {
+    text(`tenants[${i}].description`, t.description);
+    t.projects.forEach((p, j) => text(`tenants[${i}].projects[${j}].description`, p.description));
+  });
+  cfg.access.forEach((a, i) => text(`access[${i}].description`, a.description));
+}
