@@ -32,6 +32,13 @@ export const REFUSED_PAGE =
   "<html><head><title>No access</title></head><body><h1>No access to this cloud</h1>" +
   "<p>You are signed in, but your account is in no group that grants access to any project here. " +
   "Ask your cloud administrator for access.</p></body></html>";
+/** Denies every request of a location while a referenced secret is missing from Apache's environment. */
+function failClosed(refs: readonly string[]): string[] {
+  if (refs.length === 0) return [];
+  const test = refs.map((r) => `-z osenv('${r.slice(2, -1)}')`).join(" || ");
+  return [`  <If "${test}">`, "    # fail closed: a secret reference is not set in Apache's environment", "    Require all denied", "  </If>"];
+}
+
 /** A secret's value, or the project's own reference to Apache's environment (the one `${...}` allowed). */
 const secretArg = (value: string | undefined, ref: string) => (value !== undefined ? q(value) : `"${ref}"`);
 
@@ -47,6 +54,10 @@ export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets 
   const k = model.keystone.urls;
   const kc = model.keycloak;
   const f = model.federation;
+  // Secrets left as references to Apache's environment: when one is unset, Apache only warns and
+  // mod_auth_openidc would run with the literal placeholder (a publicly known passphrase).
+  const bearerRefs = secrets.cryptoPassphrase === undefined ? [APACHE_PASSPHRASE_REF] : [];
+  const browserRefs = [...bearerRefs, ...(kc.client.accessType === "CONFIDENTIAL" && secrets.clientSecret === undefined ? [APACHE_CLIENT_SECRET_REF] : [])];
   const lines = [
     `# mod_auth_openidc for Keystone: stack ${model.stack}, realm ${kc.realm.name}. Generated; do not edit.`,
     `OIDCProviderMetadataURL ${q(discoveryUrl(kc.issuer))}`,
@@ -76,6 +87,7 @@ export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets 
     `<Location ${q(pathOf(k.redirectUri))}>`,
     "  AuthType openid-connect",
     "  Require valid-user",
+    ...failClosed(browserRefs),
     "</Location>",
     "",
     "# Horizon's websso endpoints (browser login with the code flow). A user the mapping refuses",
@@ -86,6 +98,7 @@ export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets 
       "  Require valid-user",
       "  WSGIErrorOverride On",
       `  ErrorDocument 401 ${q(REFUSED_PAGE)}`,
+      ...failClosed(browserRefs),
       "</Location>",
     ]),
     "",
@@ -93,6 +106,7 @@ export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets 
     `<Location ${q(pathOf(k.cliAuth))}>`,
     "  AuthType oauth20",
     "  Require valid-user",
+    ...failClosed(bearerRefs),
     "</Location>",
     "",
   ];
