@@ -9,7 +9,7 @@ import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { parseStackConfig } from "../../infra/config/parse";
 import { readStackFileOffline, stackFilePath } from "../../infra/config/stack-file";
-import { renderAll } from "../../infra/model/artifacts";
+import { type Artifact, renderAll } from "../../infra/model/artifacts";
 import { buildModel, type FederationModel } from "../../infra/model/federation-model";
 import { identityProviderProvider } from "../../infra/providers/keystone/identity-provider";
 import { mappingProvider } from "../../infra/providers/keystone/mapping";
@@ -59,13 +59,7 @@ export async function startE2e(stack: string, port: number, opts: { config?: Rec
     copyFileSync(keycloak.caFile, ca);
     chmodSync(ca, 0o644);
     const artifacts = renderAll(model, { secrets: { clientSecret: "e2e-client-secret", cryptoPassphrase: "e2e-crypto-passphrase" }, apache: { caBundlePath: ca } });
-    const write = (path: string) => {
-      const a = artifacts.find((x) => x.path === path);
-      if (!a) throw new Error(`no rendered ${path}`);
-      const target = join(dir, "etc", path.replace(/\//g, "_"));
-      writeFileSync(target, a.content, { mode: a.mode });
-      return target;
-    };
+    const write = renderedFileWriter(artifacts, join(dir, "etc"));
     const oidcConf = write("apache/keystone-oidc.conf");
     const overlay = write("keystone/keystone-federation.conf");
     const cloudsYaml = write("clients/clouds.yaml");
@@ -108,6 +102,17 @@ export async function startE2e(stack: string, port: number, opts: { config?: Rec
     console.warn(`skipping: the end-to-end environment could not start here (${reason})`);
     return undefined;
   }
+}
+
+/** Writes one rendered artifact flat into `etcDir` (slashes become `_`) and returns its path. */
+export function renderedFileWriter(artifacts: readonly Artifact[], etcDir: string): (path: string) => string {
+  return (path) => {
+    const a = artifacts.find((x) => x.path === path);
+    if (!a) throw new Error(`no rendered ${path}`);
+    const target = join(etcDir, path.replace(/\//g, "_"));
+    writeFileSync(target, a.content, { mode: a.mode });
+    return target;
+  };
 }
 
 export function modelOf(stack: string): FederationModel {

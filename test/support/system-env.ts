@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { renderAll } from "../../infra/model/artifacts";
 import type { FederationModel } from "../../infra/model/federation-model";
-import { modelFromConfig } from "./e2e-env";
+import { modelFromConfig, renderedFileWriter } from "./e2e-env";
 import { type AppliedKeycloak, applyKeycloakGraph, type KeycloakAdmin, keycloakAdmin } from "./keycloak-applier";
 import { type Applied, applyOpenstackGraph, type KeystoneSession, passwordToken } from "./keystone-applier";
 import { inCI, REPO } from "./keystone-service";
@@ -98,13 +98,7 @@ export async function startSystem(stack: string, config: ConfigMap, secretKeys: 
     copyFileSync(join(kcDir, "tls", "cert.pem"), ca);
     chmodSync(ca, 0o644);
     const artifacts = renderAll(model, { secrets: { clientSecret: keycloakApplied.clientSecret, cryptoPassphrase: "system-crypto-passphrase" }, apache: { caBundlePath: ca } });
-    const write = (path: string) => {
-      const a = artifacts.find((x) => x.path === path);
-      if (!a) throw new Error(`no rendered ${path}`);
-      const target = join(dir, "etc", path.replace(/\//g, "_"));
-      writeFileSync(target, a.content, { mode: a.mode });
-      return target;
-    };
+    const write = renderedFileWriter(artifacts, join(dir, "etc"));
     const oidcConf = write("apache/keystone-oidc.conf");
     const overlay = write("keystone/keystone-federation.conf");
     const cloudsYaml = write("clients/clouds.yaml");

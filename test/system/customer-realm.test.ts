@@ -12,10 +12,9 @@ import { join } from "node:path";
 import { decodeJwt } from "jose";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import { ARTIFACTS, launchChromium } from "../support/browser";
+import { ARTIFACTS, launchChromiumOrSkip } from "../support/browser";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
 import { createKeycloakUser, passwordGrant } from "../support/keycloak-applier";
-import { inCI } from "../support/keystone-service";
 import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
 import { systemStack } from "./system-stack";
 
@@ -57,12 +56,7 @@ describe("a customer realm brokered into the proxy realm (real Keycloak, kc_idp_
     const partnerGroups = env.keycloakApplied.customerGroups.get("partner")!;
     await createKeycloakUser(env.keycloak, "partner", { ...users.customer, groupIds: [partnerGroups.get("/engineers")!] });
     await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, { ...users.proxyInPartnerGroup, groupIds: [env.keycloakApplied.groups.get("/sys-partner/engineers")!] });
-    try {
-      browser = await launchChromium();
-    } catch (e) {
-      if (inCI()) throw e;
-      console.warn(`skipping browser logins: ${(e as Error).message}`);
-    }
+    browser = await launchChromiumOrSkip();
   });
 
   afterAll(async () => {

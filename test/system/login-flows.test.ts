@@ -16,11 +16,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import { ARTIFACTS, launchChromium } from "../support/browser";
+import { ARTIFACTS, launchChromiumOrSkip } from "../support/browser";
 import { call } from "../support/keystone-applier";
 import { federatedLogin } from "../support/e2e-env";
 import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-applier";
-import { inCI, REPO } from "../support/keystone-service";
+import { REPO } from "../support/keystone-service";
 import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
 import { systemStack } from "./system-stack";
 
@@ -66,12 +66,7 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     devId = await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, { ...users.dev, groupIds: [groups.get("/sys-acme/developers")!] });
     await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, users.nobody);
     execFileSync("bash", [HORIZON_SH, "start", join(env.dir, "horizon"), new URL(SYS.horizonUrl).port, env.horizonSettings], { stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
-    try {
-      browser = await launchChromium();
-    } catch (e) {
-      if (inCI()) throw e;
-      console.warn(`skipping browser logins: ${(e as Error).message}`);
-    }
+    browser = await launchChromiumOrSkip();
   });
 
   afterAll(async () => {
