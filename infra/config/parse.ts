@@ -119,7 +119,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: Pa
   }
   const result = StackConfigSchema.safeParse(plain, { reportInput: true });
   if (!result.success) throw new ConfigError(ctx.stack, zodIssues(result.error));
-  const issues = crossFieldIssues(result.data, secrets);
+  const issues = crossFieldIssues(result.data, secrets, ctx.stack);
   if (issues.length > 0) throw new ConfigError(ctx.stack, issues);
   return { config: result.data, secrets };
 }

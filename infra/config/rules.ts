@@ -8,6 +8,7 @@ import type { SecretPresence } from "./secrets";
 import { SECRET_KEYS } from "./secrets";
 import { checkGroupValue } from "../model/mapping-safety";
 import { nameRules } from "./name-rules";
+import { environmentRules } from "./environment-rules";
 import { textRules } from "./text-rules";
 import { remoteIdAttributes } from "../model/naming";
 
@@ -319,7 +320,7 @@ function protectionAndSecretRules(cfg: StackConfig, secrets: SecretPresence, pus
 }
 
 /** Every cross-field problem of a schema-valid configuration. */
-export function crossFieldIssues(cfg: StackConfig, secrets: SecretPresence): ConfigIssue[] {
+export function crossFieldIssues(cfg: StackConfig, secrets: SecretPresence, stack = ""): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const push: Push = (path, message, hint) => issues.push({ path, message, hint });
   urlRules(cfg, push);
@@ -330,6 +331,7 @@ export function crossFieldIssues(cfg: StackConfig, secrets: SecretPresence): Con
   cloudWideRules(cfg, push);
   nameRules(cfg, push);
   textRules(cfg, push);
+  environmentRules(cfg, stack, push);
   protectionAndSecretRules(cfg, secrets, push);
   return issues;
 }

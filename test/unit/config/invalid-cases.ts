@@ -11,7 +11,14 @@ export interface InvalidCase {
 }
 
 const v = validRaw;
-const local = (raw: Record<string, unknown>) => withValue("environment", "local", raw);
+/** A local stack: environment local, and the example hosts moved to loopback (where a case kept them). */
+const local = (raw: Record<string, unknown>) => {
+  const r = withValue("environment", "local", raw) as { keycloak: { url: string }; keystone: { url: string }; horizon: { urls: string[] } };
+  if (r.keycloak.url === "https://id.example.com") r.keycloak.url = "http://localhost:8080";
+  if (r.keystone.url === "https://keystone.example.com:5000") r.keystone.url = "http://localhost:5000";
+  r.horizon.urls = r.horizon.urls.map((u) => (u === "https://dashboard.example.com" ? "http://localhost:8000" : u));
+  return r as unknown as Record<string, unknown>;
+};
 
 export const INVALID_CASES: InvalidCase[] = [
   {
@@ -533,6 +540,14 @@ export const INVALID_CASES: InvalidCase[] = [
     name: "a quote in a redirect URI", raw: withValue("client.extraRedirectUris", ['https://app.example.com/cb" x']),
     expected: [
       "client.extraRedirectUris[0]: contains a quote, backslash, space or angle bracket (URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL)"
+    ],
+  },
+  {
+    name: "a local stack pointing at remote services", raw: withValue("environment", "local", withValue("keycloak.url", "http://id.example.com")),
+    expected: [
+      "keycloak.url: host \"id.example.com\" is not on this machine, but the environment is local (local turns off TLS and grant guards and is only for services on loopback; use environment test, staging or production)",
+      "keystone.url: host \"keystone.example.com\" is not on this machine, but the environment is local (local turns off TLS and grant guards and is only for services on loopback; use environment test, staging or production)",
+      "horizon.urls[0]: host \"dashboard.example.com\" is not on this machine, but the environment is local (local turns off TLS and grant guards and is only for services on loopback; use environment test, staging or production)"
     ],
   },
   {

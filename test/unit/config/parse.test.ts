@@ -88,6 +88,8 @@ describe("parseStackConfig: valid configurations", () => {
       ...validRaw(),
       environment: "local",
       keycloak: { url: "http://localhost:8080", admin: { clientId: "pulumi-admin" }, insecure: true },
+      keystone: { url: "http://127.0.0.1:5000", credentials: { method: "applicationCredential", applicationCredentialId: "abc123" } },
+      horizon: { urls: ["http://localhost:8000"] },
       client: { directAccessGrants: true, implicitFlow: true },
       protection: { protect: false },
     };
@@ -105,6 +107,15 @@ describe("cloud-wide roles", () => {
   it("are accepted on a tenant group only with the explicit opt-in", () => {
     const raw = withValue("access[0].grants", [{ role: "admin", domain: true }], withValue("roles", { allowCloudWideGrants: true }));
     expect(parseStackConfig(raw, { stack: "s", secretKeys: new Set(["keycloakAdminSecret", "keystoneApplicationCredentialSecret"]) }).config.access[0]!.grants).toEqual([{ role: "admin", domain: true }]);
+  });
+});
+
+describe("environment is bound to what it names", () => {
+  it("a stack named like production must declare production", () => {
+    expect(() => parseStackConfig({ ...validRaw(), environment: "test", protection: { protect: false } }, { stack: "prod-eu", secretKeys: SECRET_KEYS_SET })).toThrow(
+      'environment: stack "prod-eu" is named like production, but declares "test" (declare environment: production, or give a test stack another name)',
+    );
+    expect(() => parseStackConfig({ ...validRaw(), environment: "test", protection: { protect: false } }, { stack: "product-demo", secretKeys: SECRET_KEYS_SET })).not.toThrow();
   });
 });
 });
