@@ -19,6 +19,8 @@ export interface KeycloakCustomerRealmArgs {
   proxyGroupPaths: Readonly<Record<string, keycloak.Group>>;
   /** Mark resources `protect: true`. Default false. */
   protect?: boolean;
+  /** Alias of the first-broker-login flow that never links accounts (required with customer realms). */
+  firstBrokerLoginFlowAlias?: pulumi.Input<string>;
 }
 
 /** Separator the home-IdP-discovery extension uses between e-mail domains in the IdP config. */
@@ -76,6 +78,7 @@ export class KeycloakCustomerRealm extends pulumi.ComponentResource {
       backchannelSupported: true,
       syncMode: "FORCE",
       trustEmail: false,
+      ...(args.firstBrokerLoginFlowAlias !== undefined ? { firstBrokerLoginFlowAlias: args.firstBrokerLoginFlowAlias } : {}),
       defaultScopes: "openid profile email",
       extraConfig: {
         pkceEnabled: "true",

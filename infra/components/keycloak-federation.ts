@@ -129,12 +129,21 @@ export class KeycloakFederation extends pulumi.ComponentResource {
     }
     this.groups = groups;
 
+    let firstBrokerLogin: keycloak.authentication.Execution | undefined;
+    if (kc.firstBrokerLoginFlowAlias !== undefined) {
+      // Create the brokered user if unique, else refuse: no linking to an existing account.
+      const flow = new keycloak.authentication.Flow(`${name}-first-broker-login`, { realmId, alias: kc.firstBrokerLoginFlowAlias, description: "First broker login: create the user if unique, never link" }, child);
+      firstBrokerLogin = new keycloak.authentication.Execution(`${name}-first-broker-login-create`, {
+        realmId, parentFlowAlias: flow.alias, authenticator: "idp-create-user-if-unique", requirement: "REQUIRED", priority: 10,
+      }, child);
+    }
     this.customerRealms = kc.customerRealms.map((cr) => new KeycloakCustomerRealm(`${name}-customer-${cr.name}`, {
       spec: cr,
       keycloakUrl: kc.url,
       proxyRealm: this.realm.realm,
       proxyGroupPaths: groups,
       protect: args.protect ?? false,
+      ...(firstBrokerLogin ? { firstBrokerLoginFlowAlias: firstBrokerLogin.parentFlowAlias } : {}),
     }, { parent: this }));
     if (kc.hiddFlowAlias !== undefined) {
       new KeycloakHiddFlow(`${name}-hidd`, { realmId, realmName: this.realm.realm, alias: kc.hiddFlowAlias }, {

@@ -94,6 +94,13 @@ export interface FederationModel {
     readonly groups: readonly KeycloakGroupSpec[];
     readonly customerRealms: readonly CustomerRealmSpec[];
     readonly hiddFlowAlias?: string;
+    /**
+     * First-broker-login flow of the customer realms' identity providers: it creates the brokered
+     * user if no user has that username or e-mail, and otherwise refuses. Keycloak's default flow
+     * offers to link the brokered identity to the existing proxy-realm account instead, which a
+     * customer-realm admin could aim at any proxy-realm user by choosing the e-mail.
+     */
+    readonly firstBrokerLoginFlowAlias?: string;
   };
   readonly keystone: {
     readonly url: string;
@@ -247,7 +254,7 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
       mappers: clientMappers(cfg),
       groups: kcGroups,
       customerRealms,
-      ...(customerRealms.length > 0 ? { hiddFlowAlias: naming.hiddFlowAlias(realm) } : {}),
+      ...(customerRealms.length > 0 ? { hiddFlowAlias: naming.hiddFlowAlias(realm), firstBrokerLoginFlowAlias: naming.firstBrokerLoginAlias(realm) } : {}),
     },
     keystone: {
       url: cfg.keystone.url,

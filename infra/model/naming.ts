@@ -46,6 +46,11 @@ export function brokerClientId(proxyRealm: string): string {
   return `${proxyRealm}-broker`;
 }
 
+/** Alias of the first-broker-login flow that creates brokered users and never links them. */
+export function firstBrokerLoginAlias(realm: string): string {
+  return `${realm}-first-broker-login-no-link`;
+}
+
 /** Alias of the home-IdP-discovery browser flow in the proxy realm. */
 export function hiddFlowAlias(realm: string): string {
   return `${realm}-browser-hidd`;

@@ -7,6 +7,7 @@
  * behind @pulumi/keycloak does (Go durations to seconds, `##`-joined lists, client attributes);
  * what Keycloak then stores and issues is read back from Keycloak itself by the tests.
  */
+import { hiddFlowAlias } from "../../infra/model/naming";
 import type { Registration } from "./mock-runtime";
 
 export interface KeycloakAdmin {
@@ -140,7 +141,6 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
   const known = new Set<string>([...Object.values(T), IDP, IDP_MAPPER, ...HIDD_FLOW_TYPES]);
   const unsupported = regs.filter((r) => r.type.startsWith("keycloak:") && !known.has(r.type));
   if (unsupported.length > 0) throw new Error(`keycloak applier: no translation for ${[...new Set(unsupported.map((r) => r.type))].join(", ")}`);
-  const skipped = regs.filter((r) => HIDD_FLOW_TYPES.has(r.type)).map((r) => `${r.type} ${r.name}`);
 
   // Realms: the proxy realm first (the main program names it keycloak-realm), then customer realms.
   const realmOf = new Map<string, string>(); // mock realm id -> realm name
@@ -161,6 +161,10 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
     realmOf.set(r.id, String(ri.realm));
   }
   const realm = String(proxy.inputs.realm);
+  const hidd = hiddFlowAlias(realm);
+  const isHidd = (r: Registration) =>
+    r.type === "keycloak:authentication/bindings:Bindings" || String(r.inputs.alias ?? r.inputs.parentFlowAlias ?? "").startsWith(hidd);
+  const skipped = regs.filter((r) => HIDD_FLOW_TYPES.has(r.type) && isHidd(r)).map((r) => `${r.type} ${r.name}`);
   const inRealm = (r: Registration) => {
     const name = realmOf.get(String(r.inputs.realmId));
     if (!name) throw new Error(`keycloak applier: ${r.name} names a realm that is not in the graph`);
@@ -230,6 +234,18 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
     groupsByRealm.get(groupRealm)!.set(path, made.id);
   }
 
+  // Other authentication flows (the first-broker-login flow): top-level flows, then their executions.
+  for (const r of regs.filter((x) => x.type === "keycloak:authentication/flow:Flow" && !isHidd(x))) {
+    await kcOk(kc, "POST", `/${inRealm(r)}/authentication/flows`, { alias: r.inputs.alias, description: r.inputs.description ?? "", providerId: "basic-flow", topLevel: true, builtIn: false });
+  }
+  for (const r of regs.filter((x) => x.type === "keycloak:authentication/execution:Execution" && !isHidd(x))) {
+    const flowPath = `/${inRealm(r)}/authentication/flows/${encodeURIComponent(String(r.inputs.parentFlowAlias))}/executions`;
+    await kcOk(kc, "POST", `${flowPath}/execution`, { provider: r.inputs.authenticator });
+    const made = ((await kcOk(kc, "GET", flowPath)).json as { providerId?: string }[]).find((x) => x.providerId === r.inputs.authenticator);
+    if (!made) throw new Error(`keycloak applier: execution ${String(r.inputs.authenticator)} was not created`);
+    await kcOk(kc, "PUT", flowPath, { ...made, requirement: r.inputs.requirement });
+  }
+
   // Identity providers in the proxy realm (customer realms brokered in), with their mappers.
   for (const r of regs.filter((x) => x.type === IDP)) {
     const i = r.inputs;
@@ -241,6 +257,7 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
       providerId: "oidc",
       enabled: i.enabled ?? true,
       trustEmail: i.trustEmail ?? false,
+      ...(i.firstBrokerLoginFlowAlias !== undefined ? { firstBrokerLoginFlowAlias: i.firstBrokerLoginFlowAlias } : {}),
       config: {
         issuer: i.issuer,
         authorizationUrl: i.authorizationUrl,

@@ -14,7 +14,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ARTIFACTS, launchChromiumOrSkip } from "../support/browser";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
-import { createKeycloakUser, passwordGrant } from "../support/keycloak-applier";
+import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-applier";
 import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
 import { systemStack } from "./system-stack";
 
@@ -38,13 +38,46 @@ const SYS = {
 const users = {
   customer: { username: "pat", password: "pat-pass-1", email: "pat@partner.example" },
   proxyInPartnerGroup: { username: "mallory", password: "mallory-pass-1", email: "mallory@acme.example" },
+  victim: { username: "victim", password: "victim-pass-1", email: "victim@acme.example" },
+  // A customer-realm admin's user aimed at the proxy-realm victim: the victim's e-mail.
+  impostor: { username: "impostor", password: "impostor-pass-1", email: "victim@acme.example" },
 };
 let env: SystemEnv | undefined;
 let browser: Browser | undefined;
+let victimId = "";
 
 function need(ctx: TestContext): { e: SystemEnv; b: Browser } {
   if (!env || !browser) ctx.skip();
   return { e: env!, b: browser! };
+}
+
+/** A brokered browser login with kc_idp_hint; the authorization code, or undefined with the page it ended on. */
+async function brokeredLogin(e: SystemEnv, b: Browser, user: { username: string; password: string }, shot?: string): Promise<{ code?: string; verifier: string; text: string }> {
+  const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
+  const redirect = e.model.keystone.urls.redirectUri;
+  const codes: string[] = [];
+  page.on("request", (r) => {
+    const u = new URL(r.url());
+    if (u.href.startsWith(`${redirect}?`) && u.searchParams.get("code")) codes.push(u.searchParams.get("code")!);
+  });
+  const verifier = randomBytes(48).toString("base64url");
+  const q = new URLSearchParams({
+    client_id: e.model.keycloak.client.clientId, redirect_uri: redirect, response_type: "code", scope: "openid", state: "s1",
+    code_challenge: createHash("sha256").update(verifier).digest("base64url"), code_challenge_method: "S256", kc_idp_hint: "partner",
+  });
+  await page.goto(`${e.model.keycloak.issuer}/protocol/openid-connect/auth?${q}`);
+  await page.waitForSelector("#kc-form-login");
+  // The login page is the customer realm's, reached through the proxy realm's broker.
+  expect(new URL(page.url()).pathname.startsWith("/realms/partner/")).toBe(true);
+  if (shot) await page.screenshot({ path: join(ARTIFACTS, `${shot}-login.png`), fullPage: true });
+  await page.fill("#username", user.username);
+  await page.fill("#password", user.password);
+  await Promise.all([page.waitForLoadState("networkidle"), page.click("#kc-login")]);
+  await page.waitForURL((u) => u.href.startsWith(`${redirect}?`), { timeout: 10_000 }).catch(() => undefined);
+  if (shot) await page.screenshot({ path: join(ARTIFACTS, `${shot}-after.png`), fullPage: true });
+  const text = (await page.textContent("body")) ?? "";
+  await page.context().close();
+  return { ...(codes[0] !== undefined ? { code: codes[0] } : {}), verifier, text };
 }
 
 describe("a customer realm brokered into the proxy realm (real Keycloak, kc_idp_hint)", () => {
@@ -56,6 +89,8 @@ describe("a customer realm brokered into the proxy realm (real Keycloak, kc_idp_
     const partnerGroups = env.keycloakApplied.customerGroups.get("partner")!;
     await createKeycloakUser(env.keycloak, "partner", { ...users.customer, groupIds: [partnerGroups.get("/engineers")!] });
     await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, { ...users.proxyInPartnerGroup, groupIds: [env.keycloakApplied.groups.get("/sys-partner/engineers")!] });
+    victimId = await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, users.victim);
+    await createKeycloakUser(env.keycloak, "partner", { ...users.impostor, groupIds: [partnerGroups.get("/engineers")!] });
     browser = await launchChromiumOrSkip();
   });
 
@@ -78,31 +113,10 @@ describe("a customer realm brokered into the proxy realm (real Keycloak, kc_idp_
 
   it("a customer user signs in at the customer realm, comes back brokered, and gets exactly the bound tenant's project", async (ctx) => {
     const { e, b } = need(ctx);
-    const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
+    const { code, verifier } = await brokeredLogin(e, b, users.customer, "7-customer-realm");
+    expect(code).toBeDefined();
     const redirect = e.model.keystone.urls.redirectUri;
-    const codes: string[] = [];
-    page.on("request", (r) => {
-      const u = new URL(r.url());
-      if (u.href.startsWith(`${redirect}?`) && u.searchParams.get("code")) codes.push(u.searchParams.get("code")!);
-    });
-    const verifier = randomBytes(48).toString("base64url");
-    const q = new URLSearchParams({
-      client_id: e.model.keycloak.client.clientId, redirect_uri: redirect, response_type: "code", scope: "openid", state: "s1",
-      code_challenge: createHash("sha256").update(verifier).digest("base64url"), code_challenge_method: "S256", kc_idp_hint: "partner",
-    });
-    await page.goto(`${e.model.keycloak.issuer}/protocol/openid-connect/auth?${q}`);
-    await page.waitForSelector("#kc-form-login");
-    // The login page is the customer realm's, reached through the proxy realm's broker.
-    expect(new URL(page.url()).pathname.startsWith("/realms/partner/")).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, "7-customer-realm-login.png"), fullPage: true });
-    await page.fill("#username", users.customer.username);
-    await page.fill("#password", users.customer.password);
-    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${redirect}?`), { timeout: 30_000 }), page.click("#kc-login")]).catch(async (x: unknown) => {
-      await page.screenshot({ path: join(ARTIFACTS, "7-customer-realm-failed.png"), fullPage: true });
-      throw x;
-    });
-    expect(codes).toHaveLength(1);
-    const form = new URLSearchParams({ grant_type: "authorization_code", code: codes[0]!, redirect_uri: redirect, client_id: e.model.keycloak.client.clientId, client_secret: e.keycloakApplied.clientSecret, code_verifier: verifier });
+    const form = new URLSearchParams({ grant_type: "authorization_code", code: code!, redirect_uri: redirect, client_id: e.model.keycloak.client.clientId, client_secret: e.keycloakApplied.clientSecret, code_verifier: verifier });
     const res = await fetch(`http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
     expect(res.status).toBe(200);
     const token = String(((await res.json()) as { access_token: string }).access_token);
@@ -114,7 +128,20 @@ describe("a customer realm brokered into the proxy realm (real Keycloak, kc_idp_
     expect(login.status).toBe(201);
     expect(await scopeTo(e.model, login.token!, "sys-partner", "lab")).toEqual({ status: 201, roles: ["member", "reader"] });
     expect((await scopeTo(e.model, login.token!, "sys-acme", "web")).status).toBe(401);
-    await page.context().close();
+  });
+
+  it("a customer-realm user with a proxy-realm user's e-mail is refused, never linked to that account", async (ctx) => {
+    const { e, b } = need(ctx);
+    const { code, text } = await brokeredLogin(e, b, users.impostor, "8-impostor");
+    expect(code).toBeUndefined();
+    // An error page, not Keycloak's default "account already exists: add to existing account?" step.
+    expect(text).toContain("We are sorry...");
+    expect(text).toContain("User with email victim@acme.example already exists.");
+    expect(text).not.toContain("Add to existing account");
+    const idp = (await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/identity-provider/instances/partner`)).json as { firstBrokerLoginFlowAlias?: string };
+    expect(idp.firstBrokerLoginFlowAlias).toBe(e.model.keycloak.firstBrokerLoginFlowAlias);
+    expect((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/users/${victimId}/federated-identity`)).json).toEqual([]);
+    expect((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/users?username=impostor&exact=true`)).json).toEqual([]);
   });
 
   it("a proxy-realm user put into the bound tenant's group gets nothing: the mapping requires the broker", async (ctx) => {

@@ -37,6 +37,7 @@ describe("staging stack graph", () => {
     )));
     const executions = g.byType("keycloak:authentication/execution:Execution").map((e) => [e.inputs.parentFlowAlias, e.inputs.authenticator, e.inputs.requirement]);
     expect(executions).toEqual([
+      ["openstack-first-broker-login-no-link", "idp-create-user-if-unique", "REQUIRED"],
       ["openstack-browser-hidd", "auth-cookie", "ALTERNATIVE"],
       ["openstack-browser-hidd-forms", "auth-username-form", "REQUIRED"],
       ["openstack-browser-hidd-idp-or-password", "home-idp-discovery", "ALTERNATIVE"],
@@ -54,5 +55,12 @@ describe("staging stack graph", () => {
       ["/acme/developers", null],
       ["/globex/researchers", ["globex"]],
     ]);
+  });
+
+  it("binds the customer realm's identity provider to a first-broker-login flow that never links accounts", () => {
+    expect(g.byType("keycloak:authentication/flow:Flow").map((f) => f.inputs.alias)).toContain("openstack-first-broker-login-no-link");
+    expect(g.byType(T.kcIdp).map((i) => i.inputs.firstBrokerLoginFlowAlias)).toEqual(["openstack-first-broker-login-no-link"]);
+    const steps = g.byType("keycloak:authentication/execution:Execution").filter((e) => e.inputs.parentFlowAlias === "openstack-first-broker-login-no-link");
+    expect(steps.map((e) => e.inputs.authenticator)).toEqual(["idp-create-user-if-unique"]);
   });
 });
