@@ -148,6 +148,24 @@ describe.skipIf(!ks)("Keystone dynamic provider against a real Keystone", () => 
     await mapP.delete!("it-kolla-mapping", { mappingId: "it-kolla-mapping", rules: rulesV1, adopt: true });
   });
 
+  it("an interrupted create: an object exactly as desired is taken as created without adopt; one that differs in any field is refused", async () => {
+    const idp: IdentityProviderState = { idpId: "it-interrupted", domainId: domainA, remoteIds: [ISSUER], enabled: true, description: "ours", adopt: false };
+    // As a create whose answer was lost would have left them.
+    await call(admin, "PUT", "/OS-FEDERATION/identity_providers/it-interrupted", { identity_provider: { domain_id: domainA, remote_ids: [ISSUER], enabled: true, description: "ours" } });
+    await call(admin, "PUT", "/OS-FEDERATION/mappings/it-interrupted-m", { mapping: { rules: rulesV1.rules } });
+    await call(admin, "PUT", "/OS-FEDERATION/identity_providers/it-interrupted/protocols/openid", { protocol: { mapping_id: "it-interrupted-m", remote_id_attribute: "HTTP_OIDC_ISS" } });
+    expect((await idpP.create(idp)).outs).toEqual(idp);
+    expect((await mapP.create({ mappingId: "it-interrupted-m", rules: rulesV1, adopt: false })).outs?.rules).toEqual(rulesV1);
+    expect((await protoP.create({ idpId: "it-interrupted", protocolId: "openid", mappingId: "it-interrupted-m", remoteIdAttribute: "HTTP_OIDC_ISS", adopt: false })).id).toBe("it-interrupted/openid");
+    // Any difference (here the description, or the protocol's remote_id_attribute) is not ours to take.
+    await expect(idpP.create({ ...idp, description: "someone else's" })).rejects.toThrow(/identity provider "it-interrupted" already exists .*nothing was changed/);
+    await expect(protoP.create({ idpId: "it-interrupted", protocolId: "openid", mappingId: "it-interrupted-m", remoteIdAttribute: "OIDC-iss", adopt: false })).rejects.toThrow(/protocol "openid" of identity provider "it-interrupted" already exists/);
+    const idpNow = (await call(admin, "GET", "/OS-FEDERATION/identity_providers/it-interrupted")).json.identity_provider as { description: string };
+    expect(idpNow.description).toBe("ours");
+    await idpP.delete!("it-interrupted", idp);
+    await mapP.delete!("it-interrupted-m", { mappingId: "it-interrupted-m", rules: rulesV1, adopt: false });
+  });
+
   it("drift: an object deleted out of band is gone on refresh; rules changed out of band show in the next diff", async () => {
     const want: MappingState = { mappingId: "it-drift", rules: rulesV1, adopt: false };
     await mapP.create(want);

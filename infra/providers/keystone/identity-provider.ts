@@ -3,7 +3,9 @@
  *   check   -> no HTTP: validates inputs (remote_ids must not be empty: an IdP without them accepts any issuer)
  *   diff    -> no HTTP: remote_ids compared as a set; idpId or domainId change -> replace (Keystone cannot move an IdP)
  *   create  -> GET /v3/OS-FEDERATION/identity_providers/{idp}; 404 -> PUT (create);
- *              exists -> error, or with adopt: PATCH to the desired state
+ *              exists and exactly as desired (an interrupted earlier create) -> taken as created;
+ *              exists otherwise -> error, or with adopt: PATCH to the desired state;
+ *              PUT answered 409 (a retry whose first answer was lost) -> converge only on an exact match
  *   read    -> GET /v3/OS-FEDERATION/identity_providers/{idp}; 404 -> gone
  *   update  -> PATCH /v3/OS-FEDERATION/identity_providers/{idp} {remote_ids, enabled, description}
  *   delete  -> DELETE /v3/OS-FEDERATION/identity_providers/{idp}; 404 counts as done.
@@ -58,8 +60,11 @@ export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityP
   async create(inputs) {
     const conn = currentConnection();
     const existing = await keystoneCall(conn, "GET", path(inputs.idpId));
+    // Exactly the desired object: its domain, issuers, enabled flag and description.
+    const exact = (s: IdentityProviderState) => s.domainId === inputs.domainId && sameSet(s.remoteIds, inputs.remoteIds) && s.enabled === inputs.enabled && s.description === inputs.description;
     if (existing.status === 200) {
       const current = stateFrom(existing.body, inputs.adopt);
+      if (exact(current)) return { id: inputs.idpId, outs: current };
       if (!inputs.adopt) {
         throw new KeystoneError("PUT", path(inputs.idpId), 409, `identity provider "${inputs.idpId}" already exists (domain ${current.domainId}, remote_ids ${JSON.stringify(current.remoteIds)}); nothing was changed. To take it over, set adopt: true on this resource (federation.adopt in the stack configuration), or delete it first`);
       }
@@ -76,7 +81,7 @@ export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityP
       // A retried PUT whose first answer was lost: converge if what exists is what we asked for.
       const again = await keystoneExpect(conn, "GET", path(inputs.idpId), [200]);
       const now = stateFrom(again.body, inputs.adopt);
-      if (now.domainId === inputs.domainId && sameSet(now.remoteIds, inputs.remoteIds)) return { id: inputs.idpId, outs: now };
+      if (exact(now)) return { id: inputs.idpId, outs: now };
     }
     throw new KeystoneError("PUT", path(inputs.idpId), res.status, messageOf(res) + hintFor(res.status));
   },

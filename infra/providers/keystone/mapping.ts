@@ -49,6 +49,9 @@ export const mappingProvider: pulumi.dynamic.ResourceProvider<MappingState, Mapp
     const body = { mapping: { rules: mappingDocument(inputs.rules).rules } };
     const existing = await keystoneCall(conn, "GET", path(inputs.mappingId));
     if (existing.status === 200) {
+      // Exactly the desired rules (an interrupted earlier create): taken as created.
+      const current = stateFrom(existing.body, inputs.adopt);
+      if (sameStructure(current.rules, mappingDocument(inputs.rules))) return { id: inputs.mappingId, outs: current };
       if (!inputs.adopt) {
         throw new KeystoneError("PUT", path(inputs.mappingId), 409, `mapping "${inputs.mappingId}" already exists; nothing was changed. To take it over (its rules will be replaced by the generated ones), set adopt: true on this resource (federation.adopt in the stack configuration)`);
       }

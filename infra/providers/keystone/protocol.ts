@@ -59,7 +59,10 @@ export const protocolProvider: pulumi.dynamic.ResourceProvider<ProtocolState, Pr
     const list = await keystoneExpect(conn, "GET", listPath(inputs.idpId), [200]);
     const present = ((list.body.protocols as ListedProtocol[]) ?? []).find((p) => p.id === inputs.protocolId);
     const body = { protocol: { mapping_id: inputs.mappingId, remote_id_attribute: inputs.remoteIdAttribute } };
+    const exact = (p: ListedProtocol) => p.mapping_id === inputs.mappingId && p.remote_id_attribute === inputs.remoteIdAttribute;
     if (present) {
+      // Exactly as desired (an interrupted earlier create): taken as created.
+      if (exact(present)) return { id: idOf(inputs), outs: { ...inputs } };
       if (!inputs.adopt) {
         throw new KeystoneError("PUT", onePath(inputs.idpId, inputs.protocolId), 409, `protocol "${inputs.protocolId}" of identity provider "${inputs.idpId}" already exists (mapping ${present.mapping_id}); nothing was changed. To take it over, set adopt: true on this resource (federation.adopt in the stack configuration)`);
       }
@@ -68,7 +71,14 @@ export const protocolProvider: pulumi.dynamic.ResourceProvider<ProtocolState, Pr
     }
     const res = await keystoneCall(conn, "PUT", onePath(inputs.idpId, inputs.protocolId), body);
     if (res.status !== 201 && res.status !== 409) throw new KeystoneError("PUT", onePath(inputs.idpId, inputs.protocolId), res.status, messageOf(res) + hintFor(res.status));
-    if (res.status === 409) await keystoneExpect(conn, "PATCH", onePath(inputs.idpId, inputs.protocolId), [200], body); // a retried PUT: converge
+    if (res.status === 409) {
+      // A retried PUT whose first answer was lost: converge only if what exists is exactly ours.
+      const again = await keystoneExpect(conn, "GET", listPath(inputs.idpId), [200]);
+      const now = ((again.body.protocols as ListedProtocol[]) ?? []).find((p) => p.id === inputs.protocolId);
+      if (!now || !exact(now)) {
+        throw new KeystoneError("PUT", onePath(inputs.idpId, inputs.protocolId), 409, `protocol "${inputs.protocolId}" of identity provider "${inputs.idpId}" appeared meanwhile with mapping ${now?.mapping_id ?? "?"}; nothing was changed. To take it over, set adopt: true`);
+      }
+    }
     return { id: idOf(inputs), outs: { ...inputs } };
   },
 
