@@ -55,13 +55,9 @@ PY
     exit 1
     ;;
   stop)
-    if [ -f "$dir/horizon.pid" ]; then
-      pid=$(cat "$dir/horizon.pid")
-      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL -- "-$pid" 2>/dev/null || true
-      rm -f "$dir/horizon.pid"
-    fi
+    # shellcheck source=scripts/lib/process-group.sh
+    source "$here/lib/process-group.sh"
+    okf_stop_group "$dir/horizon.pid"
     ;;
   *) echo "usage: $0 start|stop DIR [PORT SNIPPET]" >&2; exit 2 ;;
 esac

@@ -18,6 +18,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/toolchain.env
 source "$here/toolchain.env"
+# shellcheck source=scripts/lib/process-group.sh
+source "$here/lib/process-group.sh"
 cache=${OKF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/okf-toolchain}
 kc_home="$cache/keycloak-$OKF_KEYCLOAK_VERSION/keycloak-$OKF_KEYCLOAK_VERSION"
 cmd=${1:?usage: $0 fetch|start|stop|status [DIR] [PORT] [HTTPS_PORT]}
@@ -101,16 +103,8 @@ start() {
   exit 1
 }
 
-stop() {
-  local dir=$1 pid
-  [ -f "$dir/keycloak.pid" ] || return 0
-  pid=$(cat "$dir/keycloak.pid")
-  # kc.sh execs java in the same process group (setsid made it the leader): stop the whole group.
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -KILL -- "-$pid" 2>/dev/null || true
-  rm -f "$dir/keycloak.pid"
-}
+# kc.sh execs java in the same process group (setsid made it the leader): stop the whole group.
+stop() { okf_stop_group "$1/keycloak.pid"; }
 
 case "$cmd" in
   fetch) fetch ;;

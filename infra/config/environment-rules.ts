@@ -3,9 +3,9 @@
  * not be a word anyone can type by accident: a `local` stack talks only to services on this machine
  * (loopback hosts), and a stack named like production or staging declares that environment.
  */
+import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
 
-type Push = (path: string, message: string, hint: string) => void;
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 

@@ -13,6 +13,9 @@ export interface ConfigIssue {
   readonly hint: string;
 }
 
+/** How a rule reports one problem. */
+export type Push = (path: string, message: string, hint: string) => void;
+
 /** `a`, `b`, 0 -> `a.b[0]` */
 export function formatPath(segments: readonly PropertyKey[]): string {
   let out = "";

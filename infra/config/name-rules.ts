@@ -7,10 +7,10 @@
  *    tenant (that tenant's readers could list every tenant's federated users);
  *  - `master` is Keycloak's administration realm, never a realm this stack declares.
  */
+import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
 import { keystoneGroupName, groupClaimValue } from "../model/naming";
 
-type Push = (path: string, message: string, hint: string) => void;
 
 /** Keystone's limit for domain, project and group names (its SQL columns are 64 wide). */
 export const KEYSTONE_NAME_MAX = 64;

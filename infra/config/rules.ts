@@ -2,7 +2,7 @@
  * Cross-field rules of a stack configuration: references, uniqueness, URL hygiene, environment
  * policies, and values Keystone's mapping engine would mis-parse. Pure: returns every problem.
  */
-import type { ConfigIssue } from "./issues";
+import type { ConfigIssue, Push } from "./issues";
 import type { StackConfig } from "./schema";
 import type { SecretPresence } from "./secrets";
 import { SECRET_KEYS } from "./secrets";
@@ -12,7 +12,6 @@ import { environmentRules } from "./environment-rules";
 import { textRules } from "./text-rules";
 import { remoteIdAttributes } from "../model/naming";
 
-type Push = (path: string, message: string, hint: string) => void;
 
 const LOOSE_ENVIRONMENTS = new Set(["local", "test"]);
 

@@ -5,23 +5,17 @@
  * newlines silently, so the typed text is checked here, before anything is declared. The renderers
  * refuse the same on their own (infra/model/artifacts/safe-text.ts).
  */
+import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
+import { controlCharIn } from "../model/artifacts/safe-text";
 
-type Push = (path: string, message: string, hint: string) => void;
-
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
-function controlChar(v: string): string | undefined {
-  const m = CONTROL.exec(v);
-  return m ? `a control character (U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})` : undefined;
-}
 
 function urlProblem(v: string): string | undefined {
-  return controlChar(v) ?? (v.includes("${") ? "'${'" : /["\\\s<>]/.test(v) ? "a quote, backslash, space or angle bracket" : undefined);
+  return controlCharIn(v) ?? (v.includes("${") ? "'${'" : /["\\\s<>]/.test(v) ? "a quote, backslash, space or angle bracket" : undefined);
 }
 
 function textProblem(v: string): string | undefined {
-  return controlChar(v) ?? (v.includes("${") ? "'${'" : undefined);
+  return controlCharIn(v) ?? (v.includes("${") ? "'${'" : undefined);
 }
 
 export function textRules(cfg: StackConfig, push: Push): void {
