@@ -19,37 +19,33 @@ import { REPO } from "../support/keystone-service";
 const unavailable = keystoneEngineAvailable();
 const STACKS = ["dev", "e2e", "prod", "staging", "test-template"];
 
-/**
- * Every access-table case of every golden mapping, its single-valued claims (azp, the broker alias)
- * given a second value joined with ';': Keystone splits it, and neither engine may grant anything.
- */
-function delimiterTrickCases(): (EngineCase & { label: string })[] {
+type Claims = Record<string, unknown>;
+
+/** Every access-table case of every golden mapping, as the claim variants `variants` makes of it. */
+function accessCases(variants: (claims: Claims) => [string, Claims][]): (EngineCase & { label: string })[] {
   return STACKS.flatMap((stack) => {
     const { raw, secretKeys } = readStackFileOffline(stackFilePath(join(REPO, "stacks"), stack));
     const model = buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
     const rules = JSON.parse(readFileSync(join(REPO, "mappings", `${stack}.rules.json`), "utf8")) as unknown;
     const table = parseAccessTable(readFileSync(join(REPO, "mappings", `${stack}.access.yaml`), "utf8"));
-    return table.cases.flatMap((c) => {
-      const claims = caseClaims(model, table, c);
-      const tricks: [string, Record<string, unknown>][] = [
-        ["azp other-app;<client>", { ...claims, azp: `other-app;${String(claims.azp)}` }],
-        ["azp <client>;other-app", { ...claims, azp: `${String(claims.azp)};other-app` }],
-        ...(typeof claims.identity_provider === "string" ? [["broker google;<alias>", { ...claims, identity_provider: `google;${claims.identity_provider}` }] as [string, Record<string, unknown>]] : []),
-      ];
-      return tricks.map(([how, tampered]) => ({ label: `${stack}: ${c.name}: ${how}`, rules, assertion: claimsToEnviron(tampered, model.federation) }));
-    });
+    return table.cases.flatMap((c) =>
+      variants(caseClaims(model, table, c)).map(([how, claims]) => ({ label: `${stack}: ${c.name}${how}`, rules, assertion: claimsToEnviron(claims, model.federation) })),
+    );
   });
 }
 
-function goldenCases(): (EngineCase & { label: string })[] {
-  return STACKS.flatMap((stack) => {
-    const { raw, secretKeys } = readStackFileOffline(stackFilePath(join(REPO, "stacks"), stack));
-    const model = buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
-    const rules = JSON.parse(readFileSync(join(REPO, "mappings", `${stack}.rules.json`), "utf8")) as unknown;
-    const table = parseAccessTable(readFileSync(join(REPO, "mappings", `${stack}.access.yaml`), "utf8"));
-    return table.cases.map((c) => ({ label: `${stack}: ${c.name}`, rules, assertion: claimsToEnviron(caseClaims(model, table, c), model.federation) }));
-  });
-}
+const goldenCases = () => accessCases((claims) => [["", claims]]);
+
+/**
+ * The single-valued claims (azp, the broker alias) given a second value joined with ';': Keystone
+ * splits it, and neither engine may grant anything.
+ */
+const delimiterTrickCases = () =>
+  accessCases((claims) => [
+    [": azp other-app;<client>", { ...claims, azp: `other-app;${String(claims.azp)}` }],
+    [": azp <client>;other-app", { ...claims, azp: `${String(claims.azp)};other-app` }],
+    ...(typeof claims.identity_provider === "string" ? [[": broker google;<alias>", { ...claims, identity_provider: `google;${claims.identity_provider}` }] as [string, Claims]] : []),
+  ]);
 
 describe.skipIf(unavailable !== undefined)("mapping engine conformance with Keystone 22", () => {
   it("every golden mapping x its access table gives identical results", () => {
