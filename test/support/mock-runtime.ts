@@ -20,7 +20,13 @@ export interface Invocation {
   readonly provider?: string;
 }
 
-const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void>; getMonitor(): unknown };
+
+/** The two members of the mock monitor that URN recording relies on. */
+interface MockMonitorUrns {
+  newUrn(parent: string | undefined, type: string, name: string): string;
+  getRegisteredResources(): Map<string, unknown>;
+}
 
 /** Resolves an Output's value (never call in preview mode for unknowns). */
 export function valueOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<T> {
@@ -29,6 +35,8 @@ export function valueOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<
 
 export interface MockRun<T> {
   readonly registrations: Registration[];
+  /** Every resource's URN as the real engine forms it (the full chain of parent types). */
+  readonly urns: string[];
   readonly invocations: Invocation[];
   readonly result: T;
 }
@@ -63,9 +71,14 @@ export async function runWithMocks<T>(
     stack,
     options.preview ?? false,
   );
+  const monitor = runtimeSettings.getMonitor() as unknown as MockMonitorUrns;
+  // The mock monitor keeps only the nearest parent's type; the engine keeps the whole chain, and
+  // that chain is what a rename or a re-parenting changes.
+  monitor.newUrn = (parent, type, name) =>
+    `urn:pulumi:${stack}::${PROJECT}::${parent ? `${parent.split("::")[2]}$` : ""}${type}::${name}`;
   const file = options.config ? { config: options.config, secretKeys: options.secretKeys ?? [] } : readStackFile(stack);
   pulumi.runtime.setAllConfig(file.config, file.secretKeys);
   const result = await program();
   await runtimeSettings.waitForRPCs();
-  return { registrations, invocations, result };
+  return { registrations, invocations, result, urns: [...monitor.getRegisteredResources().keys()].sort() };
 }

@@ -7,6 +7,8 @@ import { type Registration, runWithMocks, valueOf } from "../../support/mock-run
 
 export interface StackGraph {
   readonly registrations: Registration[];
+  /** Every resource's URN, sorted. */
+  readonly urns: string[];
   readonly outputs: Record<string, unknown>;
   byType(type: string): Registration[];
   one(type: string, name: string): Registration;
@@ -26,6 +28,7 @@ export async function stackGraph(stack: string): Promise<StackGraph> {
   const regs = run.registrations;
   return {
     registrations: regs,
+    urns: run.urns,
     outputs: run.result,
     byType: (type) => regs.filter((r) => r.type === type),
     one(type, name) {

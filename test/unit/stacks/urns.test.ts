@@ -1,0 +1,27 @@
+/**
+ * Pins the URN of every resource of every committed stack. A URN is a resource's identity in the
+ * state: renaming a logical name, a component or a parent turns into a delete and a create in
+ * production. A change here must be deliberate; the pinned files are rewritten with
+ * `UPDATE_URNS=1 npx vitest run test/unit/stacks/urns.test.ts`.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { committedStacks } from "../../support/stack-files";
+import { stackGraph } from "./graph";
+
+const GOLDEN = join(__dirname, "..", "..", "golden");
+
+describe("resource URNs", () => {
+  for (const stack of committedStacks()) {
+    it(`${stack}: every URN is the pinned one`, async () => {
+      const { urns } = await stackGraph(stack);
+      const file = join(GOLDEN, stack, "urns.txt");
+      const text = `${urns.join("\n")}\n`;
+      if (process.env.UPDATE_URNS === "1") writeFileSync(file, text);
+      expect(existsSync(file), `${file} is missing`).toBe(true);
+      expect(urns.length).toBeGreaterThan(0);
+      expect(text).toBe(readFileSync(file, "utf8"));
+    });
+  }
+});
