@@ -1,5 +1,9 @@
-// Lint: typescript-eslint's recommended rules; `any` is an error (house style).
+// Lint: typescript-eslint's recommended rules; `any` is an error (house style). Pulumi's own rules
+// (no Output inside a template literal) run on the program with type information. Formatting is
+// prettier's (`npm run format:check`); eslint-config-prettier turns off the rules it owns.
 import tseslint from "typescript-eslint";
+import pulumi from "@pulumi/eslint-plugin";
+import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "out/", ".work/", "**/*.cjs", "**/*.py"] },
@@ -11,4 +15,14 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    files: ["infra/**/*.ts", "test/system/program/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { "@pulumi": pulumi },
+    rules: {
+      "@pulumi/no-output-in-template-literal": "error",
+      "@pulumi/no-output-instance-in-template-literal": "error",
+    },
+  },
+  prettier,
 );

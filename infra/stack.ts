@@ -7,7 +7,7 @@ import { KeycloakFederation } from "./components/keycloak-federation";
 import { KeystoneFederation } from "./components/keystone-federation";
 import { HostConfiguration } from "./components/host-config";
 import { KeystoneTenancy } from "./components/keystone-tenancy";
-import { keycloakProvider, openstackProvider } from "./components/providers";
+import { keycloakProvider, openstackProvider } from "./components/explicit-providers";
 import { SmokeCheck } from "./components/smoke-check";
 import type { LoadedConfig } from "./config/load";
 import { renderAll } from "./model/artifacts";

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { evaluateMapping } from "../infra/model/mapping-engine";
+import { evaluateMapping } from "../infra/verify/mapping-engine";
 import { generateMapping } from "../infra/model/mapping/generate";
 
 const ISSUER = "https://id.example.com/realms/openstack";

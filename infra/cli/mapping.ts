@@ -9,12 +9,12 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { parseStackConfig } from "../config/parse";
 import { readStackFileOffline, stackFilePath } from "../config/stack-file";
-import { explainAccess } from "../model/access-evaluate";
+import { explainAccess } from "../verify/access-evaluate";
 import { buildModel } from "../model/federation-model";
-import { formatFinding, lintMapping } from "../model/mapping/lint";
+import { formatFinding, lintMapping } from "../verify/mapping-lint";
 import type { LocalObject } from "../model/mapping/types";
-import { evaluateMapping, keystoneJson, MappingEngineError, parseAssertionText } from "../model/mapping-engine";
-import { claimsToEnviron } from "../model/oidc-claims";
+import { evaluateMapping, keystoneJson, MappingEngineError, parseAssertionText } from "../verify/mapping-engine";
+import { claimsToEnviron } from "../verify/oidc-claims";
 
 import { type CliResult, finish, runCli } from "./run";
 

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import type { EngineCase, KeystoneOutcome } from "./keystone-engine";
-import { evaluateMapping, MappingEngineError } from "../../infra/model/mapping-engine";
+import { evaluateMapping, MappingEngineError } from "../../infra/verify/mapping-engine";
 
 const KEYS = ["A", "B", "C", "OIDC-groups"];
 const VALUES = ["x", "y", "z", "/g1", "/g2", "named", "dom", "['p', 'q']", "1234", "a b", "it's", "x", "", 'JSON:{"name": "j", "domain": {"id": "d"}}', "[1, 2]", "[['n']]"];

@@ -3,7 +3,7 @@
  * Keystone 22 (named after them), and on the error rows of its §9.
  */
 import { describe, expect, it } from "vitest";
-import { evaluateMapping, MappingEngineError, parseAssertionText } from "../../../infra/model/mapping-engine";
+import { evaluateMapping, MappingEngineError, parseAssertionText } from "../../../infra/verify/mapping-engine";
 
 type Rules = unknown[];
 const run = (rules: Rules, assertion: Record<string, string>) => evaluateMapping({ rules }, assertion);

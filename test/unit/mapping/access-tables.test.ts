@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../../infra/config/parse";
 import { readStackFileOffline, stackFilePath } from "../../../infra/config/stack-file";
-import { accessFor } from "../../../infra/model/access-evaluate";
-import { caseClaims, expectedOutcome, parseAccessTable } from "../../../infra/model/access-table";
+import { accessFor } from "../../../infra/verify/access-evaluate";
+import { caseClaims, expectedOutcome, parseAccessTable } from "../../../infra/verify/access-table";
 import { buildModel } from "../../../infra/model/federation-model";
 import { MAPPINGS, STACKS, stacks } from "../../../scripts/update-mappings";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatFinding, lintMapping } from "../../../infra/model/mapping/lint";
+import { formatFinding, lintMapping } from "../../../infra/verify/mapping-lint";
 import { expectedRules, stacks } from "../../../scripts/update-mappings";
 
 const ISS = { type: "HTTP_OIDC_ISS", any_one_of: ["https://id.example.com/realms/r"] };

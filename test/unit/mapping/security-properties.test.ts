@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../../infra/config/parse";
-import { accessFor } from "../../../infra/model/access-evaluate";
+import { accessFor } from "../../../infra/verify/access-evaluate";
 import { buildModel, type FederationModel } from "../../../infra/model/federation-model";
 import { rawConfig, tenancyArb } from "../model/arbitraries";
 

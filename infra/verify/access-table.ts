@@ -4,7 +4,7 @@
  */
 import { parse } from "yaml";
 import { z } from "zod";
-import type { FederationModel } from "./federation-model";
+import type { FederationModel } from "../model/federation-model";
 
 const ExpectAccessSchema = z.strictObject({
   user: z.string().describe("Keystone user name the mapping produces"),

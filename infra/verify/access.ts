@@ -4,7 +4,7 @@
  * stack's own grants, so access tables (`mappings/<stack>.access.yaml`) read as policy, not as
  * mapping internals. Pure.
  */
-import type { FederationModel } from "./federation-model";
+import type { FederationModel } from "../model/federation-model";
 
 /** The subset of Keystone's mapped properties this module reads. */
 export interface MappedLike {

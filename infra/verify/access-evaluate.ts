@@ -3,7 +3,7 @@
  * access: the offline answer to "what would alice get with these groups?".
  */
 import { resolveAccess, type AccessOutcome } from "./access";
-import type { FederationModel } from "./federation-model";
+import type { FederationModel } from "../model/federation-model";
 import { evaluateMapping, MappingEngineError, processWithTrace, type RuleTrace } from "./mapping-engine";
 import { claimsToEnviron } from "./oidc-claims";
 

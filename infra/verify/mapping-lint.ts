@@ -2,8 +2,8 @@
  * Mapping lint, for generated and hand-written mappings: each finding names the rule, the problem
  * and the fix. The checks follow KEYSTONE-MAPPING-SPEC.md and the invariants of BRIEF.md.
  */
-import { MappingEngineError } from "../mapping-engine";
-import { pyFormat } from "../mapping-engine/evaluate";
+import { MappingEngineError } from "./mapping-engine";
+import { pyFormat } from "./mapping-engine/evaluate";
 
 export interface LintFinding {
   /** 0-based rule index, or -1 for the whole mapping. */
