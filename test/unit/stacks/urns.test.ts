@@ -10,13 +10,13 @@ import { describe, expect, it } from "vitest";
 import { committedStacks } from "../../support/stack-files";
 import { stackGraph } from "./graph";
 
-const GOLDEN = join(__dirname, "..", "..", "golden");
+const PINNED = join(__dirname, "..", "..", "urns");
 
 describe("resource URNs", () => {
   for (const stack of committedStacks()) {
     it(`${stack}: every URN is the pinned one`, async () => {
       const { urns } = await stackGraph(stack);
-      const file = join(GOLDEN, stack, "urns.txt");
+      const file = join(PINNED, `${stack}.txt`);
       const text = `${urns.join("\n")}\n`;
       if (process.env.UPDATE_URNS === "1") writeFileSync(file, text);
       expect(existsSync(file), `${file} is missing`).toBe(true);
