@@ -5,10 +5,9 @@
  * Thin: parsing arguments and files; the work is in infra/model.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Command } from "commander";
 import { parseStackConfig } from "../config/parse";
-import { readStackFileOffline, stackFilePath } from "../config/stack-file";
+import { readStackFileOffline } from "../config/stack-file";
 import { explainAccess } from "../verify/access-evaluate";
 import { buildModel } from "../model/federation-model";
 import { formatFinding, lintMapping } from "../verify/mapping-lint";
@@ -16,11 +15,10 @@ import type { LocalObject } from "../model/mapping/types";
 import { evaluateMapping, keystoneJson, MappingEngineError, parseAssertionText } from "../verify/mapping-engine";
 import { claimsToEnviron } from "../verify/oidc-claims";
 
-import { type CliResult, finish, runCli } from "./run";
+import { type CliResult, finish, requireStackFile, runCli } from "./run";
 
 export type { CliResult };
 
-const STACKS_DIR = join(__dirname, "..", "..", "stacks");
 
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, "utf8")) as unknown;
@@ -58,8 +56,8 @@ function ruleLabel(local: readonly LocalObject[]): string {
   return "user only";
 }
 
-function explain(o: { stack: string; claims: string }): CliResult {
-  const { raw, secretKeys } = readStackFileOffline(stackFilePath(STACKS_DIR, o.stack));
+function explain(o: { stack: string; claims: string; stacksDir?: string }): CliResult {
+  const { raw, secretKeys } = readStackFileOffline(requireStackFile("mapping explain", o.stack, o.stacksDir));
   const model = buildModel(parseStackConfig(raw, { stack: o.stack, secretKeys }).config, o.stack);
   const claims = readJson(o.claims) as Record<string, unknown>;
   const { outcome, trace } = explainAccess(model, claims);
@@ -105,7 +103,8 @@ export function main(argv: readonly string[]): CliResult {
       .description("which rules match a token on a stack, why the others do not, and the resulting access")
       .requiredOption("--stack <stack>", "committed stack name")
       .requiredOption("--claims <file>", "decoded access token (JSON)")
-      .action((o: { stack: string; claims: string }) => set(explain(o)));
+      .option("--stacks-dir <dir>", "folder of the stack files (default stacks/)")
+      .action((o: { stack: string; claims: string; stacksDir?: string }) => set(explain(o)));
     program
       .command("lint")
       .description("check a mapping for the engine's pitfalls and missing safeguards")

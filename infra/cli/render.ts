@@ -7,25 +7,27 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { Command } from "commander";
-import { ConfigError } from "../config/issues";
 import { parseStackConfig } from "../config/parse";
 import { decryptValue, keyFromSalt } from "../config/passphrase";
-import { readStackFileOffline, stackFilePath } from "../config/stack-file";
+import { readStackFileOffline } from "../config/stack-file";
 import { renderAll, type RenderSecrets } from "../model/artifacts";
 import { buildModel } from "../model/federation-model";
-import { type CliResult, finish, runCli } from "./run";
+import { type CliResult, finish, requireStackFile, runCli } from "./run";
 
 const ROOT = join(__dirname, "..", "..");
 
-function render(o: { stack: string; out?: string; withSecrets?: boolean; caBundle?: string; jwksUri?: string }): CliResult {
-  const file = readStackFileOffline(stackFilePath(join(ROOT, "stacks"), o.stack));
-  let config;
-  try {
-    config = parseStackConfig(file.raw, { stack: o.stack, secretKeys: file.secretKeys }).config;
-  } catch (e) {
-    if (e instanceof ConfigError) return { code: 2, stdout: "", stderr: `${e.message}\n` };
-    throw e;
-  }
+interface RenderOptions {
+  stack: string;
+  stacksDir?: string;
+  out?: string;
+  withSecrets?: boolean;
+  caBundle?: string;
+  jwksUri?: string;
+}
+
+function render(o: RenderOptions): CliResult {
+  const file = readStackFileOffline(requireStackFile("render", o.stack, o.stacksDir));
+  const config = parseStackConfig(file.raw, { stack: o.stack, secretKeys: file.secretKeys }).config;
   const secrets: { clientSecret?: string; cryptoPassphrase?: string } = {};
   if (o.withSecrets) {
     const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE;
@@ -65,7 +67,8 @@ export function main(argv: readonly string[]): CliResult {
       .option("--with-secrets", "decrypt and embed secrets (needs PULUMI_CONFIG_PASSPHRASE); such files get mode 0600")
       .option("--ca-bundle <path>", "OIDCCABundlePath for Keycloak's TLS certificate on the Keystone host")
       .option("--jwks-uri <url>", "https URL Apache fetches the realm's keys from, when not the realm's own jwks_uri (a local http Keycloak with TLS on loopback)")
-      .action((o: { stack: string; out?: string; withSecrets?: boolean; caBundle?: string; jwksUri?: string }) => set(render(o)));
+      .option("--stacks-dir <dir>", "folder of the stack files (default stacks/)")
+      .action((o: RenderOptions) => set(render(o)));
   });
 }
 

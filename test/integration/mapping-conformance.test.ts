@@ -24,7 +24,7 @@ type Claims = Record<string, unknown>;
 /** Every access-table case of every golden mapping, as the claim variants `variants` makes of it. */
 function accessCases(variants: (claims: Claims) => [string, Claims][]): (EngineCase & { label: string })[] {
   return STACKS.flatMap((stack) => {
-    const { raw, secretKeys } = readStackFileOffline(stackFilePath(join(REPO, "stacks"), stack));
+    const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack, join(REPO, "stacks")));
     const model = buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
     const rules = JSON.parse(readFileSync(join(REPO, "mappings", `${stack}.rules.json`), "utf8")) as unknown;
     const table = parseAccessTable(readFileSync(join(REPO, "mappings", `${stack}.access.yaml`), "utf8"));

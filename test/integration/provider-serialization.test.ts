@@ -3,11 +3,12 @@
  * credential, then loaded by a fresh plain Node process that creates, reads and deletes real
  * Keystone objects with credentials from the environment.
  */
+import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MARKERS } from "../../scripts/serialize-provider";
+import { MARKERS } from "../support/serialize-provider";
 import { call, type KeystoneSession, passwordToken } from "../support/keystone-applier";
 import { REPO, startKeystone } from "../support/keystone-service";
 
@@ -19,18 +20,18 @@ let domainId = "";
 function runSerialized(name: string, method: string, args: unknown[]): unknown {
   // The stack's configuration reaches the provider through configure(), as under the engine.
   const config = {
-    "openstack-keycloak-federation:keystone": JSON.stringify({ url: ks!.url, credentials: { method: "password", username: "admin" } }),
-    "openstack-keycloak-federation:keystonePassword": ks!.adminPassword,
+    [`${PROJECT_NAMESPACE}:keystone`]: JSON.stringify({ url: ks!.url, credentials: { method: "password", username: "admin" } }),
+    [`${PROJECT_NAMESPACE}:keystonePassword`]: ks!.adminPassword,
   };
   const env: NodeJS.ProcessEnv = { ...process.env, OKF_STACK_CONFIG: JSON.stringify(config) };
-  const out = execFileSync(process.execPath, [join(REPO, "scripts", "lib", "run-serialized-provider.cjs"), join(OUT, `${name}.js`), method, JSON.stringify(args)], { env, encoding: "utf8" });
+  const out = execFileSync(process.execPath, [join(REPO, "test", "support", "run-serialized-provider.cjs"), join(OUT, `${name}.js`), method, JSON.stringify(args)], { env, encoding: "utf8" });
   return JSON.parse(out);
 }
 
 describe.skipIf(!ks)("serialized Keystone provider under plain Node", () => {
   beforeAll(async () => {
     rmSync(OUT, { recursive: true, force: true });
-    execFileSync(process.execPath, ["--import", "tsx", join(REPO, "scripts", "serialize-provider.ts"), "serialize", OUT], { cwd: REPO, stdio: "pipe" });
+    execFileSync(process.execPath, ["--import", "tsx", join(REPO, "test", "support", "serialize-provider.ts"), "serialize", OUT], { cwd: REPO, stdio: "pipe" });
     admin = { url: ks!.url, token: await passwordToken(ks!.url, "admin", ks!.adminPassword) };
     domainId = ((await call(admin, "POST", "/domains", { domain: { name: "ser-users" } })).json.domain as { id: string }).id;
   });

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseStackConfig } from "../../infra/config/parse";
-import { readStackFileOffline, stackFilePath } from "../../infra/config/stack-file";
+import { fromEngineConfig, PROJECT_NAMESPACE, readStackFileOffline, stackFilePath } from "../../infra/config/stack-file";
 import { type Artifact, renderAll } from "../../infra/model/artifacts";
 import { buildModel, type FederationModel } from "../../infra/model/federation-model";
 import { identityProviderProvider } from "../../infra/providers/keystone/identity-provider";
@@ -42,7 +42,7 @@ export async function startE2e(stack: string, port: number, opts: { config?: Rec
   try {
     const file = opts.config ? { config: opts.config, secretKeys: opts.secretKeys ?? [] } : readStackFile(stack);
     const model = opts.config ? modelFromConfig(stack, file.config, file.secretKeys) : modelOf(stack);
-    const adminPassword = file.config["openstack-keycloak-federation:keystonePassword"] ?? "e2e-admin-password";
+    const adminPassword = file.config[`${PROJECT_NAMESPACE}:keystonePassword`] ?? "e2e-admin-password";
 
     // 1. The stack's own graph, captured under the mock runtime.
     const run = await runWithMocks(stack, async () => {
@@ -116,19 +116,12 @@ export function renderedFileWriter(artifacts: readonly Artifact[], etcDir: strin
 }
 
 export function modelOf(stack: string): FederationModel {
-  const { raw, secretKeys } = readStackFileOffline(stackFilePath(join(REPO, "stacks"), stack));
+  const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack));
   return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
 }
 
 export function modelFromConfig(stack: string, config: Record<string, string>, secretKeys: string[]): FederationModel {
-  const ns = "openstack-keycloak-federation:";
-  const raw: Record<string, unknown> = {};
-  const secrets = new Set<string>();
-  for (const [k, v] of Object.entries(config)) {
-    if (!k.startsWith(ns)) continue;
-    raw[k.slice(ns.length)] = v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v;
-    if (secretKeys.includes(k)) secrets.add(k.slice(ns.length));
-  }
+  const { raw, secretKeys: secrets } = fromEngineConfig({ config, secretKeys });
   return buildModel(parseStackConfig(raw, { stack, secretKeys: secrets }).config, stack);
 }
 

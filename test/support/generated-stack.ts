@@ -1,5 +1,5 @@
 /** Generated stacks for benchmarks: `projects` projects over up to 10 tenants, one access group each. */
-import { PROJECT } from "./stack-files";
+import { toEngineConfig } from "../../infra/config/stack-file";
 
 /** Pulumi config (`namespace:key` -> string) of a generated stack; `base` gives the other keys. */
 export function generatedStackConfig(projects: number, base: Record<string, unknown>): Record<string, string> {
@@ -11,5 +11,5 @@ export function generatedStackConfig(projects: number, base: Record<string, unkn
     access.push({ tenant: t.name, group: `team${p}`, grants: [{ role: "member", project: `project${p}` }] });
   }
   const cfg: Record<string, unknown> = { ...base, tenants, access };
-  return Object.fromEntries(Object.entries(cfg).map(([k, v]) => [`${PROJECT}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+  return toEngineConfig(cfg);
 }

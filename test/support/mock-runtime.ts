@@ -3,7 +3,8 @@
  * throw on anything they do not know, so a new invoke cannot pass unnoticed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT, readStackFile } from "./stack-files";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
+import { readStackFile } from "./stack-files";
 
 export interface Registration {
   readonly type: string;

@@ -17,7 +17,7 @@ import { type AppliedKeycloak, applyKeycloakGraph, type KeycloakAdmin, keycloakA
 import { type Applied, applyOpenstackGraph, type KeystoneSession, passwordToken } from "./keystone-applier";
 import { inCI, REPO } from "./keystone-service";
 import { runWithMocks, valueOf, type Registration } from "./mock-runtime";
-import { PROJECT } from "./stack-files";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 
 export const PROGRAM_DIR = join(REPO, "test", "system", "program");
 const KEYCLOAK_SH = join(REPO, "scripts", "keycloak.sh");

@@ -7,6 +7,7 @@
  * comes back brokered, and reaches Keystone with exactly the bound tenant's access. A proxy-realm
  * user put straight into that tenant's group gets nothing: the mapping also requires the broker.
  */
+import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
@@ -18,7 +19,7 @@ import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-a
 import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
 import { systemStack } from "./system-stack";
 
-const ns = "openstack-keycloak-federation";
+const ns = PROJECT_NAMESPACE;
 const base = systemStack("brokered", 14);
 const SYS = {
   ...base,

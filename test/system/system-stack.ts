@@ -3,6 +3,7 @@
  * hands configuration to a program (`namespace:key` -> string, objects as JSON). Each suite gets
  * its own names and ports (`id`), so suites never share a realm, a Keystone or a state backend.
  */
+import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 import type { ConfigMap, SystemPorts } from "../support/system-env";
 import { DISABLED_DEFAULT_PROVIDERS } from "../support/stack-files";
 
@@ -17,7 +18,7 @@ export interface SystemStack {
   readonly secretKeys: string[];
 }
 
-const ns = "openstack-keycloak-federation";
+const ns = PROJECT_NAMESPACE;
 const json = (v: unknown) => JSON.stringify(v);
 
 /** `offset` moves every port, so two suites' services never collide. */

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readCaBundle } from "../../infra/config/ca-bundle";
 import { runWithMocks, valueOf } from "../support/mock-runtime";
-import { PROJECT, readStackFile } from "../support/stack-files";
+import { readStackFile } from "../support/stack-files";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 
 const dir = mkdtempSync(join(tmpdir(), "okf-ca-"));
 const pemFile = join(dir, "ca.pem");

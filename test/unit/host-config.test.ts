@@ -6,7 +6,8 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runWithMocks, type Registration, valueOf } from "./../support/mock-runtime";
-import { PROJECT, readStackFile } from "./../support/stack-files";
+import { readStackFile } from "./../support/stack-files";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 import { secretValue } from "./stacks/common";
 
 const SIG = "4dabf18193072939515e22adb298388d";

@@ -2,6 +2,7 @@
  * The dynamic provider's credentials come from the stack only: explicit credentials or the
  * clouds.yaml entry it names, always with the stack's endpoint and TLS policy; never OS_*.
  */
+import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { connectionFromStackConfig } from "../../infra/providers/keystone/connection";
 import { configureFromStack, currentConnection, setConnection } from "../../infra/providers/keystone/runtime";
 
-const ns = "openstack-keycloak-federation";
+const ns = PROJECT_NAMESPACE;
 const stack = (keystone: unknown, extra: Record<string, string> = {}) => (k: string) => ({ [`${ns}:keystone`]: JSON.stringify(keystone), ...extra })[k];
 const saved = { ...process.env };
 

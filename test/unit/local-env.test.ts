@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { PROJECT, readStackFile } from "../support/stack-files";
+import { readStackFile } from "../support/stack-files";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 
 const ROOT = join(__dirname, "..", "..");
 interface Service {

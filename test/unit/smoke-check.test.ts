@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runWithMocks, type Registration, valueOf } from "../support/mock-runtime";
-import { PROJECT, readStackFile } from "../support/stack-files";
+import { readStackFile } from "../support/stack-files";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 import { secretValue } from "./stacks/common";
 
 let regs: Registration[] = [];

@@ -75,7 +75,7 @@ describe("GitHub Actions workflows", () => {
     expect(Object.keys(w.on)).toEqual(["push", "pull_request"]);
     expect(w.jobs.test!.steps).toEqual([
       ...SETUP,
-      { name: "Golden mappings match the stacks (fast; also part of the unit suite)", run: "npm run mappings:check" },
+      { name: "Generated files match the stacks (fast; also part of the unit suite)", run: "npm run generate -- --check" },
       { name: "Keystone, Apache, mod_wsgi, mod_auth_openidc from the distribution's packages", run: "sudo bash scripts/install-debian-deps.sh all" },
       { name: "Whole suite (scripts/test.sh)", run: 'sudo env "PATH=$PATH" CI=true bash scripts/test.sh' },
     ]);
@@ -85,7 +85,7 @@ describe("GitHub Actions workflows", () => {
     const w = workflow("preview.yml");
     expect(Object.keys(w.on)).toEqual(["pull_request"]);
     expect(w.jobs.mappings!.if).toBeUndefined();
-    expect(w.jobs.mappings!.steps.at(-1)).toEqual({ name: "mappings/*.rules.json match the stacks", run: "npm run mappings:check" });
+    expect(w.jobs.mappings!.steps.at(-1)).toEqual({ name: "Generated files match the stacks", run: "npm run generate -- --check" });
     const p = w.jobs.preview!;
     expect(p.if).toBe(SAME_REPO);
     expect(p.permissions).toEqual({ contents: "read", "pull-requests": "write" });

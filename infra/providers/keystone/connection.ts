@@ -28,6 +28,7 @@ export interface KeystoneConnection {
 
 /** Reads `configure()`'s stack configuration; undefined when the stack has no explicit credentials. */
 export function connectionFromStackConfig(get: (key: string) => string | undefined): KeystoneConnection | undefined {
+  // PROJECT_NAMESPACE (config/project.ts), written out: this code is serialized by value.
   const ns = "openstack-keycloak-federation";
   const rawKeystone = get(`${ns}:keystone`);
   if (!rawKeystone) return undefined;

@@ -11,9 +11,9 @@ import { renderApacheOidc } from "../../../infra/model/artifacts/apache-oidc";
 import { renderHorizon } from "../../../infra/model/artifacts/horizon";
 import { renderKeystoneConf } from "../../../infra/model/artifacts/keystone-conf";
 import { buildModel, type FederationModel } from "../../../infra/model/federation-model";
-import { STACKS } from "../../../scripts/update-mappings";
+import { STACKS_DIR as STACKS } from "../../../infra/config/stack-file";
 
-const { raw, secretKeys } = readStackFileOffline(stackFilePath(STACKS, "dev"));
+const { raw, secretKeys } = readStackFileOffline(stackFilePath("dev", STACKS));
 const dev = buildModel(parseStackConfig(raw, { stack: "dev", secretKeys }).config, "dev");
 const withHorizon = (url: string): FederationModel => ({ ...dev, horizon: { urls: [url], trustedDashboards: [`${url}/auth/websso/`] } });
 

@@ -9,9 +9,9 @@ import { parseStackConfig } from "../../../infra/config/parse";
 import { readStackFileOffline, stackFilePath } from "../../../infra/config/stack-file";
 import { renderApacheOidc } from "../../../infra/model/artifacts/apache-oidc";
 import { buildModel } from "../../../infra/model/federation-model";
-import { STACKS } from "../../../scripts/update-mappings";
+import { STACKS_DIR as STACKS } from "../../../infra/config/stack-file";
 
-const { raw, secretKeys } = readStackFileOffline(stackFilePath(STACKS, "dev"));
+const { raw, secretKeys } = readStackFileOffline(stackFilePath("dev", STACKS));
 const dev = buildModel(parseStackConfig(raw, { stack: "dev", secretKeys }).config, "dev");
 const jwksLine = (conf: string) => conf.split("\n").filter((l) => l.startsWith("OIDCOAuthVerifyJwksUri"));
 

@@ -10,10 +10,10 @@ import { readStackFileOffline, stackFilePath } from "../../../infra/config/stack
 import { renderApacheOidc } from "../../../infra/model/artifacts/apache-oidc";
 import { renderHorizon } from "../../../infra/model/artifacts/horizon";
 import { buildModel } from "../../../infra/model/federation-model";
-import { STACKS } from "../../../scripts/update-mappings";
+import { STACKS_DIR as STACKS } from "../../../infra/config/stack-file";
 
 const model = (stack: string) => {
-  const { raw, secretKeys } = readStackFileOffline(stackFilePath(STACKS, stack));
+  const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack, STACKS));
   return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
 };
 

@@ -8,11 +8,12 @@ import { readStackFileOffline, stackFilePath } from "../../../infra/config/stack
 import { renderAll } from "../../../infra/model/artifacts";
 import { pyStr } from "../../../infra/model/artifacts/horizon";
 import { buildModel } from "../../../infra/model/federation-model";
-import { GOLDEN } from "../../../scripts/update-golden";
-import { STACKS, stacks } from "../../../scripts/update-mappings";
+import { REPO_ROOT } from "../../../infra/generated/files";
+const GOLDEN = join(REPO_ROOT, "test", "golden");
+import { STACKS_DIR as STACKS, listStacks as stacks } from "../../../infra/config/stack-file";
 
 function model(stack: string) {
-  const { raw, secretKeys } = readStackFileOffline(stackFilePath(STACKS, stack));
+  const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack, STACKS));
   return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
 }
 
@@ -23,11 +24,6 @@ function files(dir: string): string[] {
 describe.each(stacks())("rendered artifacts of %s", (stack) => {
   const m = model(stack);
   const artifacts = renderAll(m);
-
-  it("match the committed golden files (npx tsx scripts/update-golden.ts after an intended change)", () => {
-    expect(artifacts.map((a) => a.path).sort()).toEqual(files(join(GOLDEN, stack)));
-    for (const a of artifacts) expect(a.content, a.path).toBe(readFileSync(join(GOLDEN, stack, a.path), "utf8"));
-  });
 
   it("take every Apache path, the JWKS URI and the claim settings from the model", () => {
     const apache = artifacts.find((a) => a.path === "apache/keystone-oidc.conf")!.content;

@@ -40,6 +40,18 @@ describe("npm run mapping", () => {
     expect(r.stdout).toContain("  project acme/web: member, reader\n");
   });
 
+  it("explain on an invalid or missing stack prints the clean error, not a stack trace", () => {
+    const stacks = mkdtempSync(join(tmpdir(), "okf-stacks-"));
+    writeFileSync(join(stacks, "Pulumi.broken.yaml"), "config:\n  openstack-keycloak-federation:environment: moon\n");
+    const claims = join(__dirname, "..", "..", "..", "mappings", "examples", "dev-alice.json");
+    const r = main(["explain", "--stack", "broken", "--stacks-dir", stacks, "--claims", claims]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^invalid configuration for stack "broken" \(\d+ problems?\):\n  environment: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const missing = main(["explain", "--stack", "nosuch", "--stacks-dir", stacks, "--claims", claims]);
+    expect(missing).toEqual({ code: 2, stdout: "", stderr: `mapping explain: no stack file ${join(stacks, "Pulumi.nosuch.yaml")} (a stack is a file Pulumi.<stack>.yaml in the stacks folder)\n` });
+  });
+
   it("explain labels perTenant rules by the tenant whose whitelisted groups they grant", () => {
     const r = main(["explain", "--stack", "prod", "--claims", join(__dirname, "..", "..", "..", "mappings", "examples", "dev-alice.json")]);
     expect(r.stdout.split("\n").filter((l) => l.startsWith("  rule ")).map((l) => l.slice(0, l.indexOf(":")))).toEqual([

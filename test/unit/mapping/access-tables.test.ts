@@ -6,10 +6,12 @@ import { readStackFileOffline, stackFilePath } from "../../../infra/config/stack
 import { accessFor } from "../../../infra/verify/access-evaluate";
 import { caseClaims, expectedOutcome, parseAccessTable } from "../../../infra/verify/access-table";
 import { buildModel } from "../../../infra/model/federation-model";
-import { MAPPINGS, STACKS, stacks } from "../../../scripts/update-mappings";
+import { STACKS_DIR as STACKS, listStacks as stacks } from "../../../infra/config/stack-file";
+import { REPO_ROOT } from "../../../infra/generated/files";
+const MAPPINGS = join(REPO_ROOT, "mappings");
 
 describe.each(stacks())("access table of stack %s (mappings/<stack>.access.yaml)", (stack) => {
-  const { raw, secretKeys } = readStackFileOffline(stackFilePath(STACKS, stack));
+  const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack, STACKS));
   const model = buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
   const table = parseAccessTable(readFileSync(join(MAPPINGS, `${stack}.access.yaml`), "utf8"));
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatFinding, lintMapping } from "../../../infra/verify/mapping-lint";
-import { expectedRules, stacks } from "../../../scripts/update-mappings";
+import { listStacks as stacks } from "../../../infra/config/stack-file";
+import { stackMappingText as expectedRules } from "../../../infra/generated/files";
 
 const ISS = { type: "HTTP_OIDC_ISS", any_one_of: ["https://id.example.com/realms/r"] };
 const AZP = { type: "OIDC-azp", any_one_of: ["keystone"] };

@@ -1,17 +1,18 @@
 /**
  * Proves the Keystone dynamic provider survives Pulumi's closure serialization under plain Node
  * (not vitest, which would serialize imported packages by value).
- *   node --import tsx scripts/serialize-provider.ts serialize OUTDIR   -> writes <name>.js per provider
- *   node scripts/serialize-provider.ts is not needed for `run`: the test loads the files with plain node.
+ *   node --import tsx test/support/serialize-provider.ts serialize OUTDIR   -> writes <name>.js per provider
+ *   node test/support/serialize-provider.ts is not needed for `run`: the test loads the files with plain node.
  * Before serializing it configures the provider with recognisable fake secrets, so a test can prove
  * that no credential is captured into the text Pulumi stores in state.
  */
+import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { identityProviderProvider } from "../infra/providers/keystone/identity-provider";
-import { mappingProvider } from "../infra/providers/keystone/mapping";
-import { protocolProvider } from "../infra/providers/keystone/protocol";
-import { configureFromStack } from "../infra/providers/keystone/runtime";
+import { identityProviderProvider } from "../../infra/providers/keystone/identity-provider";
+import { mappingProvider } from "../../infra/providers/keystone/mapping";
+import { protocolProvider } from "../../infra/providers/keystone/protocol";
+import { configureFromStack } from "../../infra/providers/keystone/runtime";
 
 export const MARKERS = { password: "MARKER-PASSWORD-7f3a", appSecret: "MARKER-APPCRED-91bc", token: "MARKER-TOKEN-55de" };
 
@@ -25,8 +26,8 @@ async function serialize(outDir: string): Promise<void> {
   process.env.OS_TOKEN = MARKERS.token;
   configureFromStack((k) =>
     ({
-      "openstack-keycloak-federation:keystone": JSON.stringify({ url: "http://127.0.0.1:1", credentials: { method: "password", username: "admin" } }),
-      "openstack-keycloak-federation:keystonePassword": MARKERS.password,
+      [`${PROJECT_NAMESPACE}:keystone`]: JSON.stringify({ url: "http://127.0.0.1:1", credentials: { method: "password", username: "admin" } }),
+      [`${PROJECT_NAMESPACE}:keystonePassword`]: MARKERS.password,
     })[k],
   );
   mkdirSync(outDir, { recursive: true });
@@ -43,7 +44,7 @@ async function serialize(outDir: string): Promise<void> {
 if (require.main === module) {
   const [cmd, outDir] = process.argv.slice(2);
   if (cmd !== "serialize" || !outDir) {
-    console.error("usage: node --import tsx scripts/serialize-provider.ts serialize OUTDIR");
+    console.error("usage: node --import tsx test/support/serialize-provider.ts serialize OUTDIR");
     process.exit(2);
   }
   serialize(outDir).catch((e: unknown) => {

@@ -2,15 +2,15 @@
  * Benchmark (not a test): time per evaluation of generated mappings with 1, 100, 1,000 and 5,000
  * rules, by our engine, by Keystone's RuleProcessor in-process (timed inside Python) and by
  * `keystone-manage mapping_engine` (one process per call, as operators use it). Reports figures.
- *   npx tsx scripts/bench-mapping.ts
+ *   npx tsx test/bench/mapping.ts
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { evaluateMapping } from "../infra/verify/mapping-engine";
-import { generateMapping } from "../infra/model/mapping/generate";
+import { evaluateMapping } from "../../infra/verify/mapping-engine";
+import { generateMapping } from "../../infra/model/mapping/generate";
 
 const ISSUER = "https://id.example.com/realms/openstack";
 

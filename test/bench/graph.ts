@@ -2,14 +2,14 @@
  * Benchmark (not a test): builds a stack's whole graph under Pulumi's mock runtime for generated
  * stacks with 10, 100 and 1,000 projects (one access group per project), and reports seconds and
  * growth. Each size runs in a fresh Node process, because Pulumi's runtime state is global.
- *   npx tsx scripts/bench-graph.ts            (all sizes)
- *   npx tsx scripts/bench-graph.ts --one 100  (one size; used by the parent)
+ *   npx tsx test/bench/graph.ts            (all sizes)
+ *   npx tsx test/bench/graph.ts --one 100  (one size; used by the parent)
  */
 import { execFileSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import { runWithMocks, valueOf } from "../test/support/mock-runtime";
-import { generatedStackConfig } from "../test/support/generated-stack";
-import { PROJECT } from "../test/support/stack-files";
+import { runWithMocks, valueOf } from "../support/mock-runtime";
+import { generatedStackConfig } from "../support/generated-stack";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 
 function generatedConfig(projects: number): Record<string, string> {
   return generatedStackConfig(projects, {
@@ -26,8 +26,8 @@ async function one(projects: number): Promise<void> {
   const started = performance.now();
   let loaded = started;
   const run = await runWithMocks("bench", async () => {
-    const { loadStackConfig } = await import("../infra/config/load");
-    const { declareStack } = await import("../infra/stack");
+    const { loadStackConfig } = await import("../../infra/config/load");
+    const { declareStack } = await import("../../infra/stack");
     loaded = performance.now();
     const { outputs } = declareStack(loadStackConfig(), "bench");
     await valueOf(outputs.protocolId);

@@ -2,12 +2,12 @@
  * Benchmark (not a test): login latency JWT -> unscoped -> project-scoped token through Apache,
  * mod_auth_openidc and Keystone on loopback, for the e2e stack (a few projects) and a generated
  * stack with 1,000 projects and groups, in the same run. Reports p50/p95 and their ratio.
- *   npx tsx scripts/bench-login.ts [samples=200] [perGroup|perTenant]
+ *   npx tsx test/bench/login.ts [samples=200] [perGroup|perTenant]
  */
 import { performance } from "node:perf_hooks";
-import { federatedLogin, scopeTo, startE2e } from "../test/support/e2e-env";
-import { generatedStackConfig } from "../test/support/generated-stack";
-import { PROJECT } from "../test/support/stack-files";
+import { federatedLogin, scopeTo, startE2e } from "../support/e2e-env";
+import { generatedStackConfig } from "../support/generated-stack";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 
 function config(projects: number, layout: string): Record<string, string> {
   return generatedStackConfig(projects, {
