@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { parseStackConfig } from "../config/parse";
 import { readStackFileOffline } from "../config/stack-file";
+import { remoteIdAttributes } from "../model/naming";
 import { explainAccess } from "../verify/access-evaluate";
 import { buildModel } from "../model/federation-model";
 import { formatFinding, lintMapping } from "../verify/mapping-lint";
@@ -79,7 +80,7 @@ function explain(o: { stack: string; claims: string; stacksDir?: string }): CliR
 }
 
 function lint(file: string, o: { claimPrefix: string }): CliResult {
-  const findings = lintMapping(readJson(file), { issuerAttributes: [`HTTP_${o.claimPrefix.toUpperCase().replace(/-/g, "_")}ISS`, `${o.claimPrefix}iss`], azpAttribute: `${o.claimPrefix}azp` });
+  const findings = lintMapping(readJson(file), { issuerAttributes: remoteIdAttributes(o.claimPrefix), azpAttribute: `${o.claimPrefix}azp` });
   const text = findings.map(formatFinding).join("\n");
   const errors = findings.filter((f) => f.severity === "error").length;
   return { code: errors > 0 ? 1 : 0, stdout: findings.length ? `${text}\n` : `${file}: no findings\n`, stderr: "" };

@@ -36,12 +36,12 @@ export function keystoneGroupName(tenant: string, group: string, layout: "perGro
   return layout === "perTenant" && claimValue !== undefined ? claimValue : `${tenant}-${group}`;
 }
 
-/** Client id of the broker client a customer realm offers the proxy realm. */
 /** Default client id of the public CLI client: the Keystone client's id with `-cli`. */
 export function cliClientId(clientId: string): string {
   return `${clientId}-cli`;
 }
 
+/** Client id of the broker client a customer realm offers the proxy realm. */
 export function brokerClientId(proxyRealm: string): string {
   return `${proxyRealm}-broker`;
 }
@@ -60,11 +60,44 @@ export function hiddFlowAlias(realm: string): string {
 export const IDENTITY_PROVIDER_NOTE = "identity_provider";
 
 
+/** Model key (and logical-name suffix) of a tenant's Keystone domain. */
+export function domainKey(domain: string): string {
+  return `domain-${domain}`;
+}
+
+/** Model key of a tenant's Keystone project. */
+export function projectKey(tenant: string, project: string): string {
+  return `project-${tenant}-${project}`;
+}
+
+/** Model key of the Keystone group of an access rule. */
+export function keystoneGroupKey(tenant: string, group: string): string {
+  return `group-${tenant}-${group}`;
+}
+
+/** Model key of one role grant of an access rule (on a project, or on the tenant's domain). */
+export function grantKey(tenant: string, group: string, role: string, project: string | undefined): string {
+  return `grant-${tenant}-${group}-${role}-${project ?? "domain"}`;
+}
+
+/** Model key of a tenant's top-level Keycloak group (the parent of its access groups). */
+export function keycloakTenantGroupKey(tenant: string): string {
+  return `kcgroup-${tenant}`;
+}
+
+/**
+ * The WSGI environ key of an HTTP header: Apache passes header `OIDC-iss` as `HTTP_OIDC_ISS`
+ * (upper case, `-` as `_`). mod_auth_openidc sets a header per claim, named with the claim prefix.
+ */
+export function headerEnvName(header: string): string {
+  return `HTTP_${header.toUpperCase().replace(/-/g, "_")}`;
+}
+
 /**
  * The environ keys under which mod_auth_openidc exposes the `iss` claim: the header copy
  * (`HTTP_OIDC_ISS`, the default) and the claim variable (`OIDC-iss`). Both work as Keystone's
  * remote_id_attribute (LOCAL-SERVICES.md).
  */
 export function remoteIdAttributes(claimPrefix: string): [string, string] {
-  return [`HTTP_${claimPrefix.toUpperCase().replace(/-/g, "_")}ISS`, `${claimPrefix}iss`];
+  return [headerEnvName(`${claimPrefix}iss`), `${claimPrefix}iss`];
 }

@@ -5,6 +5,7 @@
  * delimiter; objects are JSON text; booleans become "1"/"0"; numbers their decimal text. Header
  * copies (`HTTP_<PREFIX><CLAIM>`) survive only for claim names without `_`. `REMOTE_USER` is `sub`.
  */
+import { headerEnvName } from "../model/naming";
 
 export interface ClaimConversion {
   /** OIDCClaimPrefix, e.g. `OIDC-`. */
@@ -24,12 +25,11 @@ function claimText(value: unknown, delimiter: string): string {
 /** The environ entries a token's claims produce. */
 export function claimsToEnviron(claims: Readonly<Record<string, unknown>>, conv: ClaimConversion): Record<string, string> {
   const env: Record<string, string> = {};
-  const headerPrefix = `HTTP_${conv.claimPrefix.toUpperCase().replace(/-/g, "_")}`;
   for (const [name, value] of Object.entries(claims)) {
     if (value === null || value === undefined) continue;
     const text = claimText(value, conv.claimDelimiter);
     env[`${conv.claimPrefix}${name}`] = text;
-    if (!name.includes("_")) env[`${headerPrefix}${name.toUpperCase().replace(/-/g, "_")}`] = text;
+    if (!name.includes("_")) env[headerEnvName(`${conv.claimPrefix}${name}`)] = text;
   }
   if (typeof claims.sub === "string") env.REMOTE_USER = claims.sub;
   return env;

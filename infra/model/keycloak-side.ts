@@ -1,0 +1,98 @@
+/**
+ * Steps on the Keycloak side: the group tree the access rules name, the customer realms brokered
+ * into the proxy realm, and the Keystone client with its protocol mappers.
+ */
+import type { StackConfig } from "../config/schema";
+import * as naming from "./naming";
+import type { ClientMapper, CustomerRealmSpec, FederationModel, KeycloakGroupSpec } from "./types";
+import * as urls from "./urls";
+
+const uniq = <T>(xs: readonly T[]) => [...new Set(xs)];
+
+/** Step "Keycloak groups": one top-level group per tenant with access, its access groups below. */
+export function keycloakGroups(cfg: StackConfig): KeycloakGroupSpec[] {
+  const tenants = uniq(cfg.access.map((a) => a.tenant)).map((tenant) => ({
+    key: naming.keycloakTenantGroupKey(tenant),
+    name: tenant,
+    path: `/${tenant}`,
+  }));
+  const groups = cfg.access.map((a) => ({
+    key: naming.keycloakGroupKey(a.tenant, a.group),
+    name: a.group,
+    path: naming.keycloakGroupPath(a.tenant, a.group),
+    parentKey: naming.keycloakTenantGroupKey(a.tenant),
+  }));
+  return [...tenants, ...groups];
+}
+
+/** Step "customer realms": each brokered realm with the groups of the tenants bound to it. */
+export function customerRealms(cfg: StackConfig, issuer: string): CustomerRealmSpec[] {
+  return cfg.realm.customerRealms.map((cr) => {
+    const bound = cfg.tenants.filter((t) => t.customerRealm === cr.name).map((t) => t.name);
+    const groups = cfg.access
+      .filter((a) => bound.includes(a.tenant))
+      .map((a) => ({
+        name: a.group,
+        claimValue: `/${a.group}`,
+        proxyGroupPath: naming.keycloakGroupPath(a.tenant, a.group),
+        proxyGroupKey: naming.keycloakGroupKey(a.tenant, a.group),
+      }));
+    const crIssuer = urls.issuerUrl(cfg.keycloak.url, cr.name);
+    return {
+      name: cr.name,
+      displayName: cr.displayName ?? cr.name,
+      issuer: crIssuer,
+      endpoints: urls.realmEndpoints(crIssuer),
+      emailDomains: cr.emailDomains,
+      brokerClientId: naming.brokerClientId(cfg.realm.name),
+      brokerRedirectUri: urls.brokerRedirectUri(issuer, cr.name),
+      groups,
+    };
+  });
+}
+
+/** The protocol mappers of the Keystone client: every claim the mapping reads. */
+export function clientMappers(cfg: StackConfig): ClientMapper[] {
+  const c = cfg.federation.claims;
+  const note = naming.IDENTITY_PROVIDER_NOTE;
+  return [
+    c.userId === "sub"
+      ? { kind: "sub", name: "sub" }
+      : { kind: "userProperty", name: c.userId, claimName: c.userId, userProperty: "id" },
+    { kind: "userProperty", name: c.username, claimName: c.username, userProperty: "username" },
+    ...(c.email !== undefined
+      ? [{ kind: "userProperty", name: c.email, claimName: c.email, userProperty: "email" } as const]
+      : []),
+    { kind: "groups", name: c.groups, claimName: c.groups, fullPath: cfg.client.groupsFullPath },
+    { kind: "audience", name: "audience", includedClientAudience: cfg.client.clientId },
+    ...(cfg.realm.customerRealms.length > 0
+      ? [{ kind: "sessionNote", name: note, claimName: note, sessionNote: note } as const]
+      : []),
+  ];
+}
+
+/** Step "client": the Keystone client (code flow + PKCE S256) and the public CLI client. */
+export function keycloakClient(
+  cfg: StackConfig,
+  ks: urls.KeystoneUrls,
+): Pick<FederationModel["keycloak"], "client" | "cliClient"> {
+  const horizonUrls = cfg.horizon.urls;
+  const cliClientId = cfg.client.cliClientId ?? naming.cliClientId(cfg.client.clientId);
+  return {
+    client: {
+      clientId: cfg.client.clientId,
+      accessType: cfg.client.confidential ? "CONFIDENTIAL" : "PUBLIC",
+      implicitFlow: cfg.client.implicitFlow,
+      directAccessGrants: cfg.client.directAccessGrants,
+      // The device grant lives on the public CLI client, never on this one (whose secret the CLI
+      // would otherwise need).
+      deviceGrant: false,
+      pkceMethod: "S256",
+      redirectUris: uniq([ks.redirectUri, ks.websso, ks.webssoIdp, ...cfg.client.extraRedirectUris]),
+      postLogoutRedirectUris: uniq([...horizonUrls.map(urls.postLogoutRedirect), `${cfg.keystone.url}/`]),
+      webOrigins: uniq([urls.originOf(cfg.keystone.url), ...horizonUrls.map(urls.originOf)]),
+      backchannelLogoutUrl: ks.backchannelLogout,
+    },
+    ...(cfg.client.deviceGrant ? { cliClient: { clientId: cliClientId, pkceMethod: "S256" as const } } : {}),
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * The shape of the federation model: plain data the components declare on each side. Built by
+ * `buildModel` (federation-model.ts) from a validated configuration.
+ */
+import type { Environment, StackConfig } from "../config/schema"; // types only: the model stays Pulumi-free
+import type { MappingDocument } from "./mapping/types";
+import type * as urls from "./urls";
+
+/** A protocol mapper on the Keystone client; every one targets ID token, access token and userinfo. */
+export type ClientMapper =
+  | { kind: "groups"; name: string; claimName: string; fullPath: boolean }
+  | { kind: "audience"; name: string; includedClientAudience: string }
+  | { kind: "userProperty"; name: string; claimName: string; userProperty: string }
+  | { kind: "sub"; name: string }
+  | { kind: "sessionNote"; name: string; claimName: string; sessionNote: string };
+
+export interface KeycloakGroupSpec {
+  /** Stable key, also the Pulumi logical-name suffix. */
+  readonly key: string;
+  readonly name: string;
+  readonly path: string;
+  readonly parentKey?: string;
+}
+
+export interface CustomerRealmSpec {
+  readonly name: string;
+  readonly displayName: string;
+  readonly issuer: string;
+  readonly endpoints: ReturnType<typeof urls.realmEndpoints>;
+  readonly emailDomains: readonly string[];
+  /** Broker client in the customer realm that the proxy realm logs in with. */
+  readonly brokerClientId: string;
+  readonly brokerRedirectUri: string;
+  /** Groups in the customer realm (bare names) and the proxy-realm group path each maps to. */
+  readonly groups: readonly { readonly name: string; readonly claimValue: string; readonly proxyGroupPath: string; readonly proxyGroupKey: string }[];
+}
+
+export interface KeystoneDomainSpec {
+  readonly key: string;
+  readonly name: string;
+  readonly description: string;
+}
+
+export interface KeystoneProjectSpec {
+  readonly key: string;
+  readonly domainKey: string;
+  readonly name: string;
+  readonly description: string;
+}
+
+export interface KeystoneGroupSpec {
+  readonly key: string;
+  readonly domainKey: string;
+  readonly name: string;
+  readonly description: string;
+  readonly claimValue: string;
+}
+
+export interface GrantSpec {
+  readonly key: string;
+  readonly groupKey: string;
+  readonly role: string;
+  readonly target: { readonly projectKey: string } | { readonly domainKey: string };
+}
+
+export interface FederationModel {
+  readonly stack: string;
+  readonly environment: Environment;
+  readonly keycloak: {
+    readonly url: string;
+    readonly issuer: string;
+    readonly endpoints: ReturnType<typeof urls.realmEndpoints>;
+    readonly realm: StackConfig["realm"] & { readonly displayName: string };
+    readonly client: {
+      readonly clientId: string;
+      readonly accessType: "CONFIDENTIAL" | "PUBLIC";
+      readonly implicitFlow: boolean;
+      readonly directAccessGrants: boolean;
+      readonly deviceGrant: boolean;
+      readonly pkceMethod: "S256";
+      readonly redirectUris: readonly string[];
+      readonly postLogoutRedirectUris: readonly string[];
+      readonly webOrigins: readonly string[];
+      readonly backchannelLogoutUrl: string;
+    };
+    /**
+     * The public client the OpenStack CLI uses for the device authorization grant (PKCE S256, no
+     * secret, no browser flows), when `client.deviceGrant` is on. The mapping accepts it as `azp`.
+     */
+    readonly cliClient?: { readonly clientId: string; readonly pkceMethod: "S256" };
+    readonly mappers: readonly ClientMapper[];
+    readonly groups: readonly KeycloakGroupSpec[];
+    readonly customerRealms: readonly CustomerRealmSpec[];
+    readonly hiddFlowAlias?: string;
+    /**
+     * First-broker-login flow of the customer realms' identity providers: it creates the brokered
+     * user if no user has that username or e-mail, and otherwise refuses. Keycloak's default flow
+     * offers to link the brokered identity to the existing proxy-realm account instead, which a
+     * customer-realm admin could aim at any proxy-realm user by choosing the e-mail.
+     */
+    readonly firstBrokerLoginFlowAlias?: string;
+  };
+  readonly keystone: {
+    readonly url: string;
+    readonly urls: urls.KeystoneUrls;
+    readonly domains: readonly KeystoneDomainSpec[];
+    readonly projects: readonly KeystoneProjectSpec[];
+    readonly groups: readonly KeystoneGroupSpec[];
+    readonly roles: { readonly lookup: readonly string[]; readonly create: readonly string[] };
+    readonly grants: readonly GrantSpec[];
+  };
+  readonly federation: {
+    readonly idpId: string;
+    readonly idpDomainKey: string;
+    readonly remoteIds: readonly string[];
+    readonly protocolId: string;
+    readonly mappingId: string;
+    readonly remoteIdAttribute: string;
+    readonly claimPrefix: string;
+    readonly claimDelimiter: string;
+    readonly userType: "ephemeral" | "local";
+    readonly claims: StackConfig["federation"]["claims"];
+    readonly mapping: MappingDocument;
+    /** Take over existing Keystone objects (migration). */
+    readonly adopt: boolean;
+    /** `[federation] default_authorization_ttl` in minutes, when configured. */
+    readonly authorizationTtlMinutes?: number;
+  };
+  readonly horizon: { readonly urls: readonly string[]; readonly trustedDashboards: readonly string[] };
+  readonly protection: { readonly protect: boolean; readonly retainIdpOnDelete: boolean };
+}
