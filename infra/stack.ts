@@ -10,9 +10,8 @@ import { KeystoneTenancy } from "./components/keystone-tenancy";
 import { keycloakProvider, openstackProvider } from "./components/explicit-providers";
 import { SmokeCheck } from "./components/smoke-check";
 import type { LoadedConfig } from "./config/load";
-import { renderAll } from "./model/artifacts";
+import { plannedArtifacts, renderAll } from "./model/artifacts";
 import { buildModel, type FederationModel } from "./model/federation-model";
-import { keycloakGroupKey } from "./model/naming";
 
 export interface StackOutputs {
   issuer: string;
@@ -56,32 +55,35 @@ export function declareStack(loaded: LoadedConfig, stack: string): { model: Fede
 
   // Host configuration: references in plain outputs; with the real secrets only in secret outputs
   // and, when delivery is enabled, on the hosts.
+  const cryptoPassphrase = loaded.secretValues.oidcCryptoPassphrase;
   const referenceFiles = renderAll(model);
   const withSecrets = pulumi
-    .all([keycloakSide.clientSecret, loaded.secretValues.oidcCryptoPassphrase ?? pulumi.output(undefined)])
-    .apply(([clientSecret, cryptoPassphrase]) => renderAll(model, { secrets: { clientSecret, ...(cryptoPassphrase !== undefined ? { cryptoPassphrase } : {}) } }));
-  let delivered: HostConfiguration | undefined;
-  if (loaded.config.delivery.enabled) {
-    delivered = new HostConfiguration("host-config", {
-      artifacts: withSecrets,
-      // Which files hold secrets (and so get mode 0600) is known before the secrets resolve.
-      paths: renderAll(model, { secrets: { clientSecret: "-", ...(loaded.secretValues.oidcCryptoPassphrase !== undefined ? { cryptoPassphrase: "-" } : {}) } }),
-      targets: loaded.config.delivery.targets,
-      ...(loaded.secretValues.deliverySshKey !== undefined ? { sshPrivateKey: loaded.secretValues.deliverySshKey } : {}),
-    });
-  }
+    .all([keycloakSide.clientSecret, cryptoPassphrase ?? pulumi.output(undefined)])
+    .apply(([clientSecret, passphrase]) =>
+      renderAll(model, { secrets: { clientSecret, ...(passphrase !== undefined ? { cryptoPassphrase: passphrase } : {}) } }),
+    );
+  const delivered = model.delivery
+    ? new HostConfiguration("host-config", {
+        artifacts: withSecrets,
+        paths: plannedArtifacts(model, { clientSecret: true, cryptoPassphrase: cryptoPassphrase !== undefined }),
+        targets: model.delivery.targets,
+        ...(loaded.secretValues.deliverySshKey !== undefined ? { sshPrivateKey: loaded.secretValues.deliverySshKey } : {}),
+      })
+    : undefined;
 
-  const smoke = loaded.config.smokeCheck;
-  if (smoke.enabled && smoke.username !== undefined && smoke.project !== undefined && loaded.secretValues.smokeCheckPassword !== undefined) {
+  const smoke = model.smokeCheck;
+  const smokePassword = loaded.secretValues.smokeCheckPassword;
+  if (smoke && smokePassword !== undefined) {
+    const groupKey = smoke.createUserInGroupKey;
+    const group = groupKey !== undefined ? keycloakSide.groups[groupKey] : undefined;
+    if (groupKey !== undefined && !group) throw new Error(`internal: the smoke check's group ${groupKey} is not declared`);
     new SmokeCheck("smoke-check", {
       model,
       username: smoke.username,
-      password: loaded.secretValues.smokeCheckPassword,
+      password: smokePassword,
       clientSecret: keycloakSide.clientSecret,
       project: smoke.project,
-      ...(smoke.createUser && smoke.group !== undefined
-        ? { createUser: { realmId: keycloakSide.realm.id, groupId: keycloakSide.groups[keycloakGroupKey(...(smoke.group.split("/") as [string, string]))]!.id } }
-        : {}),
+      ...(group ? { createUser: { realmId: keycloakSide.realm.id, groupId: group.id } } : {}),
       // No data edge: the login needs every object in place first.
     }, { providers: [kcProvider], dependsOn: [keycloakSide, tenancy, federation, ...(delivered ? [delivered] : [])] });
   }

@@ -9,7 +9,7 @@ import { customerRealms, clientMappers, keycloakClient, keycloakGroups } from ".
 import { generateMapping, type MappingInput } from "./mapping/generate";
 import * as naming from "./naming";
 import { mappedGroups, tenancy } from "./tenancy";
-import type { FederationModel } from "./types";
+import type { FederationModel, SmokeCheckSpec } from "./types";
 import * as urls from "./urls";
 
 export type * from "./types";
@@ -32,6 +32,20 @@ function mappingInput(cfg: StackConfig, issuer: string, remoteIdAttribute: strin
   };
 }
 
+/** Step "smoke check": the opt-in login, when enabled with a user and a project. */
+function smokeCheck(cfg: StackConfig): SmokeCheckSpec | undefined {
+  const s = cfg.smokeCheck;
+  if (!s.enabled || s.username === undefined || s.project === undefined) return undefined;
+  const [tenant, group] = s.group?.split("/") ?? [];
+  return {
+    username: s.username,
+    project: s.project,
+    ...(s.createUser && tenant !== undefined && group !== undefined
+      ? { createUserInGroupKey: naming.keycloakGroupKey(tenant, group) }
+      : {}),
+  };
+}
+
 /** Builds the model of one stack. The config must come from `parseStackConfig`. */
 export function buildModel(cfg: StackConfig, stack: string): FederationModel {
   const realm = cfg.realm.name;
@@ -48,6 +62,7 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
   const usedRoles = new Set(cfg.access.flatMap((a) => a.grants.map((g) => g.role)));
   const horizonUrls = cfg.horizon.urls;
   const protectByDefault = cfg.environment === "staging" || cfg.environment === "production";
+  const smoke = smokeCheck(cfg);
   return {
     stack,
     environment: cfg.environment,
@@ -92,5 +107,7 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
       protect: cfg.protection.protect,
       retainIdpOnDelete: cfg.protection.retainIdpOnDelete ?? protectByDefault,
     },
+    ...(cfg.delivery.enabled ? { delivery: { targets: cfg.delivery.targets } } : {}),
+    ...(smoke ? { smokeCheck: smoke } : {}),
   };
 }

@@ -2,7 +2,7 @@
  * The shape of the federation model: plain data the components declare on each side. Built by
  * `buildModel` (federation-model.ts) from a validated configuration.
  */
-import type { Environment, StackConfig } from "../config/schema"; // types only: the model stays Pulumi-free
+import type { DeliveryTarget, Environment, StackConfig } from "../config/schema"; // types only: the model stays Pulumi-free
 import type { MappingDocument } from "./mapping/types";
 import type * as urls from "./urls";
 
@@ -128,4 +128,17 @@ export interface FederationModel {
   };
   readonly horizon: { readonly urls: readonly string[]; readonly trustedDashboards: readonly string[] };
   readonly protection: { readonly protect: boolean; readonly retainIdpOnDelete: boolean };
+  /** Delivery of the rendered host files, when enabled: where each file goes is `filesFor(target)`. */
+  readonly delivery?: { readonly targets: readonly DeliveryTarget[] };
+  /** The opt-in login after each update, when enabled and complete. */
+  readonly smokeCheck?: SmokeCheckSpec;
+}
+
+export interface SmokeCheckSpec {
+  /** Keycloak test user; its password is the `smokeCheckPassword` secret. */
+  readonly username: string;
+  /** `<tenant>/<project>` the token is scoped to. */
+  readonly project: string;
+  /** Create the test user first, in the Keycloak group with this model key. */
+  readonly createUserInGroupKey?: string;
 }

@@ -25,26 +25,52 @@ export interface RenderOptions {
   readonly apache?: ApacheOptions;
 }
 
+/** Which secret values a render fills in (known before the values themselves). */
+export interface SecretsPresent {
+  readonly clientSecret: boolean;
+  readonly cryptoPassphrase: boolean;
+}
+
+const APACHE_FILE = "apache/keystone-oidc.conf";
+const kollaClientFile = (model: FederationModel): string =>
+  `kolla/config/keystone/federation/oidc/metadata/${kollaMetadataStem(model.keycloak.issuer)}.client`;
+
+/** The files that hold a secret value when the given secrets are filled in. */
+export function secretPaths(model: FederationModel, present: SecretsPresent): Set<string> {
+  const paths = new Set<string>();
+  if (present.clientSecret || present.cryptoPassphrase) paths.add(APACHE_FILE);
+  if (present.clientSecret && model.keycloak.client.accessType === "CONFIDENTIAL") paths.add(kollaClientFile(model));
+  return paths;
+}
+
 export function renderAll(model: FederationModel, opts: RenderOptions = {}): Artifact[] {
   const s = opts.secrets ?? {};
-  const withSecret = s.clientSecret !== undefined || s.cryptoPassphrase !== undefined;
-  const clientSecretIn = s.clientSecret !== undefined && model.keycloak.client.accessType === "CONFIDENTIAL";
-  const file = (path: string, content: string, secret = false): Artifact => ({ path, content, mode: secret ? 0o600 : 0o644, secret });
+  const secret = secretPaths(model, { clientSecret: s.clientSecret !== undefined, cryptoPassphrase: s.cryptoPassphrase !== undefined });
+  const file = (path: string, content: string): Artifact => ({ path, content, mode: secret.has(path) ? 0o600 : 0o644, secret: secret.has(path) });
   const meta = renderKollaMetadata(model, s);
   const stem = kollaMetadataStem(model.keycloak.issuer);
   return [
-    file("apache/keystone-oidc.conf", renderApacheOidc(model, s, opts.apache), withSecret),
+    file(APACHE_FILE, renderApacheOidc(model, s, opts.apache)),
     file("keystone/keystone-federation.conf", renderKeystoneConf(model)),
     file("keystone/rules.json", renderMapping(model.federation.mapping)),
     file("horizon/local_settings.d/_50_okf_websso.py", renderHorizon(model)),
     file("kolla/globals.d/okf-federation.yml", renderKollaGlobals(model)),
     file(`kolla/config/keystone/federation/oidc/${KOLLA_MAPPING_FILE}`, renderMapping(model.federation.mapping)),
     file(`kolla/config/keystone/federation/oidc/metadata/${stem}.provider`, meta.provider),
-    file(`kolla/config/keystone/federation/oidc/metadata/${stem}.client`, meta.client, clientSecretIn),
+    file(kollaClientFile(model), meta.client),
     file(`kolla/config/keystone/federation/oidc/metadata/${stem}.conf`, meta.conf),
     // The CLI's file never holds a secret: the device grant uses the public CLI client.
     file("clients/clouds.yaml", renderCloudsYaml(model)),
   ];
+}
+
+/**
+ * The files as known at plan time, before the secret values resolve: references in place of
+ * secrets, and the mode and secrecy each file will have once `present` secrets are filled in.
+ */
+export function plannedArtifacts(model: FederationModel, present: SecretsPresent): Artifact[] {
+  const secret = secretPaths(model, present);
+  return renderAll(model).map((a) => ({ ...a, mode: secret.has(a.path) ? 0o600 : 0o644, secret: secret.has(a.path) }));
 }
 
 export type { RenderSecrets } from "./secrets";
