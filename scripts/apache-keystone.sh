@@ -9,46 +9,21 @@
 # OIDC_CONF is the rendered mod_auth_openidc configuration (included as is); KEYSTONE_OVERLAY the
 # rendered keystone.conf overlay (appended to the private keystone.conf that `keystone.sh init`
 # writes; the admin password comes from $OKF_ADMIN_PASSWORD or DIR/admin-password).
-# Facts this relies on (LOCAL-SERVICES.md): Apache must run as a non-root user that owns the state
-# dir; SQLite needs WAL with one WSGI process; the keystone.conf path reaches mod_wsgi through the
-# Apache parent's environment (OS_KEYSTONE_CONFIG_FILES).
+# The httpd.conf comes from scripts/lib/keystone-httpd-conf.sh (shared with the docker image); the
+# keystone.conf path reaches mod_wsgi through the Apache parent's environment
+# (OS_KEYSTONE_CONFIG_FILES).
 set -euo pipefail
 cmd=${1:?usage: $0 start|stop|configtest DIR [PORT OIDC_CONF KEYSTONE_OVERLAY]}
 dir=${2:?DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 run_user=keystone
+# shellcheck source=lib/keystone-httpd-conf.sh
+. "$here/lib/keystone-httpd-conf.sh"
 
 write_conf() {
   local port=$1 oidc=$2 overlay=$3
   "$here/keystone.sh" init "$dir" "$port" "$overlay" >&2
-  cat >"$dir/httpd.conf" <<CONF
-ServerRoot "/etc/apache2"
-ServerName 127.0.0.1
-PidFile $dir/httpd.pid
-Listen 127.0.0.1:$port
-User $run_user
-Group $run_user
-ErrorLog $dir/apache-error.log
-LogLevel warn auth_openidc:info
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule authn_core_module /usr/lib/apache2/modules/mod_authn_core.so
-LoadModule authz_user_module /usr/lib/apache2/modules/mod_authz_user.so
-LoadModule env_module /usr/lib/apache2/modules/mod_env.so
-LoadModule headers_module /usr/lib/apache2/modules/mod_headers.so
-LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
-LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so
-LoadModule auth_openidc_module /usr/lib/apache2/modules/mod_auth_openidc.so
-TypesConfig /etc/mime.types
-# No persistent connections: Node's fetch pools them, and a pooled connection Apache has already
-# closed fails the next request with "other side closed" (seen in the system suite after 401s).
-KeepAlive Off
-WSGIDaemonProcess keystone processes=1 threads=1 user=$run_user group=$run_user display-name=okf-keystone
-WSGIScriptAlias / /usr/bin/keystone-wsgi-public process-group=keystone application-group=%{GLOBAL}
-WSGIApplicationGroup %{GLOBAL}
-WSGIPassAuthorization On
-Include $oidc
-CONF
+  okf_keystone_httpd_conf "$dir/httpd.conf" "$dir" "127.0.0.1:$port" 127.0.0.1 "$dir/apache-error.log" "$oidc" "$run_user"
 }
 
 case "$cmd" in

@@ -96,7 +96,8 @@ if [ "$mode" = processes ]; then
   start_keystone
 else
   echo "== rendering the dev stack's host configuration (the Keystone container serves out/dev)"
-  render_dev
+  # The container fetches the realm's keys through its TLS forwarder (docker/keystone/entrypoint.sh).
+  render_dev --ca-bundle /var/lib/okf-keystone/tls/cert.pem --jwks-uri https://127.0.0.1:8443/realms/openstack/protocol/openid-connect/certs
   echo "== starting Keycloak and Keystone (docker compose)"
   docker compose up -d --build --wait
 fi

@@ -6,11 +6,12 @@
 #   entrypoint.sh            set up (first start: database, keys, admin) and run Apache in the foreground
 #   entrypoint.sh configtest set up and run `apache2 -t` only
 #
-# Two local-only adjustments, both needed because Keycloak runs in start-dev mode on plain http:
+# Two local-only forwarders, both needed because Keycloak runs in start-dev mode on plain http:
 # - the stack's URLs say http://localhost:8080; inside this container that port is forwarded to the
 #   keycloak service, so issuer, discovery and JWKS URLs mean the same here as on the host;
 # - mod_auth_openidc 2.4.12 refuses an http OIDCOAuthVerifyJwksUri when it parses the configuration,
-#   so the JWKS is fetched through a loopback TLS forwarder with a certificate made at start.
+#   so local-up renders the JWKS URI as https://127.0.0.1:8443/..., a loopback TLS forwarder whose
+#   certificate (made at first start, $OKF_STATE/tls/cert.pem) is the rendered OIDCCABundlePath.
 set -euo pipefail
 state=${OKF_STATE:-/var/lib/okf-keystone}
 rendered=${OKF_RENDERED:-/etc/okf/rendered}
@@ -34,40 +35,14 @@ if [ ! -f "$tls/cert.pem" ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
     -keyout "$tls/key.pem" -out "$tls/cert.pem" 2>/dev/null
 fi
-jwks=$(sed -n 's/^OIDCOAuthVerifyJwksUri "\(.*\)"$/\1/p' "$oidc")
+jwks=$(grep '^OIDCOAuthVerifyJwksUri ' "$oidc" || true)
 case "$jwks" in
-  http://localhost:8080/*) sed "s#^OIDCOAuthVerifyJwksUri \"http://localhost:8080/#OIDCOAuthVerifyJwksUri \"https://127.0.0.1:8443/#" "$oidc" >"$state/keystone-oidc.conf"
-    printf 'OIDCCABundlePath "%s"\n' "$tls/cert.pem" >>"$state/keystone-oidc.conf" ;;
-  https://*) cp "$oidc" "$state/keystone-oidc.conf" ;;
-  *) echo "keystone: expected the JWKS URI http://localhost:8080/... (dev stack) or https, got '$jwks'" >&2; exit 1 ;;
+  'OIDCOAuthVerifyJwksUri "https://'*) ;;
+  *) echo "keystone: $oidc must fetch the realm's keys over https (mod_auth_openidc refuses http); render it with scripts/local-up.sh, which points it at this container's TLS forwarder" >&2; exit 1 ;;
 esac
 
-cat >"$state/httpd.conf" <<CONF
-ServerRoot "/etc/apache2"
-ServerName localhost
-PidFile $state/httpd.pid
-Listen $port
-User $run_user
-Group $run_user
-ErrorLog /dev/stderr
-LogLevel warn auth_openidc:info
-LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
-LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
-LoadModule authn_core_module /usr/lib/apache2/modules/mod_authn_core.so
-LoadModule authz_user_module /usr/lib/apache2/modules/mod_authz_user.so
-LoadModule env_module /usr/lib/apache2/modules/mod_env.so
-LoadModule headers_module /usr/lib/apache2/modules/mod_headers.so
-LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
-LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so
-LoadModule auth_openidc_module /usr/lib/apache2/modules/mod_auth_openidc.so
-TypesConfig /etc/mime.types
-# One process, one thread: Keystone's SQLite database (LOCAL-SERVICES.md).
-WSGIDaemonProcess keystone processes=1 threads=1 user=$run_user group=$run_user display-name=okf-keystone
-WSGIScriptAlias / /usr/bin/keystone-wsgi-public process-group=keystone application-group=%{GLOBAL}
-WSGIApplicationGroup %{GLOBAL}
-WSGIPassAuthorization On
-Include $state/keystone-oidc.conf
-CONF
+. "$scripts/lib/keystone-httpd-conf.sh"
+okf_keystone_httpd_conf "$state/httpd.conf" "$state" "$port" localhost /dev/stderr "$oidc" "$run_user"
 chown -R "$run_user:$run_user" "$state"
 # mod_wsgi's Keystone finds its configuration only through the Apache parent's environment.
 export OS_KEYSTONE_CONFIG_FILES=$state/keystone.conf

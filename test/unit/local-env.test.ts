@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { main as render } from "../../infra/cli/render";
 import { readStackFile } from "../support/stack-files";
 import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 
@@ -66,6 +67,7 @@ describe("docker-compose.yaml", () => {
     expect(dockerfile.match(/^FROM .*$/gm)).toEqual(["FROM debian:12"]);
     expect(dockerfile.match(/^(?:COPY|ENTRYPOINT|RUN \/opt).*$/gm)).toEqual([
       "COPY scripts/install-debian-deps.sh scripts/keystone.sh /opt/okf/scripts/",
+      "COPY scripts/lib/keystone-httpd-conf.sh /opt/okf/scripts/lib/",
       "RUN /opt/okf/scripts/install-debian-deps.sh all && rm -rf /var/lib/apt/lists/* /tmp/okf-apt-updated",
       "COPY docker/keystone/entrypoint.sh /opt/okf/entrypoint.sh",
       'ENTRYPOINT ["/opt/okf/entrypoint.sh"]',
@@ -73,11 +75,25 @@ describe("docker-compose.yaml", () => {
     expect(statSync(join(ROOT, "docker", "keystone", "entrypoint.sh")).mode & 0o111).toBe(0o111);
   });
 
-  it("the rendered dev Apache config has the http JWKS URI the Keystone entrypoint rewrites to its TLS forwarder", () => {
-    // mod_auth_openidc 2.4.12 rejects an http OIDCOAuthVerifyJwksUri at parse time; the entrypoint
-    // handles exactly this form (and https unchanged). If the renderer changes it, revisit both.
-    const conf = readFileSync(join(ROOT, "test", "golden", "dev", "apache", "keystone-oidc.conf"), "utf8");
-    expect(conf.match(/^OIDCOAuthVerifyJwksUri .*$/gm)).toEqual(['OIDCOAuthVerifyJwksUri "http://localhost:8080/realms/openstack/protocol/openid-connect/certs"']);
+  it("docker mode renders the JWKS URI over https to the container's TLS forwarder, trusting its certificate", () => {
+    // mod_auth_openidc 2.4.12 rejects an http OIDCOAuthVerifyJwksUri at parse time, so local-up
+    // renders the https forwarder's URL and the certificate the entrypoint makes; the entrypoint
+    // includes the file as rendered and refuses one that is not https.
+    const localUp = readFileSync(join(ROOT, "scripts", "local-up.sh"), "utf8");
+    const entrypoint = readFileSync(join(ROOT, "docker", "keystone", "entrypoint.sh"), "utf8");
+    // The docker-mode render (the processes mode's paths start with $state).
+    const flags = /render_dev --ca-bundle (\/\S+) --jwks-uri (\S+)\n/.exec(localUp);
+    expect(flags, "local-up.sh renders with --ca-bundle and --jwks-uri in docker mode").not.toBeNull();
+    const [, caBundle, jwksUri] = flags!;
+    expect(caBundle).toBe(`${/state=\$\{OKF_STATE:-(\S+)\}/.exec(entrypoint)![1]}/tls/cert.pem`);
+    expect(jwksUri).toBe("https://127.0.0.1:8443/realms/openstack/protocol/openid-connect/certs");
+    expect(entrypoint).toContain('"OPENSSL-LISTEN:8443,bind=127.0.0.1');
+    const out = mkdtempSync(join(tmpdir(), "okf-docker-render-"));
+    expect(render(["--stack", "dev", "--out", out, "--ca-bundle", caBundle!, "--jwks-uri", jwksUri!]).code).toBe(0);
+    const conf = readFileSync(join(out, "apache", "keystone-oidc.conf"), "utf8");
+    expect(conf.match(/^OIDCOAuthVerifyJwksUri .*$/gm)).toEqual([`OIDCOAuthVerifyJwksUri "${jwksUri}"`]);
+    expect(conf).toContain(`OIDCCABundlePath "${caBundle}"`);
+    rmSync(out, { recursive: true, force: true });
   });
 });
 
