@@ -12,8 +12,9 @@
  *              Keystone also deletes the IdP's protocols and every federated (shadow) user it created.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { hintFor, keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
+import { keystoneExpect } from "./client";
 import { isUnknown, sameSet } from "./compare";
+import { createExactly, deleteOne, readOne } from "./crud";
 import { configureFromStack, currentConnection } from "./runtime";
 
 export interface IdentityProviderState {
@@ -58,39 +59,31 @@ export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityP
   },
 
   async create(inputs) {
-    const conn = currentConnection();
-    const existing = await keystoneCall(conn, "GET", path(inputs.idpId));
-    // Exactly the desired object: its domain, issuers, enabled flag and description.
-    const exact = (s: IdentityProviderState) => s.domainId === inputs.domainId && sameSet(s.remoteIds, inputs.remoteIds) && s.enabled === inputs.enabled && s.description === inputs.description;
-    if (existing.status === 200) {
-      const current = stateFrom(existing.body, inputs.adopt);
-      if (exact(current)) return { id: inputs.idpId, outs: current };
-      if (!inputs.adopt) {
-        throw new KeystoneError("PUT", path(inputs.idpId), 409, `identity provider "${inputs.idpId}" already exists (domain ${current.domainId}, remote_ids ${JSON.stringify(current.remoteIds)}); nothing was changed. To take it over, set adopt: true on this resource (federation.adopt in the stack configuration), or delete it first`);
-      }
-      if (current.domainId !== inputs.domainId) {
-        throw new KeystoneError("PATCH", path(inputs.idpId), 409, `identity provider "${inputs.idpId}" is bound to domain ${current.domainId}, not ${inputs.domainId}; Keystone cannot move it. Use the existing domain, or delete the IdP (this deletes its federated users) and let the stack create it`);
-      }
-      const res = await keystoneExpect(conn, "PATCH", path(inputs.idpId), [200], { identity_provider: desired(inputs) });
-      return { id: inputs.idpId, outs: stateFrom(res.body, inputs.adopt) };
-    }
-    if (existing.status !== 404) throw new KeystoneError("GET", path(inputs.idpId), existing.status, messageOf(existing));
-    const res = await keystoneCall(conn, "PUT", path(inputs.idpId), { identity_provider: { ...desired(inputs), domain_id: inputs.domainId } });
-    if (res.status === 201) return { id: inputs.idpId, outs: stateFrom(res.body, inputs.adopt) };
-    if (res.status === 409) {
-      // A retried PUT whose first answer was lost: converge if what exists is what we asked for.
-      const again = await keystoneExpect(conn, "GET", path(inputs.idpId), [200]);
-      const now = stateFrom(again.body, inputs.adopt);
-      if (exact(now)) return { id: inputs.idpId, outs: now };
-    }
-    throw new KeystoneError("PUT", path(inputs.idpId), res.status, messageOf(res) + hintFor(res.status));
+    const outs = await createExactly({
+      path: path(inputs.idpId),
+      createBody: { identity_provider: { ...desired(inputs), domain_id: inputs.domainId } },
+      patchBody: { identity_provider: desired(inputs) },
+      adopt: inputs.adopt,
+      stateFrom: (body) => stateFrom(body, inputs.adopt),
+      // Exactly the desired object: its domain, issuers, enabled flag and description.
+      exact: (s) =>
+        s.domainId === inputs.domainId &&
+        sameSet(s.remoteIds, inputs.remoteIds) &&
+        s.enabled === inputs.enabled &&
+        s.description === inputs.description,
+      exists: (s) =>
+        `identity provider "${inputs.idpId}" already exists (domain ${s.domainId}, remote_ids ${JSON.stringify(s.remoteIds)}); nothing was changed. To take it over, set adopt: true on this resource (federation.adopt in the stack configuration), or delete it first`,
+      cannotAdopt: (s) =>
+        s.domainId === inputs.domainId
+          ? undefined
+          : `identity provider "${inputs.idpId}" is bound to domain ${s.domainId}, not ${inputs.domainId}; Keystone cannot move it. Use the existing domain, or delete the IdP (this deletes its federated users) and let the stack create it`,
+    });
+    return { id: inputs.idpId, outs };
   },
 
   async read(id, props) {
-    const res = await keystoneCall(currentConnection(), "GET", path(id));
-    if (res.status === 404) return {};
-    if (res.status !== 200) throw new KeystoneError("GET", path(id), res.status, messageOf(res));
-    return { id, props: stateFrom(res.body, props?.adopt ?? false) };
+    const body = await readOne(path(id));
+    return body ? { id, props: stateFrom(body, props?.adopt ?? false) } : {};
   },
 
   async update(_id, olds, news) {
@@ -99,7 +92,6 @@ export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityP
   },
 
   async delete(id) {
-    const res = await keystoneCall(currentConnection(), "DELETE", path(id));
-    if (res.status !== 204 && res.status !== 404) throw new KeystoneError("DELETE", path(id), res.status, messageOf(res));
+    await deleteOne(path(id));
   },
 };

@@ -8,7 +8,8 @@
  *   delete  -> DELETE /v3/OS-FEDERATION/mappings/{id}; 404 counts as done
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { hintFor, keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
+import { keystoneExpect } from "./client";
+import { createExactly, deleteOne, readOne } from "./crud";
 import { isUnknown, mappingDocument, sameStructure } from "./compare";
 import { configureFromStack, currentConnection } from "./runtime";
 
@@ -45,35 +46,23 @@ export const mappingProvider: pulumi.dynamic.ResourceProvider<MappingState, Mapp
   },
 
   async create(inputs) {
-    const conn = currentConnection();
     const body = { mapping: { rules: mappingDocument(inputs.rules).rules } };
-    const existing = await keystoneCall(conn, "GET", path(inputs.mappingId));
-    if (existing.status === 200) {
-      // Exactly the desired rules (an interrupted earlier create): taken as created.
-      const current = stateFrom(existing.body, inputs.adopt);
-      if (sameStructure(current.rules, mappingDocument(inputs.rules))) return { id: inputs.mappingId, outs: current };
-      if (!inputs.adopt) {
-        throw new KeystoneError("PUT", path(inputs.mappingId), 409, `mapping "${inputs.mappingId}" already exists; nothing was changed. To take it over (its rules will be replaced by the generated ones), set adopt: true on this resource (federation.adopt in the stack configuration)`);
-      }
-      const res = await keystoneExpect(conn, "PATCH", path(inputs.mappingId), [200], body);
-      return { id: inputs.mappingId, outs: stateFrom(res.body, inputs.adopt) };
-    }
-    if (existing.status !== 404) throw new KeystoneError("GET", path(inputs.mappingId), existing.status, messageOf(existing));
-    const res = await keystoneCall(conn, "PUT", path(inputs.mappingId), body);
-    if (res.status === 201) return { id: inputs.mappingId, outs: stateFrom(res.body, inputs.adopt) };
-    if (res.status === 409) {
-      const again = await keystoneExpect(conn, "GET", path(inputs.mappingId), [200]);
-      const now = stateFrom(again.body, inputs.adopt);
-      if (sameStructure(now.rules, mappingDocument(inputs.rules))) return { id: inputs.mappingId, outs: now };
-    }
-    throw new KeystoneError("PUT", path(inputs.mappingId), res.status, messageOf(res) + hintFor(res.status));
+    const outs = await createExactly({
+      path: path(inputs.mappingId),
+      createBody: body,
+      patchBody: body,
+      adopt: inputs.adopt,
+      stateFrom: (b) => stateFrom(b, inputs.adopt),
+      exact: (s) => sameStructure(s.rules, mappingDocument(inputs.rules)),
+      exists: () =>
+        `mapping "${inputs.mappingId}" already exists; nothing was changed. To take it over (its rules will be replaced by the generated ones), set adopt: true on this resource (federation.adopt in the stack configuration)`,
+    });
+    return { id: inputs.mappingId, outs };
   },
 
   async read(id, props) {
-    const res = await keystoneCall(currentConnection(), "GET", path(id));
-    if (res.status === 404) return {};
-    if (res.status !== 200) throw new KeystoneError("GET", path(id), res.status, messageOf(res));
-    return { id, props: stateFrom(res.body, props?.adopt ?? false) };
+    const body = await readOne(path(id));
+    return body ? { id, props: stateFrom(body, props?.adopt ?? false) } : {};
   },
 
   async update(_id, olds, news) {
@@ -82,7 +71,6 @@ export const mappingProvider: pulumi.dynamic.ResourceProvider<MappingState, Mapp
   },
 
   async delete(id) {
-    const res = await keystoneCall(currentConnection(), "DELETE", path(id));
-    if (res.status !== 204 && res.status !== 404) throw new KeystoneError("DELETE", path(id), res.status, messageOf(res));
+    await deleteOne(path(id));
   },
 };

@@ -12,6 +12,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { hintFor, keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
 import { isUnknown } from "./compare";
+import { deleteOne, readOne } from "./crud";
 import { configureFromStack, currentConnection } from "./runtime";
 
 export interface ProtocolState {
@@ -84,10 +85,8 @@ export const protocolProvider: pulumi.dynamic.ResourceProvider<ProtocolState, Pr
 
   async read(id, props) {
     const [idpId, protocolId] = id.split("/") as [string, string];
-    const res = await keystoneCall(currentConnection(), "GET", listPath(idpId));
-    if (res.status === 404) return {};
-    if (res.status !== 200) throw new KeystoneError("GET", listPath(idpId), res.status, messageOf(res));
-    const p = ((res.body.protocols as ListedProtocol[]) ?? []).find((x) => x.id === protocolId);
+    const body = await readOne(listPath(idpId));
+    const p = ((body?.protocols as ListedProtocol[] | undefined) ?? []).find((x) => x.id === protocolId);
     if (!p) return {};
     return { id, props: { idpId, protocolId, mappingId: p.mapping_id, remoteIdAttribute: p.remote_id_attribute ?? "", adopt: props?.adopt ?? false } };
   },
@@ -99,7 +98,6 @@ export const protocolProvider: pulumi.dynamic.ResourceProvider<ProtocolState, Pr
 
   async delete(id) {
     const [idpId, protocolId] = id.split("/") as [string, string];
-    const res = await keystoneCall(currentConnection(), "DELETE", onePath(idpId, protocolId));
-    if (res.status !== 204 && res.status !== 404) throw new KeystoneError("DELETE", onePath(idpId, protocolId), res.status, messageOf(res));
+    await deleteOne(onePath(idpId, protocolId));
   },
 };
