@@ -4,6 +4,7 @@
  * reload per target.
  */
 import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runWithMocks, type Registration, valueOf } from "./../support/mock-runtime";
 import { readStackFile } from "./../support/stack-files";
@@ -32,7 +33,11 @@ beforeAll(async () => {
     const { loadStackConfig } = await import("../../infra/config/load");
     const { declareStack } = await import("../../infra/stack");
     const o = declareStack(loadStackConfig(), "test-template").outputs;
-    return { hostConfiguration: o.hostConfiguration, withSecrets: await valueOf(o.hostConfigurationWithSecrets) };
+    return {
+      hostConfiguration: o.hostConfiguration,
+      withSecrets: await valueOf(o.hostConfigurationWithSecrets),
+      withSecretsIsSecret: await pulumi.isSecret(o.hostConfigurationWithSecrets),
+    };
   }, { config, secretKeys: [...file.secretKeys, `${PROJECT}:deliverySshKey`, `${PROJECT}:oidcCryptoPassphrase`] });
   regs = run.registrations;
   outputs = run.result;
@@ -59,6 +64,7 @@ describe("host configuration delivery", () => {
   });
 
   it("keeps secret file contents secret and triggers on the content hash", () => {
+    expect(outputs.withSecretsIsSecret, "hostConfigurationWithSecrets is a secret output").toBe(true);
     const withSecrets = outputs.withSecrets as Record<string, string>;
     const apacheContent = withSecrets["apache/keystone-oidc.conf"]!;
     expect(apacheContent).toContain('OIDCCryptoPassphrase "crypto-passphrase-for-test"');

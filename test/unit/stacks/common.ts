@@ -1,4 +1,6 @@
 /** Assertions every committed stack's graph must satisfy. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, it } from "vitest";
 import { readStackFile } from "../../support/stack-files";
 import { type StackGraph, T } from "./graph";
@@ -31,7 +33,12 @@ export function commonStackTests(graph: () => StackGraph, expected: { issuer: st
   it("gives every Keycloak and OpenStack resource the stack's explicit provider", () => {
     const g = graph();
     const custom = g.registrations.filter((r) => r.custom && (r.type.startsWith("keycloak:") || r.type.startsWith("openstack:")) && !r.type.startsWith("pulumi:providers:"));
-    expect(custom.length).toBeGreaterThan(10);
+    // Exactly the Keycloak and OpenStack resources the stack's pinned URNs list.
+    const pinned = readFileSync(join(__dirname, "..", "..", "urns", `${expected.stack}.txt`), "utf8")
+      .split("\n")
+      .map((u) => u.split("::")[2]?.split("$").pop() ?? "")
+      .filter((type) => type.startsWith("keycloak:") || type.startsWith("openstack:"));
+    expect(custom.length).toBe(pinned.length);
     for (const r of custom) {
       const pkg = r.type.split(":")[0]!;
       expect(r.provider, `${r.type} ${r.name}`).toMatch(new RegExp(`^urn:pulumi:.*::pulumi:providers:${pkg}::${pkg}::${pkg}-id$`));
@@ -96,7 +103,9 @@ export function commonStackTests(graph: () => StackGraph, expected: { issuer: st
         if (v !== undefined) expect(secretValue(v), `${r.type}.${key} must be a secret`).toBeDefined();
       }
     }
-    expect(g.outputs.clientSecret).toBeDefined();
+    // The client secret and the files that embed it are exported as secrets, and only they.
+    expect(g.secretOutputs).toEqual(["clientSecret", "hostConfigurationWithSecrets"]);
+    expect(g.outputs.clientSecret).toEqual(expect.any(String));
   });
 
   it("exports the federation identifiers", () => {

@@ -3,6 +3,7 @@
  * assertions. Shared by the per-stack test files (one file per stack: Pulumi's runtime state is
  * global to a process, and vitest gives each file its own).
  */
+import * as pulumi from "@pulumi/pulumi";
 import { type Registration, runWithMocks, valueOf } from "../../support/mock-runtime";
 
 export interface StackGraph {
@@ -10,6 +11,8 @@ export interface StackGraph {
   /** Every resource's URN, sorted. */
   readonly urns: string[];
   readonly outputs: Record<string, unknown>;
+  /** The stack outputs Pulumi holds as secrets. */
+  readonly secretOutputs: string[];
   byType(type: string): Registration[];
   one(type: string, name: string): Registration;
   /** Resolves a mock id (`<logical name>-id`) back to the registration it belongs to. */
@@ -22,14 +25,19 @@ export async function stackGraph(stack: string): Promise<StackGraph> {
     const { declareStack } = await import("../../../infra/stack");
     const { outputs } = declareStack(loadStackConfig(), stack);
     const resolved: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(outputs)) resolved[k] = await valueOf(v);
-    return resolved;
+    const secret: string[] = [];
+    for (const [k, v] of Object.entries(outputs)) {
+      resolved[k] = await valueOf(v);
+      if (await pulumi.isSecret(pulumi.output(v))) secret.push(k);
+    }
+    return { resolved, secret };
   });
   const regs = run.registrations;
   return {
     registrations: regs,
     urns: run.urns,
-    outputs: run.result,
+    outputs: run.result.resolved,
+    secretOutputs: run.result.secret.sort(),
     byType: (type) => regs.filter((r) => r.type === type),
     one(type, name) {
       const found = regs.filter((r) => r.type === type && r.name === name);
