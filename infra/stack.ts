@@ -28,22 +28,38 @@ export interface StackOutputs {
   hostConfigurationWithSecrets: pulumi.Output<Record<string, string>>;
 }
 
-export function declareStack(loaded: LoadedConfig, stack: string): { model: FederationModel; outputs: StackOutputs } {
+export function declareStack(
+  loaded: LoadedConfig,
+  stack: string,
+): { model: FederationModel; outputs: StackOutputs } {
   const model = buildModel(loaded.config, stack);
   const protect = model.protection.protect;
 
   const kcProvider = keycloakProvider(loaded.config, loaded.secretValues, loaded.keycloakCaPem);
   const osProvider = openstackProvider(loaded.config, loaded.secretValues);
 
-  const keycloakSide = new KeycloakFederation("keycloak", {
-    model,
-    protect,
-    ...(loaded.secretValues.clientSecret !== undefined ? { clientSecret: loaded.secretValues.clientSecret } : {}),
-  }, { providers: [kcProvider] });
+  const keycloakSide = new KeycloakFederation(
+    "keycloak",
+    {
+      model,
+      protect,
+      ...(loaded.secretValues.clientSecret !== undefined
+        ? { clientSecret: loaded.secretValues.clientSecret }
+        : {}),
+    },
+    { providers: [kcProvider] },
+  );
 
-  const tenancy = new KeystoneTenancy("keystone", { model, provider: osProvider, protect }, { providers: [osProvider] });
+  const tenancy = new KeystoneTenancy(
+    "keystone",
+    { model, provider: osProvider, protect },
+    { providers: [osProvider] },
+  );
   const userDomain = tenancy.domains[model.federation.idpDomainKey];
-  if (!userDomain) throw new Error(`internal: the federated users' domain ${model.federation.idpDomainKey} is not declared`);
+  if (!userDomain)
+    throw new Error(
+      `internal: the federated users' domain ${model.federation.idpDomainKey} is not declared`,
+    );
 
   const federation = new KeystoneFederation("federation", {
     model,
@@ -60,14 +76,24 @@ export function declareStack(loaded: LoadedConfig, stack: string): { model: Fede
   const withSecrets = pulumi
     .all([keycloakSide.clientSecret, cryptoPassphrase ?? pulumi.output(undefined)])
     .apply(([clientSecret, passphrase]) =>
-      renderAll(model, { secrets: { clientSecret, ...(passphrase !== undefined ? { cryptoPassphrase: passphrase } : {}) } }),
+      renderAll(model, {
+        secrets: {
+          clientSecret,
+          ...(passphrase !== undefined ? { cryptoPassphrase: passphrase } : {}),
+        },
+      }),
     );
   const delivered = model.delivery
     ? new HostConfiguration("host-config", {
         artifacts: withSecrets,
-        paths: plannedArtifacts(model, { clientSecret: true, cryptoPassphrase: cryptoPassphrase !== undefined }),
+        paths: plannedArtifacts(model, {
+          clientSecret: true,
+          cryptoPassphrase: cryptoPassphrase !== undefined,
+        }),
         targets: model.delivery.targets,
-        ...(loaded.secretValues.deliverySshKey !== undefined ? { sshPrivateKey: loaded.secretValues.deliverySshKey } : {}),
+        ...(loaded.secretValues.deliverySshKey !== undefined
+          ? { sshPrivateKey: loaded.secretValues.deliverySshKey }
+          : {}),
       })
     : undefined;
 
@@ -76,16 +102,24 @@ export function declareStack(loaded: LoadedConfig, stack: string): { model: Fede
   if (smoke && smokePassword !== undefined) {
     const groupKey = smoke.createUserInGroupKey;
     const group = groupKey !== undefined ? keycloakSide.groups[groupKey] : undefined;
-    if (groupKey !== undefined && !group) throw new Error(`internal: the smoke check's group ${groupKey} is not declared`);
-    new SmokeCheck("smoke-check", {
-      model,
-      username: smoke.username,
-      password: smokePassword,
-      clientSecret: keycloakSide.clientSecret,
-      project: smoke.project,
-      ...(group ? { createUser: { realmId: keycloakSide.realm.id, groupId: group.id } } : {}),
-      // No data edge: the login needs every object in place first.
-    }, { providers: [kcProvider], dependsOn: [keycloakSide, tenancy, federation, ...(delivered ? [delivered] : [])] });
+    if (groupKey !== undefined && !group)
+      throw new Error(`internal: the smoke check's group ${groupKey} is not declared`);
+    new SmokeCheck(
+      "smoke-check",
+      {
+        model,
+        username: smoke.username,
+        password: smokePassword,
+        clientSecret: keycloakSide.clientSecret,
+        project: smoke.project,
+        ...(group ? { createUser: { realmId: keycloakSide.realm.id, groupId: group.id } } : {}),
+        // No data edge: the login needs every object in place first.
+      },
+      {
+        providers: [kcProvider],
+        dependsOn: [keycloakSide, tenancy, federation, ...(delivered ? [delivered] : [])],
+      },
+    );
   }
 
   return {
@@ -100,7 +134,9 @@ export function declareStack(loaded: LoadedConfig, stack: string): { model: Fede
       cliAuthUrl: model.keystone.urls.cliAuth,
       clientSecret: keycloakSide.clientSecret,
       hostConfiguration: Object.fromEntries(referenceFiles.map((a) => [a.path, a.content])),
-      hostConfigurationWithSecrets: pulumi.secret(withSecrets.apply((files) => Object.fromEntries(files.map((a) => [a.path, a.content])))),
+      hostConfigurationWithSecrets: pulumi.secret(
+        withSecrets.apply((files) => Object.fromEntries(files.map((a) => [a.path, a.content]))),
+      ),
     },
   };
 }

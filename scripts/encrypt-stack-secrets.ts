@@ -25,7 +25,10 @@ for (const file of process.argv.slice(2)) {
     key = s.key;
     text = text.replace(/^config:$/m, `encryptionsalt: ${s.encryptionsalt}\nconfig:`);
   }
-  text = text.replace(/secure: "@encrypt:([^"]*)"/g, (_m, plain: string) => `secure: ${encryptValue(key, plain)}`);
+  text = text.replace(
+    /secure: "@encrypt:([^"]*)"/g,
+    (_m, plain: string) => `secure: ${encryptValue(key, plain)}`,
+  );
   writeFileSync(file, text);
   console.log(`encrypted secrets in ${file}`);
 }

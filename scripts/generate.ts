@@ -15,15 +15,22 @@ function main(check: boolean): number {
     if (stale.length === 0) console.log("every generated file is up to date");
     return stale.length > 0 ? 1 : 0;
   }
-  for (const c of writeGenerated()) console.log(`${c.state === "not generated" ? "removed" : "wrote"} ${c.path}`);
+  for (const c of writeGenerated())
+    console.log(`${c.state === "not generated" ? "removed" : "wrote"} ${c.path}`);
   // The URN pins come from the program under Pulumi's mock runtime, which the unit suite hosts.
-  const urns = spawnSync("npx", ["vitest", "run", "--project", "unit", "test/unit/stacks/urns.test.ts"], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, UPDATE_URNS: "1" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const urns = spawnSync(
+    "npx",
+    ["vitest", "run", "--project", "unit", "test/unit/stacks/urns.test.ts"],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, UPDATE_URNS: "1" },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   if (urns.status !== 0) {
-    console.error("the resource URN pins could not be written (npx vitest run test/unit/stacks/urns.test.ts)");
+    console.error(
+      "the resource URN pins could not be written (npx vitest run test/unit/stacks/urns.test.ts)",
+    );
     return 1;
   }
   console.log("pinned resource URNs: test/urns/<stack>.txt");

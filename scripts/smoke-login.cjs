@@ -10,22 +10,57 @@ function fail(step, detail) {
   process.exit(1);
 }
 async function main() {
-  const form = new URLSearchParams({ grant_type: "password", client_id: env.OKF_CLIENT_ID, username: env.OKF_USERNAME, password: env.OKF_PASSWORD, scope: "openid" });
+  const form = new URLSearchParams({
+    grant_type: "password",
+    client_id: env.OKF_CLIENT_ID,
+    username: env.OKF_USERNAME,
+    password: env.OKF_PASSWORD,
+    scope: "openid",
+  });
   if (env.OKF_CLIENT_SECRET) form.set("client_secret", env.OKF_CLIENT_SECRET);
-  const kc = await fetch(env.OKF_TOKEN_URL, { method: "POST", body: form }).catch((e) => fail("Keycloak token request", e.message));
+  const kc = await fetch(env.OKF_TOKEN_URL, { method: "POST", body: form }).catch((e) =>
+    fail("Keycloak token request", e.message),
+  );
   const kcBody = await kc.json().catch(() => ({}));
-  if (kc.status !== 200 || !kcBody.access_token) fail("Keycloak token request", `HTTP ${kc.status} ${kcBody.error || ""} ${kcBody.error_description || ""} (is the password grant enabled for this test stack and the test user in a granted group?)`);
-  const ks = await fetch(env.OKF_KEYSTONE_AUTH_URL, { method: "POST", headers: { authorization: `Bearer ${kcBody.access_token}` } }).catch((e) => fail("Keystone federated login", e.message));
+  if (kc.status !== 200 || !kcBody.access_token)
+    fail(
+      "Keycloak token request",
+      `HTTP ${kc.status} ${kcBody.error || ""} ${kcBody.error_description || ""} (is the password grant enabled for this test stack and the test user in a granted group?)`,
+    );
+  const ks = await fetch(env.OKF_KEYSTONE_AUTH_URL, {
+    method: "POST",
+    headers: { authorization: `Bearer ${kcBody.access_token}` },
+  }).catch((e) => fail("Keystone federated login", e.message));
   const unscoped = ks.headers.get("x-subject-token");
-  if (ks.status !== 201 || !unscoped) fail("Keystone federated login", `HTTP ${ks.status}: ${(await ks.text()).slice(0, 300)} (check remote_ids, the mapping and mod_auth_openidc)`);
+  if (ks.status !== 201 || !unscoped)
+    fail(
+      "Keystone federated login",
+      `HTTP ${ks.status}: ${(await ks.text()).slice(0, 300)} (check remote_ids, the mapping and mod_auth_openidc)`,
+    );
   const [domain, project] = String(env.OKF_PROJECT).split("/");
   const scoped = await fetch(`${env.OKF_KEYSTONE_V3}/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ auth: { identity: { methods: ["token"], token: { id: unscoped } }, scope: { project: { name: project, domain: { name: domain } } } } }),
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ["token"], token: { id: unscoped } },
+        scope: { project: { name: project, domain: { name: domain } } },
+      },
+    }),
   }).catch((e) => fail("project scoping", e.message));
   const body = await scoped.json().catch(() => ({}));
-  if (scoped.status !== 201) fail("project scoping", `HTTP ${scoped.status} for ${env.OKF_PROJECT} (does the user's group grant a role there?)`);
-  console.log(`smoke check passed: ${env.OKF_USERNAME} on ${env.OKF_PROJECT} with roles ${(body.token.roles || []).map((r) => r.name).sort().join(", ")}`);
+  if (scoped.status !== 201)
+    fail(
+      "project scoping",
+      `HTTP ${scoped.status} for ${env.OKF_PROJECT} (does the user's group grant a role there?)`,
+    );
+  console.log(
+    `smoke check passed: ${env.OKF_USERNAME} on ${env.OKF_PROJECT} with roles ${(
+      body.token.roles || []
+    )
+      .map((r) => r.name)
+      .sort()
+      .join(", ")}`,
+  );
 }
 main().catch((e) => fail("unexpected error", e && e.message ? e.message : String(e)));

@@ -13,77 +13,123 @@ import { explainAccess } from "../verify/access-evaluate";
 import { buildModel } from "../model/federation-model";
 import { formatFinding, lintMapping } from "../verify/mapping-lint";
 import type { LocalObject } from "../model/mapping/types";
-import { evaluateMapping, keystoneJson, MappingEngineError, parseAssertionText } from "../verify/mapping-engine";
+import {
+  evaluateMapping,
+  keystoneJson,
+  MappingEngineError,
+  parseAssertionText,
+} from "../verify/mapping-engine";
 import { claimsToEnviron } from "../verify/oidc-claims";
 
 import { type CliResult, finish, requireStackFile, runCli } from "./run";
 
 export type { CliResult };
 
-
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, "utf8")) as unknown;
 }
 
-function evaluate(o: { rules: string; input?: string; claims?: string; prefix?: string; claimPrefix: string }): CliResult {
-  if ((o.input === undefined) === (o.claims === undefined)) return { code: 2, stdout: "", stderr: "evaluate: give exactly one of --input <assertion.txt> or --claims <token.json>\n" };
+function evaluate(o: {
+  rules: string;
+  input?: string;
+  claims?: string;
+  prefix?: string;
+  claimPrefix: string;
+}): CliResult {
+  if ((o.input === undefined) === (o.claims === undefined))
+    return {
+      code: 2,
+      stdout: "",
+      stderr: "evaluate: give exactly one of --input <assertion.txt> or --claims <token.json>\n",
+    };
   let rules: unknown;
   try {
     rules = readJson(o.rules);
   } catch (e) {
-    return { code: 1, stdout: "", stderr: `SystemExit: Error while parsing rules ${o.rules}: ${e instanceof Error ? e.message : String(e)}\n` };
+    return {
+      code: 1,
+      stdout: "",
+      stderr: `SystemExit: Error while parsing rules ${o.rules}: ${e instanceof Error ? e.message : String(e)}\n`,
+    };
   }
   try {
     let assertion: Record<string, string>;
     if (o.input !== undefined) {
       assertion = parseAssertionText(readFileSync(o.input, "utf8"), o.prefix);
     } else {
-      assertion = claimsToEnviron(readJson(o.claims!) as Record<string, unknown>, { claimPrefix: o.claimPrefix, claimDelimiter: ";" });
-      if (o.prefix) assertion = Object.fromEntries(Object.entries(assertion).filter(([k]) => k.startsWith(o.prefix!)));
+      assertion = claimsToEnviron(readJson(o.claims!) as Record<string, unknown>, {
+        claimPrefix: o.claimPrefix,
+        claimDelimiter: ";",
+      });
+      if (o.prefix)
+        assertion = Object.fromEntries(
+          Object.entries(assertion).filter(([k]) => k.startsWith(o.prefix!)),
+        );
     }
     return { code: 0, stdout: `${keystoneJson(evaluateMapping(rules, assertion))}\n`, stderr: "" };
   } catch (e) {
-    if (e instanceof MappingEngineError) return { code: 1, stdout: "", stderr: `${e.keystoneClass}: ${e.message}\n` };
+    if (e instanceof MappingEngineError)
+      return { code: 1, stdout: "", stderr: `${e.keystoneClass}: ${e.message}\n` };
     throw e;
   }
 }
 
 /** What a rule grants, for humans: one named group (perGroup), or a tenant's whitelisted groups (perTenant). */
 function ruleLabel(local: readonly LocalObject[]): string {
-  const group = local.find((l) => l.group !== undefined)?.group as { name?: string; domain?: { name?: string } } | undefined;
+  const group = local.find((l) => l.group !== undefined)?.group as
+    { name?: string; domain?: { name?: string } } | undefined;
   if (group?.name) return `grants ${group.domain?.name}/${group.name}`;
-  const groups = local.find((l) => typeof l.groups === "string") as { domain?: { name?: string } } | undefined;
+  const groups = local.find((l) => typeof l.groups === "string") as
+    { domain?: { name?: string } } | undefined;
   if (groups) return `grants the whitelisted groups of ${groups.domain?.name ?? "?"}`;
   return "user only";
 }
 
 function explain(o: { stack: string; claims: string; stacksDir?: string }): CliResult {
-  const { raw, secretKeys } = readStackFileOffline(requireStackFile("mapping explain", o.stack, o.stacksDir));
+  const { raw, secretKeys } = readStackFileOffline(
+    requireStackFile("mapping explain", o.stack, o.stacksDir),
+  );
   const model = buildModel(parseStackConfig(raw, { stack: o.stack, secretKeys }).config, o.stack);
   const claims = readJson(o.claims) as Record<string, unknown>;
   const { outcome, trace } = explainAccess(model, claims);
   const rules = model.federation.mapping.rules;
-  const lines = [`stack ${o.stack}: mapping ${model.federation.mappingId} (${rules.length} rules), issuer ${model.keycloak.issuer}`];
+  const lines = [
+    `stack ${o.stack}: mapping ${model.federation.mappingId} (${rules.length} rules), issuer ${model.keycloak.issuer}`,
+  ];
   for (const t of trace) {
     const label = ruleLabel(rules[t.rule]?.local ?? []);
-    lines.push(t.matched ? `  rule ${t.rule} (${label}): matched` : `  rule ${t.rule} (${label}): no match: remote[${t.requirement}] ${t.type}: ${t.reason}`);
+    lines.push(
+      t.matched
+        ? `  rule ${t.rule} (${label}): matched`
+        : `  rule ${t.rule} (${label}): no match: remote[${t.requirement}] ${t.type}: ${t.reason}`,
+    );
   }
   if (outcome.denied) {
     lines.push(`result: denied (${outcome.reason})`);
   } else {
     lines.push(`result: user ${outcome.user.name ?? "?"} (id ${outcome.user.id ?? "?"})`);
     lines.push(`  groups: ${outcome.groups.join(", ") || "none"}`);
-    for (const [target, roles] of Object.entries(outcome.roles)) lines.push(`  ${target.includes("/") ? "project" : "domain "} ${target}: ${roles.join(", ")}`);
+    for (const [target, roles] of Object.entries(outcome.roles))
+      lines.push(
+        `  ${target.includes("/") ? "project" : "domain "} ${target}: ${roles.join(", ")}`,
+      );
     if (Object.keys(outcome.roles).length === 0) lines.push("  no roles");
   }
   return { code: 0, stdout: `${lines.join("\n")}\n`, stderr: "" };
 }
 
 function lint(file: string, o: { claimPrefix: string }): CliResult {
-  const findings = lintMapping(readJson(file), { issuerAttributes: remoteIdAttributes(o.claimPrefix), azpAttribute: `${o.claimPrefix}azp` });
+  const findings = lintMapping(readJson(file), {
+    issuerAttributes: remoteIdAttributes(o.claimPrefix),
+    azpAttribute: `${o.claimPrefix}azp`,
+  });
   const text = findings.map(formatFinding).join("\n");
   const errors = findings.filter((f) => f.severity === "error").length;
-  return { code: errors > 0 ? 1 : 0, stdout: findings.length ? `${text}\n` : `${file}: no findings\n`, stderr: "" };
+  return {
+    code: errors > 0 ? 1 : 0,
+    stdout: findings.length ? `${text}\n` : `${file}: no findings\n`,
+    stderr: "",
+  };
 }
 
 /** Runs the CLI on argv (without node and script); never exits the process. */
@@ -98,10 +144,20 @@ export function main(argv: readonly string[]): CliResult {
       .option("--claims <file>", "decoded access token (JSON), converted as mod_auth_openidc does")
       .option("--prefix <prefix>", "keep only assertion keys starting with this prefix")
       .option("--claim-prefix <prefix>", "OIDCClaimPrefix used with --claims", "OIDC-")
-      .action((o: { rules: string; input?: string; claims?: string; prefix?: string; claimPrefix: string }) => set(evaluate(o)));
+      .action(
+        (o: {
+          rules: string;
+          input?: string;
+          claims?: string;
+          prefix?: string;
+          claimPrefix: string;
+        }) => set(evaluate(o)),
+      );
     program
       .command("explain")
-      .description("which rules match a token on a stack, why the others do not, and the resulting access")
+      .description(
+        "which rules match a token on a stack, why the others do not, and the resulting access",
+      )
       .requiredOption("--stack <stack>", "committed stack name")
       .requiredOption("--claims <file>", "decoded access token (JSON)")
       .option("--stacks-dir <dir>", "folder of the stack files (default stacks/)")

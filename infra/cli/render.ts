@@ -31,18 +31,36 @@ function render(o: RenderOptions): CliResult {
   const secrets: { clientSecret?: string; cryptoPassphrase?: string } = {};
   if (o.withSecrets) {
     const passphrase = process.env.PULUMI_CONFIG_PASSPHRASE;
-    if (!passphrase || !file.encryptionsalt) return { code: 2, stdout: "", stderr: "render: --with-secrets needs PULUMI_CONFIG_PASSPHRASE and a passphrase-encrypted stack file\n" };
+    if (!passphrase || !file.encryptionsalt)
+      return {
+        code: 2,
+        stdout: "",
+        stderr:
+          "render: --with-secrets needs PULUMI_CONFIG_PASSPHRASE and a passphrase-encrypted stack file\n",
+      };
     const key = keyFromSalt(passphrase, file.encryptionsalt);
-    if (file.secure.clientSecret) secrets.clientSecret = decryptValue(key, file.secure.clientSecret);
-    if (file.secure.oidcCryptoPassphrase) secrets.cryptoPassphrase = decryptValue(key, file.secure.oidcCryptoPassphrase);
+    if (file.secure.clientSecret)
+      secrets.clientSecret = decryptValue(key, file.secure.clientSecret);
+    if (file.secure.oidcCryptoPassphrase)
+      secrets.cryptoPassphrase = decryptValue(key, file.secure.oidcCryptoPassphrase);
   }
   const out = o.out ?? join(ROOT, "out", o.stack);
-  const apache = { ...(o.caBundle ? { caBundlePath: o.caBundle } : {}), ...(o.jwksUri ? { jwksUri: o.jwksUri } : {}) };
+  const apache = {
+    ...(o.caBundle ? { caBundlePath: o.caBundle } : {}),
+    ...(o.jwksUri ? { jwksUri: o.jwksUri } : {}),
+  };
   let artifacts;
   try {
-    artifacts = renderAll(buildModel(config, o.stack), { secrets: secrets as RenderSecrets, apache });
+    artifacts = renderAll(buildModel(config, o.stack), {
+      secrets: secrets as RenderSecrets,
+      apache,
+    });
   } catch (e) {
-    return { code: 2, stdout: "", stderr: `render: --${(e as Error).message.replace(/^jwksUri/, "jwks-uri")}\n` };
+    return {
+      code: 2,
+      stdout: "",
+      stderr: `render: --${(e as Error).message.replace(/^jwksUri/, "jwks-uri")}\n`,
+    };
   }
   const lines: string[] = [];
   for (const a of artifacts) {
@@ -64,9 +82,18 @@ export function main(argv: readonly string[]): CliResult {
     program
       .requiredOption("--stack <stack>", "committed stack name")
       .option("--out <dir>", "output folder (default out/<stack>)")
-      .option("--with-secrets", "decrypt and embed secrets (needs PULUMI_CONFIG_PASSPHRASE); such files get mode 0600")
-      .option("--ca-bundle <path>", "OIDCCABundlePath for Keycloak's TLS certificate on the Keystone host")
-      .option("--jwks-uri <url>", "https URL Apache fetches the realm's keys from, when not the realm's own jwks_uri (a local http Keycloak with TLS on loopback)")
+      .option(
+        "--with-secrets",
+        "decrypt and embed secrets (needs PULUMI_CONFIG_PASSPHRASE); such files get mode 0600",
+      )
+      .option(
+        "--ca-bundle <path>",
+        "OIDCCABundlePath for Keycloak's TLS certificate on the Keystone host",
+      )
+      .option(
+        "--jwks-uri <url>",
+        "https URL Apache fetches the realm's keys from, when not the realm's own jwks_uri (a local http Keycloak with TLS on loopback)",
+      )
       .option("--stacks-dir <dir>", "folder of the stack files (default stacks/)")
       .action((o: RenderOptions) => set(render(o)));
   });

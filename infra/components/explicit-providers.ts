@@ -10,14 +10,20 @@ import type { StackConfig } from "../config/schema";
 import type { StackSecrets } from "../config/load";
 
 /** `caPem`: the PEM text of keycloak.caBundle (the provider takes the certificate, not a path). */
-export function keycloakProvider(cfg: StackConfig, secrets: StackSecrets, caPem?: string): keycloak.Provider {
+export function keycloakProvider(
+  cfg: StackConfig,
+  secrets: StackSecrets,
+  caPem?: string,
+): keycloak.Provider {
   const k = cfg.keycloak;
   return new keycloak.Provider("keycloak", {
     url: k.url,
     realm: k.admin.realm,
     clientId: k.admin.clientId ?? "admin-cli",
     ...(k.admin.clientId !== undefined ? { clientSecret: secrets.keycloakAdminSecret } : {}),
-    ...(k.admin.username !== undefined ? { username: k.admin.username, password: secrets.keycloakAdminPassword } : {}),
+    ...(k.admin.username !== undefined
+      ? { username: k.admin.username, password: secrets.keycloakAdminPassword }
+      : {}),
     ...(caPem !== undefined ? { rootCaCertificate: caPem } : {}),
     tlsInsecureSkipVerify: k.insecure,
     // Do not log in at plan time: `pulumi preview` then works before Keycloak is reachable.
@@ -34,9 +40,20 @@ export function openstackProvider(cfg: StackConfig, secrets: StackSecrets): open
     insecure: ks.insecure,
     ...(ks.caBundle !== undefined ? { cacertFile: ks.caBundle } : {}),
     ...(ks.cloud !== undefined ? { cloud: ks.cloud } : {}),
-    ...(c?.method === "applicationCredential" ? { applicationCredentialId: c.applicationCredentialId, applicationCredentialSecret: secrets.keystoneApplicationCredentialSecret } : {}),
+    ...(c?.method === "applicationCredential"
+      ? {
+          applicationCredentialId: c.applicationCredentialId,
+          applicationCredentialSecret: secrets.keystoneApplicationCredentialSecret,
+        }
+      : {}),
     ...(c?.method === "password"
-      ? { userName: c.username, password: secrets.keystonePassword, userDomainName: c.userDomainName, tenantName: c.projectName, projectDomainName: c.projectDomainName }
+      ? {
+          userName: c.username,
+          password: secrets.keystonePassword,
+          userDomainName: c.userDomainName,
+          tenantName: c.projectName,
+          projectDomainName: c.projectDomainName,
+        }
       : {}),
     ...(c?.method === "token" ? { token: secrets.keystoneToken } : {}),
   });

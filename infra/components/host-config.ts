@@ -27,23 +27,47 @@ export class HostConfiguration extends pulumi.ComponentResource {
   constructor(name: string, args: HostConfigurationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("okf:host:Configuration", name, {}, opts);
     const created: (command.remote.Command | command.local.Command)[] = [];
-    const byPath = pulumi.output(args.artifacts).apply((list) => new Map(list.map((a) => [a.path, a])));
+    const byPath = pulumi
+      .output(args.artifacts)
+      .apply((list) => new Map(list.map((a) => [a.path, a])));
     for (const target of args.targets) {
       const copies: (command.remote.Command | command.local.Command)[] = [];
       const hashes: pulumi.Output<string>[] = [];
       for (const f of filesFor(target, args.paths)) {
         // Files without secrets are fully known at plan time (and stay readable in previews); only
         // files holding secrets wait for (and inherit the secrecy of) the secret values.
-        const content = f.artifact.secret ? byPath.apply((m) => m.get(f.artifact.path)?.content ?? "") : pulumi.output(f.artifact.content);
+        const content = f.artifact.secret
+          ? byPath.apply((m) => m.get(f.artifact.path)?.content ?? "")
+          : pulumi.output(f.artifact.content);
         const stdin = f.artifact.secret ? pulumi.secret(content) : content;
         const hash = content.apply(contentHash);
         hashes.push(hash);
-        const common = { create: installCommand(f.destination, f.artifact.mode), stdin, triggers: [f.artifact.secret ? pulumi.secret(hash) : hash] };
+        const common = {
+          create: installCommand(f.destination, f.artifact.mode),
+          stdin,
+          triggers: [f.artifact.secret ? pulumi.secret(hash) : hash],
+        };
         const logical = `${name}-${target.name}-${f.artifact.path.replace(/[^A-Za-z0-9]+/g, "-")}`;
         copies.push(
           target.kind === "ssh"
-            ? new command.remote.Command(logical, { ...common, connection: { host: target.host!, user: target.user, port: target.port, ...(args.sshPrivateKey ? { privateKey: args.sshPrivateKey } : {}) } }, { parent: this })
-            : new command.local.Command(logical, { ...common, interpreter: ["/bin/sh", "-c"] }, { parent: this }),
+            ? new command.remote.Command(
+                logical,
+                {
+                  ...common,
+                  connection: {
+                    host: target.host!,
+                    user: target.user,
+                    port: target.port,
+                    ...(args.sshPrivateKey ? { privateKey: args.sshPrivateKey } : {}),
+                  },
+                },
+                { parent: this },
+              )
+            : new command.local.Command(
+                logical,
+                { ...common, interpreter: ["/bin/sh", "-c"] },
+                { parent: this },
+              ),
         );
       }
       created.push(...copies);
@@ -52,8 +76,24 @@ export class HostConfiguration extends pulumi.ComponentResource {
         const reload = { create: target.reloadCommand, triggers: [all] };
         created.push(
           target.kind === "ssh"
-            ? new command.remote.Command(`${name}-${target.name}-reload`, { ...reload, connection: { host: target.host!, user: target.user, port: target.port, ...(args.sshPrivateKey ? { privateKey: args.sshPrivateKey } : {}) } }, { parent: this, dependsOn: copies })
-            : new command.local.Command(`${name}-${target.name}-reload`, { ...reload, interpreter: ["/bin/sh", "-c"] }, { parent: this, dependsOn: copies }),
+            ? new command.remote.Command(
+                `${name}-${target.name}-reload`,
+                {
+                  ...reload,
+                  connection: {
+                    host: target.host!,
+                    user: target.user,
+                    port: target.port,
+                    ...(args.sshPrivateKey ? { privateKey: args.sshPrivateKey } : {}),
+                  },
+                },
+                { parent: this, dependsOn: copies },
+              )
+            : new command.local.Command(
+                `${name}-${target.name}-reload`,
+                { ...reload, interpreter: ["/bin/sh", "-c"] },
+                { parent: this, dependsOn: copies },
+              ),
         );
       }
     }

@@ -31,77 +31,111 @@ export class KeycloakCustomerRealm extends pulumi.ComponentResource {
   readonly brokerClient: keycloak.openid.Client;
   readonly identityProvider: keycloak.oidc.IdentityProvider;
 
-  constructor(name: string, args: KeycloakCustomerRealmArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: KeycloakCustomerRealmArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("okf:keycloak:CustomerRealm", name, {}, opts);
     const s = args.spec;
     const child = { parent: this, protect: args.protect ?? false };
 
-    this.realm = new keycloak.Realm(`${name}-realm`, { realm: s.name, enabled: true, displayName: s.displayName }, child);
-    this.brokerClient = new keycloak.openid.Client(`${name}-broker-client`, {
-      realmId: this.realm.id,
-      clientId: s.brokerClientId,
-      name: "OpenStack proxy realm broker",
-      accessType: "CONFIDENTIAL",
-      standardFlowEnabled: true,
-      pkceCodeChallengeMethod: "S256",
-      implicitFlowEnabled: false,
-      directAccessGrantsEnabled: false,
-      validRedirectUris: [s.brokerRedirectUri],
-    }, { ...child, additionalSecretOutputs: ["clientSecret"] });
-    new keycloak.openid.GroupMembershipProtocolMapper(`${name}-broker-groups`, {
-      realmId: this.realm.id,
-      clientId: this.brokerClient.id,
-      name: "groups",
-      claimName: "groups",
-      fullPath: true,
-      addToIdToken: true,
-      addToAccessToken: true,
-      addToUserinfo: true,
-    }, { parent: this });
+    this.realm = new keycloak.Realm(
+      `${name}-realm`,
+      { realm: s.name, enabled: true, displayName: s.displayName },
+      child,
+    );
+    this.brokerClient = new keycloak.openid.Client(
+      `${name}-broker-client`,
+      {
+        realmId: this.realm.id,
+        clientId: s.brokerClientId,
+        name: "OpenStack proxy realm broker",
+        accessType: "CONFIDENTIAL",
+        standardFlowEnabled: true,
+        pkceCodeChallengeMethod: "S256",
+        implicitFlowEnabled: false,
+        directAccessGrantsEnabled: false,
+        validRedirectUris: [s.brokerRedirectUri],
+      },
+      { ...child, additionalSecretOutputs: ["clientSecret"] },
+    );
+    new keycloak.openid.GroupMembershipProtocolMapper(
+      `${name}-broker-groups`,
+      {
+        realmId: this.realm.id,
+        clientId: this.brokerClient.id,
+        name: "groups",
+        claimName: "groups",
+        fullPath: true,
+        addToIdToken: true,
+        addToAccessToken: true,
+        addToUserinfo: true,
+      },
+      { parent: this },
+    );
     for (const g of s.groups) {
-      new keycloak.Group(`${name}-group-${g.name}`, { realmId: this.realm.id, name: g.name }, child);
+      new keycloak.Group(
+        `${name}-group-${g.name}`,
+        { realmId: this.realm.id, name: g.name },
+        child,
+      );
     }
 
-    this.identityProvider = new keycloak.oidc.IdentityProvider(`${name}-idp`, {
-      realm: args.proxyRealm,
-      alias: s.name,
-      displayName: s.displayName,
-      issuer: s.issuer,
-      authorizationUrl: s.endpoints.authorization,
-      tokenUrl: s.endpoints.token,
-      userInfoUrl: s.endpoints.userinfo,
-      jwksUrl: s.endpoints.jwks,
-      logoutUrl: s.endpoints.endSession,
-      clientId: s.brokerClientId,
-      clientSecret: this.brokerClient.clientSecret,
-      validateSignature: true,
-      backchannelSupported: true,
-      syncMode: "FORCE",
-      trustEmail: false,
-      ...(args.firstBrokerLoginFlowAlias !== undefined ? { firstBrokerLoginFlowAlias: args.firstBrokerLoginFlowAlias } : {}),
-      defaultScopes: "openid profile email",
-      extraConfig: {
-        pkceEnabled: "true",
-        pkceMethod: "S256",
-        "home.idp.discovery.domains": s.emailDomains.join(HIDD_DOMAIN_SEPARATOR),
+    this.identityProvider = new keycloak.oidc.IdentityProvider(
+      `${name}-idp`,
+      {
+        realm: args.proxyRealm,
+        alias: s.name,
+        displayName: s.displayName,
+        issuer: s.issuer,
+        authorizationUrl: s.endpoints.authorization,
+        tokenUrl: s.endpoints.token,
+        userInfoUrl: s.endpoints.userinfo,
+        jwksUrl: s.endpoints.jwks,
+        logoutUrl: s.endpoints.endSession,
+        clientId: s.brokerClientId,
+        clientSecret: this.brokerClient.clientSecret,
+        validateSignature: true,
+        backchannelSupported: true,
+        syncMode: "FORCE",
+        trustEmail: false,
+        ...(args.firstBrokerLoginFlowAlias !== undefined
+          ? { firstBrokerLoginFlowAlias: args.firstBrokerLoginFlowAlias }
+          : {}),
+        defaultScopes: "openid profile email",
+        extraConfig: {
+          pkceEnabled: "true",
+          pkceMethod: "S256",
+          "home.idp.discovery.domains": s.emailDomains.join(HIDD_DOMAIN_SEPARATOR),
+        },
       },
-    }, child);
+      child,
+    );
 
     for (const g of s.groups) {
       const target = args.proxyGroupPaths[g.proxyGroupKey];
-      new keycloak.CustomIdentityProviderMapping(`${name}-idp-group-${g.name}`, {
-        realm: args.proxyRealm,
-        identityProviderAlias: this.identityProvider.alias,
-        identityProviderMapper: "oidc-advanced-group-idp-mapper",
-        name: `group ${g.name}`,
-        extraConfig: {
-          syncMode: "FORCE",
-          claims: JSON.stringify([{ key: "groups", value: g.claimValue }]),
-          "are.claim.values.regex": "false",
-          group: g.proxyGroupPath,
+      new keycloak.CustomIdentityProviderMapping(
+        `${name}-idp-group-${g.name}`,
+        {
+          realm: args.proxyRealm,
+          identityProviderAlias: this.identityProvider.alias,
+          identityProviderMapper: "oidc-advanced-group-idp-mapper",
+          name: `group ${g.name}`,
+          extraConfig: {
+            syncMode: "FORCE",
+            claims: JSON.stringify([{ key: "groups", value: g.claimValue }]),
+            "are.claim.values.regex": "false",
+            group: g.proxyGroupPath,
+          },
         },
-      }, { parent: this, ...(target ? { dependsOn: [target] } : {}) });
+        { parent: this, ...(target ? { dependsOn: [target] } : {}) },
+      );
     }
-    this.registerOutputs({ realm: this.realm, brokerClient: this.brokerClient, identityProvider: this.identityProvider });
+    this.registerOutputs({
+      realm: this.realm,
+      brokerClient: this.brokerClient,
+      identityProvider: this.identityProvider,
+    });
   }
 }

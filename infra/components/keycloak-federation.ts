@@ -35,64 +35,78 @@ export class KeycloakFederation extends pulumi.ComponentResource {
     const kc = args.model.keycloak;
     const child = { parent: this, protect: args.protect ?? false };
 
-    this.realm = new keycloak.Realm(`${name}-realm`, {
-      realm: kc.realm.name,
-      enabled: true,
-      displayName: kc.realm.displayName,
-      accessTokenLifespan: duration(kc.realm.tokens.accessToken),
-      ssoSessionIdleTimeout: duration(kc.realm.tokens.ssoSessionIdle),
-      ssoSessionMaxLifespan: duration(kc.realm.tokens.ssoSessionMax),
-      sslRequired: args.model.environment === "local" ? "none" : "external",
-      // Brute-force protection: without this block the provider writes bruteForceProtected=false
-      // on every realm update (KEYCLOAK-NOTES trap 6). Temporary lockouts only, so an attacker
-      // cannot lock a user out for good; the password grant counts failures too.
-      securityDefenses: {
-        bruteForceDetection: {
-          permanentLockout: false,
-          maxLoginFailures: 10,
-          waitIncrementSeconds: 60,
-          maxFailureWaitSeconds: 900,
-          failureResetTimeSeconds: 43200,
-          quickLoginCheckMilliSeconds: 1000,
-          minimumQuickLoginWaitSeconds: 60,
+    this.realm = new keycloak.Realm(
+      `${name}-realm`,
+      {
+        realm: kc.realm.name,
+        enabled: true,
+        displayName: kc.realm.displayName,
+        accessTokenLifespan: duration(kc.realm.tokens.accessToken),
+        ssoSessionIdleTimeout: duration(kc.realm.tokens.ssoSessionIdle),
+        ssoSessionMaxLifespan: duration(kc.realm.tokens.ssoSessionMax),
+        sslRequired: args.model.environment === "local" ? "none" : "external",
+        // Brute-force protection: without this block the provider writes bruteForceProtected=false
+        // on every realm update (KEYCLOAK-NOTES trap 6). Temporary lockouts only, so an attacker
+        // cannot lock a user out for good; the password grant counts failures too.
+        securityDefenses: {
+          bruteForceDetection: {
+            permanentLockout: false,
+            maxLoginFailures: 10,
+            waitIncrementSeconds: 60,
+            maxFailureWaitSeconds: 900,
+            failureResetTimeSeconds: 43200,
+            quickLoginCheckMilliSeconds: 1000,
+            minimumQuickLoginWaitSeconds: 60,
+          },
         },
       },
-    }, child);
+      child,
+    );
     const realmId = this.realm.id;
 
     if (kc.realm.signingKey) {
       const k = kc.realm.signingKey;
-      new keycloak.RealmKeystoreRsaGenerated(`${name}-signing-key`, {
-        realmId,
-        name: `${kc.realm.name}-${k.algorithm.toLowerCase()}-${k.keySize}`,
-        algorithm: k.algorithm,
-        keySize: k.keySize,
-        priority: k.priority,
-        active: true,
-        enabled: true,
-      }, child);
+      new keycloak.RealmKeystoreRsaGenerated(
+        `${name}-signing-key`,
+        {
+          realmId,
+          name: `${kc.realm.name}-${k.algorithm.toLowerCase()}-${k.keySize}`,
+          algorithm: k.algorithm,
+          keySize: k.keySize,
+          priority: k.priority,
+          active: true,
+          enabled: true,
+        },
+        child,
+      );
     }
 
     const c = kc.client;
-    this.client = new keycloak.openid.Client(`${name}-client`, {
-      realmId,
-      clientId: c.clientId,
-      name: "OpenStack Keystone",
-      accessType: c.accessType,
-      standardFlowEnabled: true,
-      pkceCodeChallengeMethod: c.pkceMethod,
-      implicitFlowEnabled: c.implicitFlow,
-      directAccessGrantsEnabled: c.directAccessGrants,
-      serviceAccountsEnabled: false,
-      oauth2DeviceAuthorizationGrantEnabled: c.deviceGrant,
-      validRedirectUris: [...c.redirectUris],
-      validPostLogoutRedirectUris: [...c.postLogoutRedirectUris],
-      webOrigins: [...c.webOrigins],
-      backchannelLogoutUrl: c.backchannelLogoutUrl,
-      backchannelLogoutSessionRequired: true,
-      frontchannelLogoutEnabled: false,
-      ...(args.clientSecret !== undefined && c.accessType === "CONFIDENTIAL" ? { clientSecret: args.clientSecret } : {}),
-    }, { ...child, additionalSecretOutputs: ["clientSecret"] });
+    this.client = new keycloak.openid.Client(
+      `${name}-client`,
+      {
+        realmId,
+        clientId: c.clientId,
+        name: "OpenStack Keystone",
+        accessType: c.accessType,
+        standardFlowEnabled: true,
+        pkceCodeChallengeMethod: c.pkceMethod,
+        implicitFlowEnabled: c.implicitFlow,
+        directAccessGrantsEnabled: c.directAccessGrants,
+        serviceAccountsEnabled: false,
+        oauth2DeviceAuthorizationGrantEnabled: c.deviceGrant,
+        validRedirectUris: [...c.redirectUris],
+        validPostLogoutRedirectUris: [...c.postLogoutRedirectUris],
+        webOrigins: [...c.webOrigins],
+        backchannelLogoutUrl: c.backchannelLogoutUrl,
+        backchannelLogoutSessionRequired: true,
+        frontchannelLogoutEnabled: false,
+        ...(args.clientSecret !== undefined && c.accessType === "CONFIDENTIAL"
+          ? { clientSecret: args.clientSecret }
+          : {}),
+      },
+      { ...child, additionalSecretOutputs: ["clientSecret"] },
+    );
     this.clientSecret = pulumi.secret(this.client.clientSecret);
 
     for (const mapper of kc.mappers) this.mapper(`${name}-mapper`, mapper, realmId, this.client.id);
@@ -101,81 +115,154 @@ export class KeycloakFederation extends pulumi.ComponentResource {
       // The OpenStack CLI's client: public (no secret to hand out), device grant with PKCE S256 only.
       // Every flag is set: the provider sends unset flags as false, and Keycloak then rejects nothing
       // but stores whatever it got (KEYCLOAK-NOTES trap 2).
-      this.cliClient = new keycloak.openid.Client(`${name}-cli-client`, {
-        realmId,
-        clientId: kc.cliClient.clientId,
-        name: "OpenStack CLI",
-        accessType: "PUBLIC",
-        standardFlowEnabled: false,
-        implicitFlowEnabled: false,
-        directAccessGrantsEnabled: false,
-        serviceAccountsEnabled: false,
-        frontchannelLogoutEnabled: false,
-        pkceCodeChallengeMethod: kc.cliClient.pkceMethod,
-        oauth2DeviceAuthorizationGrantEnabled: true,
-        oauth2DeviceCodeLifespan: duration(kc.realm.tokens.deviceCode),
-      }, child);
-      for (const mapper of kc.mappers) this.mapper(`${name}-cli-mapper`, mapper, realmId, this.cliClient.id);
+      this.cliClient = new keycloak.openid.Client(
+        `${name}-cli-client`,
+        {
+          realmId,
+          clientId: kc.cliClient.clientId,
+          name: "OpenStack CLI",
+          accessType: "PUBLIC",
+          standardFlowEnabled: false,
+          implicitFlowEnabled: false,
+          directAccessGrantsEnabled: false,
+          serviceAccountsEnabled: false,
+          frontchannelLogoutEnabled: false,
+          pkceCodeChallengeMethod: kc.cliClient.pkceMethod,
+          oauth2DeviceAuthorizationGrantEnabled: true,
+          oauth2DeviceCodeLifespan: duration(kc.realm.tokens.deviceCode),
+        },
+        child,
+      );
+      for (const mapper of kc.mappers)
+        this.mapper(`${name}-cli-mapper`, mapper, realmId, this.cliClient.id);
     }
 
     const groups: Record<string, keycloak.Group> = {};
     for (const g of kc.groups) {
       const parent = g.parentKey !== undefined ? groups[g.parentKey] : undefined;
-      groups[g.key] = new keycloak.Group(`${name}-${g.key}`, {
-        realmId,
-        name: g.name,
-        ...(parent ? { parentId: parent.id } : {}),
-      }, child);
+      groups[g.key] = new keycloak.Group(
+        `${name}-${g.key}`,
+        {
+          realmId,
+          name: g.name,
+          ...(parent ? { parentId: parent.id } : {}),
+        },
+        child,
+      );
     }
     this.groups = groups;
 
     let firstBrokerLogin: keycloak.authentication.Execution | undefined;
     if (kc.firstBrokerLoginFlowAlias !== undefined) {
       // Create the brokered user if unique, else refuse: no linking to an existing account.
-      const flow = new keycloak.authentication.Flow(`${name}-first-broker-login`, { realmId, alias: kc.firstBrokerLoginFlowAlias, description: "First broker login: create the user if unique, never link" }, child);
-      firstBrokerLogin = new keycloak.authentication.Execution(`${name}-first-broker-login-create`, {
-        realmId, parentFlowAlias: flow.alias, authenticator: "idp-create-user-if-unique", requirement: "REQUIRED", priority: 10,
-      }, child);
+      const flow = new keycloak.authentication.Flow(
+        `${name}-first-broker-login`,
+        {
+          realmId,
+          alias: kc.firstBrokerLoginFlowAlias,
+          description: "First broker login: create the user if unique, never link",
+        },
+        child,
+      );
+      firstBrokerLogin = new keycloak.authentication.Execution(
+        `${name}-first-broker-login-create`,
+        {
+          realmId,
+          parentFlowAlias: flow.alias,
+          authenticator: "idp-create-user-if-unique",
+          requirement: "REQUIRED",
+          priority: 10,
+        },
+        child,
+      );
     }
-    this.customerRealms = kc.customerRealms.map((cr) => new KeycloakCustomerRealm(`${name}-customer-${cr.name}`, {
-      spec: cr,
-      keycloakUrl: kc.url,
-      proxyRealm: this.realm.realm,
-      proxyGroupPaths: groups,
-      protect: args.protect ?? false,
-      ...(firstBrokerLogin ? { firstBrokerLoginFlowAlias: firstBrokerLogin.parentFlowAlias } : {}),
-    }, { parent: this }));
+    this.customerRealms = kc.customerRealms.map(
+      (cr) =>
+        new KeycloakCustomerRealm(
+          `${name}-customer-${cr.name}`,
+          {
+            spec: cr,
+            keycloakUrl: kc.url,
+            proxyRealm: this.realm.realm,
+            proxyGroupPaths: groups,
+            protect: args.protect ?? false,
+            ...(firstBrokerLogin
+              ? { firstBrokerLoginFlowAlias: firstBrokerLogin.parentFlowAlias }
+              : {}),
+          },
+          { parent: this },
+        ),
+    );
     if (kc.hiddFlowAlias !== undefined) {
-      new KeycloakHiddFlow(`${name}-hidd`, { realmId, realmName: this.realm.realm, alias: kc.hiddFlowAlias }, {
-        parent: this,
-        dependsOn: [...this.customerRealms], // no data edge: the flow only routes to brokers that must exist
-      });
+      new KeycloakHiddFlow(
+        `${name}-hidd`,
+        { realmId, realmName: this.realm.realm, alias: kc.hiddFlowAlias },
+        {
+          parent: this,
+          dependsOn: [...this.customerRealms], // no data edge: the flow only routes to brokers that must exist
+        },
+      );
     }
 
-    this.registerOutputs({ realm: this.realm, client: this.client, groups: this.groups, clientSecret: this.clientSecret });
+    this.registerOutputs({
+      realm: this.realm,
+      client: this.client,
+      groups: this.groups,
+      clientSecret: this.clientSecret,
+    });
   }
 
   /** One protocol mapper; every claim goes to the ID token, the access token (CLI path) and userinfo. */
-  private mapper(prefix: string, m: ClientMapper, realmId: pulumi.Input<string>, clientId: pulumi.Input<string>): void {
+  private mapper(
+    prefix: string,
+    m: ClientMapper,
+    realmId: pulumi.Input<string>,
+    clientId: pulumi.Input<string>,
+  ): void {
     const opts = { parent: this };
     const everywhere = { addToIdToken: true, addToAccessToken: true, addToUserinfo: true };
     const base = { realmId, clientId, name: m.name };
     switch (m.kind) {
       case "groups":
-        new keycloak.openid.GroupMembershipProtocolMapper(`${prefix}-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, fullPath: m.fullPath }, opts);
+        new keycloak.openid.GroupMembershipProtocolMapper(
+          `${prefix}-${m.name}`,
+          { ...base, ...everywhere, claimName: m.claimName, fullPath: m.fullPath },
+          opts,
+        );
         return;
       case "audience":
         // The audience mapper has no userinfo switch: `aud` is a token-only claim.
-        new keycloak.openid.AudienceProtocolMapper(`${prefix}-${m.name}`, { ...base, addToIdToken: true, addToAccessToken: true, includedClientAudience: m.includedClientAudience }, opts);
+        new keycloak.openid.AudienceProtocolMapper(
+          `${prefix}-${m.name}`,
+          {
+            ...base,
+            addToIdToken: true,
+            addToAccessToken: true,
+            includedClientAudience: m.includedClientAudience,
+          },
+          opts,
+        );
         return;
       case "userProperty":
-        new keycloak.openid.UserPropertyProtocolMapper(`${prefix}-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, userProperty: m.userProperty }, opts);
+        new keycloak.openid.UserPropertyProtocolMapper(
+          `${prefix}-${m.name}`,
+          { ...base, ...everywhere, claimName: m.claimName, userProperty: m.userProperty },
+          opts,
+        );
         return;
       case "sub":
-        new keycloak.openid.SubProtocolMapper(`${prefix}-${m.name}`, { ...base, addToAccessToken: true, addToTokenIntrospection: true }, opts);
+        new keycloak.openid.SubProtocolMapper(
+          `${prefix}-${m.name}`,
+          { ...base, addToAccessToken: true, addToTokenIntrospection: true },
+          opts,
+        );
         return;
       case "sessionNote":
-        new keycloak.openid.UserSessionNoteProtocolMapper(`${prefix}-${m.name}`, { ...base, ...everywhere, claimName: m.claimName, sessionNote: m.sessionNote }, opts);
+        new keycloak.openid.UserSessionNoteProtocolMapper(
+          `${prefix}-${m.name}`,
+          { ...base, ...everywhere, claimName: m.claimName, sessionNote: m.sessionNote },
+          opts,
+        );
         return;
     }
   }

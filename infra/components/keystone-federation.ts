@@ -34,22 +34,38 @@ export class KeystoneFederation extends pulumi.ComponentResource {
     const child = { parent: this, protect: args.protect ?? false };
     const adopt = args.adopt ?? false;
 
-    this.identityProvider = new IdentityProvider(`${name}-idp`, {
-      idpId: f.idpId,
-      domainId: args.domainId,
-      remoteIds: [...f.remoteIds],
-      enabled: true,
-      description: `Keycloak realm ${args.model.keycloak.realm.name} (${args.model.stack})`,
-      adopt,
-    }, { ...child, retainOnDelete: args.retainIdpOnDelete ?? false });
-    this.mapping = new Mapping(`${name}-mapping`, { mappingId: f.mappingId, rules: f.mapping, adopt }, child);
-    this.protocol = new FederationProtocol(`${name}-protocol`, {
-      idpId: this.identityProvider.idpId,
-      protocolId: f.protocolId,
-      mappingId: this.mapping.mappingId,
-      remoteIdAttribute: f.remoteIdAttribute,
-      adopt,
-    }, child);
-    this.registerOutputs({ identityProvider: this.identityProvider, mapping: this.mapping, protocol: this.protocol });
+    this.identityProvider = new IdentityProvider(
+      `${name}-idp`,
+      {
+        idpId: f.idpId,
+        domainId: args.domainId,
+        remoteIds: [...f.remoteIds],
+        enabled: true,
+        description: `Keycloak realm ${args.model.keycloak.realm.name} (${args.model.stack})`,
+        adopt,
+      },
+      { ...child, retainOnDelete: args.retainIdpOnDelete ?? false },
+    );
+    this.mapping = new Mapping(
+      `${name}-mapping`,
+      { mappingId: f.mappingId, rules: f.mapping, adopt },
+      child,
+    );
+    this.protocol = new FederationProtocol(
+      `${name}-protocol`,
+      {
+        idpId: this.identityProvider.idpId,
+        protocolId: f.protocolId,
+        mappingId: this.mapping.mappingId,
+        remoteIdAttribute: f.remoteIdAttribute,
+        adopt,
+      },
+      child,
+    );
+    this.registerOutputs({
+      identityProvider: this.identityProvider,
+      mapping: this.mapping,
+      protocol: this.protocol,
+    });
   }
 }

@@ -31,7 +31,11 @@ export class KeystoneTenancy extends pulumi.ComponentResource {
 
     const domains: Record<string, openstack.identity.Project> = {};
     for (const d of ks.domains) {
-      domains[d.key] = new openstack.identity.Project(`${name}-${d.key}`, { name: d.name, description: d.description, isDomain: true, enabled: true }, child);
+      domains[d.key] = new openstack.identity.Project(
+        `${name}-${d.key}`,
+        { name: d.name, description: d.description, isDomain: true, enabled: true },
+        child,
+      );
     }
     const domainId = (key: string) => {
       const d = domains[key];
@@ -41,17 +45,33 @@ export class KeystoneTenancy extends pulumi.ComponentResource {
 
     const projects: Record<string, openstack.identity.Project> = {};
     for (const p of ks.projects) {
-      projects[p.key] = new openstack.identity.Project(`${name}-${p.key}`, { name: p.name, description: p.description, domainId: domainId(p.domainKey), enabled: true }, child);
+      projects[p.key] = new openstack.identity.Project(
+        `${name}-${p.key}`,
+        {
+          name: p.name,
+          description: p.description,
+          domainId: domainId(p.domainKey),
+          enabled: true,
+        },
+        child,
+      );
     }
 
     const groups: Record<string, openstack.identity.GroupV3> = {};
     for (const g of ks.groups) {
-      groups[g.key] = new openstack.identity.GroupV3(`${name}-${g.key}`, { name: g.name, description: g.description, domainId: domainId(g.domainKey) }, child);
+      groups[g.key] = new openstack.identity.GroupV3(
+        `${name}-${g.key}`,
+        { name: g.name, description: g.description, domainId: domainId(g.domainKey) },
+        child,
+      );
     }
 
     const roleIds: Record<string, pulumi.Output<string>> = {};
     for (const role of ks.roles.lookup) {
-      roleIds[role] = openstack.identity.getRoleOutput({ name: role }, { parent: this, provider: args.provider }).id;
+      roleIds[role] = openstack.identity.getRoleOutput(
+        { name: role },
+        { parent: this, provider: args.provider },
+      ).id;
     }
     for (const role of ks.roles.create) {
       roleIds[role] = new openstack.identity.Role(`${name}-role-${role}`, { name: role }, child).id;
@@ -60,9 +80,20 @@ export class KeystoneTenancy extends pulumi.ComponentResource {
     for (const grant of ks.grants) {
       const group = groups[grant.groupKey];
       const roleId = roleIds[grant.role];
-      if (!group || !roleId) throw new pulumi.ResourceError(`internal: grant ${grant.key} refers to an unknown group or role`, this);
-      const target = "projectKey" in grant.target ? { projectId: projects[grant.target.projectKey]?.id } : { domainId: domainId(grant.target.domainKey) };
-      new openstack.identity.RoleAssignment(`${name}-${grant.key}`, { groupId: group.id, roleId, ...target }, { parent: this });
+      if (!group || !roleId)
+        throw new pulumi.ResourceError(
+          `internal: grant ${grant.key} refers to an unknown group or role`,
+          this,
+        );
+      const target =
+        "projectKey" in grant.target
+          ? { projectId: projects[grant.target.projectKey]?.id }
+          : { domainId: domainId(grant.target.domainKey) };
+      new openstack.identity.RoleAssignment(
+        `${name}-${grant.key}`,
+        { groupId: group.id, roleId, ...target },
+        { parent: this },
+      );
     }
 
     this.domains = domains;

@@ -45,20 +45,47 @@ export class SmokeCheck extends pulumi.ComponentResource {
     );
     let user: keycloak.UserGroups | undefined;
     if (args.createUser) {
-      const u = new keycloak.User(`${name}-user`, {
-        realmId: args.createUser.realmId,
-        username: args.username,
-        enabled: true,
-        initialPassword: { value: args.password, temporary: false },
-      }, { parent: this });
-      user = new keycloak.UserGroups(`${name}-user-groups`, { realmId: args.createUser.realmId, userId: u.id, groupIds: [args.createUser.groupId], exhaustive: true }, { parent: this });
+      const u = new keycloak.User(
+        `${name}-user`,
+        {
+          realmId: args.createUser.realmId,
+          username: args.username,
+          enabled: true,
+          initialPassword: { value: args.password, temporary: false },
+        },
+        { parent: this },
+      );
+      user = new keycloak.UserGroups(
+        `${name}-user-groups`,
+        {
+          realmId: args.createUser.realmId,
+          userId: u.id,
+          groupIds: [args.createUser.groupId],
+          exhaustive: true,
+        },
+        { parent: this },
+      );
     }
-    this.check = new command.local.Command(`${name}-login`, {
-      create: `"${process.execPath}" "${join(__dirname, "..", "..", "scripts", "smoke-login.cjs")}"`,
-      environment,
-      // Re-run whenever what the login depends on changes: the mapping, the client, the URLs.
-      triggers: [contentHash(JSON.stringify([m.federation.mapping, m.keycloak.client, m.keystone.urls, args.username, args.project]))],
-    }, { parent: this, ...(user ? { dependsOn: [user] } : {}) });
+    this.check = new command.local.Command(
+      `${name}-login`,
+      {
+        create: `"${process.execPath}" "${join(__dirname, "..", "..", "scripts", "smoke-login.cjs")}"`,
+        environment,
+        // Re-run whenever what the login depends on changes: the mapping, the client, the URLs.
+        triggers: [
+          contentHash(
+            JSON.stringify([
+              m.federation.mapping,
+              m.keycloak.client,
+              m.keystone.urls,
+              args.username,
+              args.project,
+            ]),
+          ),
+        ],
+      },
+      { parent: this, ...(user ? { dependsOn: [user] } : {}) },
+    );
     this.registerOutputs({ check: this.check });
   }
 }

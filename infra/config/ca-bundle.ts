@@ -13,7 +13,13 @@ export function readCaBundle(path: string, key: string): { pem: string } | { iss
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    return { issue: { path: key, message: `cannot read "${path}" (${(e as NodeJS.ErrnoException).code ?? "error"})`, hint: "give the path of a PEM file with the CA certificate(s), readable by the user running Pulumi" } };
+    return {
+      issue: {
+        path: key,
+        message: `cannot read "${path}" (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+        hint: "give the path of a PEM file with the CA certificate(s), readable by the user running Pulumi",
+      },
+    };
   }
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   const unreadable = blocks.filter((b) => {
@@ -25,7 +31,13 @@ export function readCaBundle(path: string, key: string): { pem: string } | { iss
     }
   });
   if (blocks.length === 0 || unreadable.length > 0) {
-    return { issue: { path: key, message: `"${path}" holds ${blocks.length === 0 ? "no PEM certificate" : `${unreadable.length} unreadable certificate(s)`}`, hint: "give a PEM bundle of CA certificates (-----BEGIN CERTIFICATE-----)" } };
+    return {
+      issue: {
+        path: key,
+        message: `"${path}" holds ${blocks.length === 0 ? "no PEM certificate" : `${unreadable.length} unreadable certificate(s)`}`,
+        hint: "give a PEM bundle of CA certificates (-----BEGIN CERTIFICATE-----)",
+      },
+    };
   }
   return { pem: blocks.join("\n") + "\n" };
 }

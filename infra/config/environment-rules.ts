@@ -6,7 +6,6 @@
 import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
 
-
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 function hostOf(url: string | undefined): string | undefined {
@@ -29,12 +28,24 @@ export function environmentRules(cfg: StackConfig, stack: string, push: Push): v
     for (const [path, url] of urls) {
       const host = hostOf(url);
       if (host !== undefined && !LOOPBACK.test(host)) {
-        push(path, `host "${host}" is not on this machine, but the environment is local`, "local turns off TLS and grant guards and is only for services on loopback; use environment test, staging or production");
+        push(
+          path,
+          `host "${host}" is not on this machine, but the environment is local`,
+          "local turns off TLS and grant guards and is only for services on loopback; use environment test, staging or production",
+        );
       }
     }
   }
-  const named = /^(prod|production)(-|$)/i.test(stack) ? "production" : /^staging(-|$)/i.test(stack) ? "staging" : undefined;
+  const named = /^(prod|production)(-|$)/i.test(stack)
+    ? "production"
+    : /^staging(-|$)/i.test(stack)
+      ? "staging"
+      : undefined;
   if (named !== undefined && cfg.environment !== named) {
-    push("environment", `stack "${stack}" is named like ${named}, but declares "${cfg.environment}"`, `declare environment: ${named}, or give a test stack another name`);
+    push(
+      "environment",
+      `stack "${stack}" is named like ${named}, but declares "${cfg.environment}"`,
+      `declare environment: ${named}, or give a test stack another name`,
+    );
   }
 }

@@ -12,12 +12,20 @@ import { SECRET_KEY_NAMES, type SecretKey } from "./secrets";
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 
 // `isConfigSecret` is exported by the runtime module but missing from its type declarations.
-const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
+  isConfigSecret(key: string): boolean;
+};
 
 /** Structured values arrive as JSON text; plain strings stay strings. */
 function decode(value: string): unknown {
   const t = value.trim();
-  if (t.startsWith("{") || t.startsWith("[") || t === "true" || t === "false" || /^-?\d+(\.\d+)?$/.test(t)) {
+  if (
+    t.startsWith("{") ||
+    t.startsWith("[") ||
+    t === "true" ||
+    t === "false" ||
+    /^-?\d+(\.\d+)?$/.test(t)
+  ) {
     try {
       return JSON.parse(t);
     } catch {

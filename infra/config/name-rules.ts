@@ -11,23 +11,42 @@ import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
 import { keystoneGroupName, groupClaimValue } from "../model/naming";
 
-
 /** Keystone's limit for domain, project and group names (its SQL columns are 64 wide). */
 export const KEYSTONE_NAME_MAX = 64;
 
 export function nameRules(cfg: StackConfig, push: Push): void {
   const tooLong = (path: string, what: string, name: string) =>
-    push(path, `${what} "${name}" is ${name.length} characters long`, `Keystone accepts at most ${KEYSTONE_NAME_MAX}; shorten it`);
+    push(
+      path,
+      `${what} "${name}" is ${name.length} characters long`,
+      `Keystone accepts at most ${KEYSTONE_NAME_MAX}; shorten it`,
+    );
   const userDomain = cfg.federation.userDomain;
   if (userDomain.toLowerCase() === "default") {
-    push("federation.userDomain", `"${userDomain}" is Keystone's built-in Default domain`, "give the federated users a domain of their own, e.g. federated-users");
+    push(
+      "federation.userDomain",
+      `"${userDomain}" is Keystone's built-in Default domain`,
+      "give the federated users a domain of their own, e.g. federated-users",
+    );
   }
-  for (const [path, realm] of [["realm.name", cfg.realm.name], ...cfg.realm.customerRealms.map((r, i) => [`realm.customerRealms[${i}].name`, r.name])] as const) {
-    if (realm.toLowerCase() === "master") push(path, `"${realm}" is Keycloak's administration realm`, "declare a realm of its own for the federation");
+  for (const [path, realm] of [
+    ["realm.name", cfg.realm.name],
+    ...cfg.realm.customerRealms.map((r, i) => [`realm.customerRealms[${i}].name`, r.name]),
+  ] as const) {
+    if (realm.toLowerCase() === "master")
+      push(
+        path,
+        `"${realm}" is Keycloak's administration realm`,
+        "declare a realm of its own for the federation",
+      );
   }
   cfg.tenants.forEach((t, i) => {
     if (t.name.toLowerCase() === userDomain.toLowerCase()) {
-      push(`tenants[${i}].name`, `tenant "${t.name}" is also the federated users' domain`, "every tenant's federated users live there, and this tenant's readers could list them: rename the tenant or set federation.userDomain to a domain of its own");
+      push(
+        `tenants[${i}].name`,
+        `tenant "${t.name}" is also the federated users' domain`,
+        "every tenant's federated users live there, and this tenant's readers could list them: rename the tenant or set federation.userDomain to a domain of its own",
+      );
     }
   });
   // Resource keys join names with '-': tenant `a` + project `b-c` and tenant `a-b` + project `c`
@@ -39,20 +58,36 @@ export function nameRules(cfg: StackConfig, push: Push): void {
       const other = keys.get(key);
       // The same tenant twice is a duplicate project, reported on its own.
       if (other && other.tenant !== t.name.toLowerCase()) {
-        push(`tenants[${i}].projects[${j}].name`, `${t.name}/${p.name} gets the same resource name as ${other.label} ("project-${t.name}-${p.name}")`, "rename one of them: tenant and project names are joined with '-'");
-      } else if (!other) keys.set(key, { tenant: t.name.toLowerCase(), label: `${t.name}/${p.name}` });
+        push(
+          `tenants[${i}].projects[${j}].name`,
+          `${t.name}/${p.name} gets the same resource name as ${other.label} ("project-${t.name}-${p.name}")`,
+          "rename one of them: tenant and project names are joined with '-'",
+        );
+      } else if (!other)
+        keys.set(key, { tenant: t.name.toLowerCase(), label: `${t.name}/${p.name}` });
     }),
   );
   cfg.tenants.forEach((t, i) => {
     const seen = new Map<string, string>();
     t.projects.forEach((p, j) => {
       const prior = seen.get(p.name.toLowerCase());
-      if (prior !== undefined && prior !== p.name) push(`tenants[${i}].projects[${j}].name`, `"${p.name}" and "${prior}" differ only in case`, "Keystone compares project names case-insensitively within a domain: rename one");
+      if (prior !== undefined && prior !== p.name)
+        push(
+          `tenants[${i}].projects[${j}].name`,
+          `"${p.name}" and "${prior}" differ only in case`,
+          "Keystone compares project names case-insensitively within a domain: rename one",
+        );
       seen.set(p.name.toLowerCase(), p.name);
     });
   });
   cfg.access.forEach((a, i) => {
-    const name = keystoneGroupName(a.tenant, a.group, cfg.federation.ruleLayout, groupClaimValue(a.tenant, a.group, cfg.client.groupsFullPath));
-    if (name.length > KEYSTONE_NAME_MAX) tooLong(`access[${i}].group`, "the derived Keystone group name", name);
+    const name = keystoneGroupName(
+      a.tenant,
+      a.group,
+      cfg.federation.ruleLayout,
+      groupClaimValue(a.tenant, a.group, cfg.client.groupsFullPath),
+    );
+    if (name.length > KEYSTONE_NAME_MAX)
+      tooLong(`access[${i}].group`, "the derived Keystone group name", name);
   });
 }

@@ -40,7 +40,11 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
   const unwrap = () => {
     while (s) {
       const d = defOf(s);
-      if (d.innerType && ["default", "prefault", "optional", "nullable", "readonly"].includes(d.type)) s = d.innerType;
+      if (
+        d.innerType &&
+        ["default", "prefault", "optional", "nullable", "readonly"].includes(d.type)
+      )
+        s = d.innerType;
       else break;
     }
   };
@@ -77,14 +81,26 @@ function zodIssues(error: z.ZodError): ConfigIssue[] {
     const path = formatPath(issue.path);
     const input = (issue as { input?: unknown }).input;
     if ((issue.code === "invalid_type" || issue.code === "invalid_value") && input === undefined) {
-      out.push({ path, message: "is required", hint: "see the configuration reference in README.md" });
+      out.push({
+        path,
+        message: "is required",
+        hint: "see the configuration reference in README.md",
+      });
       continue;
     }
     if (issue.code === "invalid_value") {
-      out.push({ path, message: `${JSON.stringify(input)} is not one of ${issue.values.map(String).join(", ")}`, hint: hintFor(issue) });
+      out.push({
+        path,
+        message: `${JSON.stringify(input)} is not one of ${issue.values.map(String).join(", ")}`,
+        hint: hintFor(issue),
+      });
       continue;
     }
-    out.push({ path, message: issue.message.replace(/^Invalid input: /, ""), hint: hintFor(issue) });
+    out.push({
+      path,
+      message: issue.message.replace(/^Invalid input: /, ""),
+      hint: hintFor(issue),
+    });
   }
   return out;
 }
@@ -107,12 +123,16 @@ function hintFor(issue: z.core.$ZodIssue): string {
 }
 
 /** Validates one stack's configuration (namespace-less keys -> values). Throws ConfigError. */
-export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: ParseContext): ParsedConfig {
+export function parseStackConfig(
+  raw: Readonly<Record<string, unknown>>,
+  ctx: ParseContext,
+): ParsedConfig {
   const plain: Record<string, unknown> = {};
   const secrets: SecretPresence = {};
   for (const [key, value] of Object.entries(raw)) {
     if (isSecretKey(key)) {
-      if (value !== undefined && value !== "") secrets[key] = ctx.secretKeys.has(key) ? "secret" : "plain";
+      if (value !== undefined && value !== "")
+        secrets[key] = ctx.secretKeys.has(key) ? "secret" : "plain";
     } else {
       plain[key] = value;
     }

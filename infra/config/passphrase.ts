@@ -21,17 +21,25 @@ function keyFor(passphrase: string, salt: Buffer): Buffer {
 export function encryptValue(key: Buffer, plaintext: string): string {
   const nonce = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key, nonce);
-  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final(), cipher.getAuthTag()]);
+  const body = Buffer.concat([
+    cipher.update(plaintext, "utf8"),
+    cipher.final(),
+    cipher.getAuthTag(),
+  ]);
   return `v1:${nonce.toString("base64")}:${body.toString("base64")}`;
 }
 
 export function decryptValue(key: Buffer, value: string): string {
   const [version, nonceB64, bodyB64] = value.split(":");
-  if (version !== "v1" || nonceB64 === undefined || bodyB64 === undefined) throw new Error("not a v1 passphrase-encrypted value");
+  if (version !== "v1" || nonceB64 === undefined || bodyB64 === undefined)
+    throw new Error("not a v1 passphrase-encrypted value");
   const body = Buffer.from(bodyB64, "base64");
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(nonceB64, "base64"));
   decipher.setAuthTag(body.subarray(body.length - 16));
-  return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString("utf8");
+  return Buffer.concat([
+    decipher.update(body.subarray(0, body.length - 16)),
+    decipher.final(),
+  ]).toString("utf8");
 }
 
 /** A new `encryptionsalt` and the key it implies. */

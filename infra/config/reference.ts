@@ -34,7 +34,9 @@ function typeName(s: z.ZodType): string {
     case "optional":
       return typeName(d.innerType!);
     case "enum":
-      return Object.values(d.entries ?? {}).map((v) => `\`${v}\``).join(" \\| ");
+      return Object.values(d.entries ?? {})
+        .map((v) => `\`${v}\``)
+        .join(" \\| ");
     case "literal":
       return (d.values ?? []).map((v) => `\`${JSON.stringify(v)}\``).join(" \\| ");
     case "union":
@@ -69,14 +71,31 @@ function walk(prefix: string, schema: z.ZodType, rows: ReferenceRow[], missing: 
   const description = schema.description ?? inner.description;
   if (prefix !== "") {
     if (!description) missing.push(prefix);
-    const def = defaultValue !== undefined && !(typeof defaultValue === "object" && defaultValue !== null && Object.keys(defaultValue).length === 0 && !Array.isArray(defaultValue))
-      ? `\`${JSON.stringify(defaultValue)}\``
-      : optional ? "unset" : defaultValue !== undefined ? "(defaults below)" : "required";
-    rows.push({ key: prefix, type: typeName(schema), default: def, description: description ?? "" });
+    const def =
+      defaultValue !== undefined &&
+      !(
+        typeof defaultValue === "object" &&
+        defaultValue !== null &&
+        Object.keys(defaultValue).length === 0 &&
+        !Array.isArray(defaultValue)
+      )
+        ? `\`${JSON.stringify(defaultValue)}\``
+        : optional
+          ? "unset"
+          : defaultValue !== undefined
+            ? "(defaults below)"
+            : "required";
+    rows.push({
+      key: prefix,
+      type: typeName(schema),
+      default: def,
+      description: description ?? "",
+    });
   }
   const d = defOf(inner);
   if (d.type === "object" && d.shape) {
-    for (const [k, v] of Object.entries(d.shape)) walk(prefix === "" ? k : `${prefix}.${k}`, v, rows, missing);
+    for (const [k, v] of Object.entries(d.shape))
+      walk(prefix === "" ? k : `${prefix}.${k}`, v, rows, missing);
   } else if (d.type === "array" && d.element && defOf(unwrap(d.element).inner).type === "object") {
     walk(`${prefix}[]`, d.element, rows, missing);
   }
@@ -87,7 +106,10 @@ export function configReference(): { rows: ReferenceRow[]; undocumented: string[
   const rows: ReferenceRow[] = [];
   const undocumented: string[] = [];
   walk("", StackConfigSchema, rows, undocumented);
-  return { rows: rows.filter((r) => !r.key.endsWith("[]") || r.description !== ""), undocumented: undocumented.filter((k) => !k.endsWith("[]")) };
+  return {
+    rows: rows.filter((r) => !r.key.endsWith("[]") || r.description !== ""),
+    undocumented: undocumented.filter((k) => !k.endsWith("[]")),
+  };
 }
 
 /** The Markdown section written into README.md between the reference markers. */

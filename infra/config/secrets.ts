@@ -7,7 +7,8 @@
 export const SECRET_KEYS = {
   keycloakAdminSecret: "client secret of the Keycloak admin client (keycloak.admin.clientId)",
   keycloakAdminPassword: "password of the Keycloak admin user (keycloak.admin.username)",
-  keystonePassword: "password of the Keystone user Pulumi uses (keystone.credentials.method: password)",
+  keystonePassword:
+    "password of the Keystone user Pulumi uses (keystone.credentials.method: password)",
   keystoneApplicationCredentialSecret:
     "secret of the Keystone application credential (keystone.credentials.method: applicationCredential)",
   keystoneToken: "a Keystone token (keystone.credentials.method: token)",

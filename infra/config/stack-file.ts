@@ -99,7 +99,10 @@ export interface EngineStackConfig {
 }
 
 /** Every key of every namespace as the Pulumi CLI hands it to the program, secrets decrypted. */
-export function readStackFileForEngine(file: string, passphrase: string | undefined): EngineStackConfig {
+export function readStackFileForEngine(
+  file: string,
+  passphrase: string | undefined,
+): EngineStackConfig {
   const doc = readDoc(file);
   const key =
     doc.encryptionsalt && passphrase !== undefined
@@ -110,7 +113,10 @@ export function readStackFileForEngine(file: string, passphrase: string | undefi
   for (const [k, v] of Object.entries(doc.config ?? {})) {
     const encrypted = secureString(v);
     if (encrypted !== undefined) {
-      if (!key) throw new Error(`${file}: ${k} is a secure value, but there is no passphrase or encryptionsalt`);
+      if (!key)
+        throw new Error(
+          `${file}: ${k} is a secure value, but there is no passphrase or encryptionsalt`,
+        );
       config[k] = decryptValue(key, encrypted);
       secretKeys.push(k);
     } else {

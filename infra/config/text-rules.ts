@@ -9,9 +9,15 @@ import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
 import { controlCharIn } from "../model/artifacts/safe-text";
 
-
 function urlProblem(v: string): string | undefined {
-  return controlCharIn(v) ?? (v.includes("${") ? "'${'" : /["\\\s<>]/.test(v) ? "a quote, backslash, space or angle bracket" : undefined);
+  return (
+    controlCharIn(v) ??
+    (v.includes("${")
+      ? "'${'"
+      : /["\\\s<>]/.test(v)
+        ? "a quote, backslash, space or angle bracket"
+        : undefined)
+  );
 }
 
 function textProblem(v: string): string | undefined {
@@ -21,11 +27,21 @@ function textProblem(v: string): string | undefined {
 export function textRules(cfg: StackConfig, push: Push): void {
   const url = (path: string, v: string | undefined) => {
     const p = v === undefined ? undefined : urlProblem(v);
-    if (p) push(path, `contains ${p}`, "URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL");
+    if (p)
+      push(
+        path,
+        `contains ${p}`,
+        "URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL",
+      );
   };
   const text = (path: string, v: string | undefined) => {
     const p = v === undefined ? undefined : textProblem(v);
-    if (p) push(path, `contains ${p}`, "remove it; display names and descriptions are shown on login pages and written into settings files");
+    if (p)
+      push(
+        path,
+        `contains ${p}`,
+        "remove it; display names and descriptions are shown on login pages and written into settings files",
+      );
   };
   url("keycloak.url", cfg.keycloak.url);
   url("keystone.url", cfg.keystone.url);
@@ -33,7 +49,9 @@ export function textRules(cfg: StackConfig, push: Push): void {
   cfg.horizon.urls.forEach((u, i) => url(`horizon.urls[${i}]`, u));
   cfg.client.extraRedirectUris.forEach((u, i) => url(`client.extraRedirectUris[${i}]`, u));
   text("realm.displayName", cfg.realm.displayName);
-  cfg.realm.customerRealms.forEach((r, i) => text(`realm.customerRealms[${i}].displayName`, r.displayName));
+  cfg.realm.customerRealms.forEach((r, i) =>
+    text(`realm.customerRealms[${i}].displayName`, r.displayName),
+  );
   cfg.tenants.forEach((t, i) => {
     text(`tenants[${i}].description`, t.description);
     t.projects.forEach((p, j) => text(`tenants[${i}].projects[${j}].description`, p.description));

@@ -15,7 +15,10 @@ export interface DeliveryFile {
 export function filesFor(target: DeliveryTarget, artifacts: readonly Artifact[]): DeliveryFile[] {
   return artifacts
     .filter((a) => target.artifacts.some((folder) => a.path.startsWith(`${folder}/`)))
-    .map((a) => ({ destination: `${target.directory.replace(/\/+$/, "")}/${a.path}`, artifact: a }));
+    .map((a) => ({
+      destination: `${target.directory.replace(/\/+$/, "")}/${a.path}`,
+      artifact: a,
+    }));
 }
 
 export function contentHash(content: string): string {

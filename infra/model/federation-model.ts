@@ -15,7 +15,12 @@ import * as urls from "./urls";
 export type * from "./types";
 
 /** Step "mapping input": everything the generated mapping depends on. */
-function mappingInput(cfg: StackConfig, issuer: string, remoteIdAttribute: string, groups: MappingInput["groups"]): MappingInput {
+function mappingInput(
+  cfg: StackConfig,
+  issuer: string,
+  remoteIdAttribute: string,
+  groups: MappingInput["groups"],
+): MappingInput {
   const cliClientId = cfg.client.cliClientId ?? naming.cliClientId(cfg.client.clientId);
   return {
     issuer,
@@ -58,7 +63,9 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
 
   const keystone = tenancy(cfg, idpId);
   const realms = customerRealms(cfg, issuer);
-  const mapping = generateMapping(mappingInput(cfg, issuer, remoteIdAttribute, mappedGroups(cfg, keystone.groups)));
+  const mapping = generateMapping(
+    mappingInput(cfg, issuer, remoteIdAttribute, mappedGroups(cfg, keystone.groups)),
+  );
   const usedRoles = new Set(cfg.access.flatMap((a) => a.grants.map((g) => g.role)));
   const horizonUrls = cfg.horizon.urls;
   const protectByDefault = cfg.environment === "staging" || cfg.environment === "production";
@@ -76,14 +83,20 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
       groups: keycloakGroups(cfg),
       customerRealms: realms,
       ...(realms.length > 0
-        ? { hiddFlowAlias: naming.hiddFlowAlias(realm), firstBrokerLoginFlowAlias: naming.firstBrokerLoginAlias(realm) }
+        ? {
+            hiddFlowAlias: naming.hiddFlowAlias(realm),
+            firstBrokerLoginFlowAlias: naming.firstBrokerLoginAlias(realm),
+          }
         : {}),
     },
     keystone: {
       url: cfg.keystone.url,
       urls: ks,
       ...keystone,
-      roles: { lookup: cfg.roles.existing.filter((r) => usedRoles.has(r)), create: cfg.roles.create },
+      roles: {
+        lookup: cfg.roles.existing.filter((r) => usedRoles.has(r)),
+        create: cfg.roles.create,
+      },
     },
     federation: {
       idpId,

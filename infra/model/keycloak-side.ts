@@ -61,7 +61,14 @@ export function clientMappers(cfg: StackConfig): ClientMapper[] {
       : { kind: "userProperty", name: c.userId, claimName: c.userId, userProperty: "id" },
     { kind: "userProperty", name: c.username, claimName: c.username, userProperty: "username" },
     ...(c.email !== undefined
-      ? [{ kind: "userProperty", name: c.email, claimName: c.email, userProperty: "email" } as const]
+      ? [
+          {
+            kind: "userProperty",
+            name: c.email,
+            claimName: c.email,
+            userProperty: "email",
+          } as const,
+        ]
       : []),
     { kind: "groups", name: c.groups, claimName: c.groups, fullPath: cfg.client.groupsFullPath },
     { kind: "audience", name: "audience", includedClientAudience: cfg.client.clientId },
@@ -88,11 +95,21 @@ export function keycloakClient(
       // would otherwise need).
       deviceGrant: false,
       pkceMethod: "S256",
-      redirectUris: uniq([ks.redirectUri, ks.websso, ks.webssoIdp, ...cfg.client.extraRedirectUris]),
-      postLogoutRedirectUris: uniq([...horizonUrls.map(urls.postLogoutRedirect), `${cfg.keystone.url}/`]),
+      redirectUris: uniq([
+        ks.redirectUri,
+        ks.websso,
+        ks.webssoIdp,
+        ...cfg.client.extraRedirectUris,
+      ]),
+      postLogoutRedirectUris: uniq([
+        ...horizonUrls.map(urls.postLogoutRedirect),
+        `${cfg.keystone.url}/`,
+      ]),
       webOrigins: uniq([urls.originOf(cfg.keystone.url), ...horizonUrls.map(urls.originOf)]),
       backchannelLogoutUrl: ks.backchannelLogout,
     },
-    ...(cfg.client.deviceGrant ? { cliClient: { clientId: cliClientId, pkceMethod: "S256" as const } } : {}),
+    ...(cfg.client.deviceGrant
+      ? { cliClient: { clientId: cliClientId, pkceMethod: "S256" as const } }
+      : {}),
   };
 }

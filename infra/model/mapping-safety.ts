@@ -14,22 +14,40 @@ export interface ValueProblem {
 /** Checks a Keycloak group name that becomes a claim value and part of a Keystone group name. */
 export function checkGroupValue(group: string): ValueProblem | undefined {
   if (group.includes(";")) {
-    return { message: `group "${group}" contains ';'`, hint: "mod_auth_openidc joins groups with ';' and Keystone splits on it, so this group would arrive as two values; rename it" };
+    return {
+      message: `group "${group}" contains ';'`,
+      hint: "mod_auth_openidc joins groups with ';' and Keystone splits on it, so this group would arrive as two values; rename it",
+    };
   }
   if (group.includes("{") || group.includes("}")) {
-    return { message: `group "${group}" contains a brace`, hint: "Keystone formats every mapped string with Python str.format, where braces are placeholders; rename it" };
+    return {
+      message: `group "${group}" contains a brace`,
+      hint: "Keystone formats every mapped string with Python str.format, where braces are placeholders; rename it",
+    };
   }
   if (group.includes("/")) {
-    return { message: `group "${group}" contains '/'`, hint: "'/' separates Keycloak group paths; give the bare group name, the path /<tenant>/<group> is derived" };
+    return {
+      message: `group "${group}" contains '/'`,
+      hint: "'/' separates Keycloak group paths; give the bare group name, the path /<tenant>/<group> is derived",
+    };
   }
   if (group.includes("name")) {
-    return { message: `group "${group}" contains "name"`, hint: "Keystone's engine treats a groups value containing \"name\" as JSON and refuses the login; rename it (e.g. 'nm' or 'label')" };
+    return {
+      message: `group "${group}" contains "name"`,
+      hint: "Keystone's engine treats a groups value containing \"name\" as JSON and refuses the login; rename it (e.g. 'nm' or 'label')",
+    };
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(group)) {
-    return { message: `group "${group}" has characters other than letters, digits, '.', '_' and '-'`, hint: "quotes, brackets and spaces are re-parsed by Keystone's literal_eval; use a plain name" };
+    return {
+      message: `group "${group}" has characters other than letters, digits, '.', '_' and '-'`,
+      hint: "quotes, brackets and spaces are re-parsed by Keystone's literal_eval; use a plain name",
+    };
   }
   if (group.length > 64) {
-    return { message: `group "${group}" is longer than 64 characters`, hint: "Keystone group names are limited to 64 characters" };
+    return {
+      message: `group "${group}" is longer than 64 characters`,
+      hint: "Keystone group names are limited to 64 characters",
+    };
   }
   return undefined;
 }

@@ -32,7 +32,12 @@ export function keycloakGroupKey(tenant: string, group: string): string {
  * Keystone group name (inside the tenant's domain) that carries the access rule's roles. With the
  * perTenant mapping layout Keystone takes the name from the (whitelisted) claim value itself.
  */
-export function keystoneGroupName(tenant: string, group: string, layout: "perGroup" | "perTenant" = "perGroup", claimValue?: string): string {
+export function keystoneGroupName(
+  tenant: string,
+  group: string,
+  layout: "perGroup" | "perTenant" = "perGroup",
+  claimValue?: string,
+): string {
   return layout === "perTenant" && claimValue !== undefined ? claimValue : `${tenant}-${group}`;
 }
 
@@ -59,7 +64,6 @@ export function hiddFlowAlias(realm: string): string {
 /** Session note (and claim) Keycloak sets to the broker alias a user came through. */
 export const IDENTITY_PROVIDER_NOTE = "identity_provider";
 
-
 /** Model key (and logical-name suffix) of a tenant's Keystone domain. */
 export function domainKey(domain: string): string {
   return `domain-${domain}`;
@@ -76,7 +80,12 @@ export function keystoneGroupKey(tenant: string, group: string): string {
 }
 
 /** Model key of one role grant of an access rule (on a project, or on the tenant's domain). */
-export function grantKey(tenant: string, group: string, role: string, project: string | undefined): string {
+export function grantKey(
+  tenant: string,
+  group: string,
+  role: string,
+  project: string | undefined,
+): string {
   return `grant-${tenant}-${group}-${role}-${project ?? "domain"}`;
 }
 

@@ -5,7 +5,12 @@
 import type { StackConfig } from "../config/schema";
 import type { MappedGroup } from "./mapping/generate";
 import * as naming from "./naming";
-import type { GrantSpec, KeystoneDomainSpec, KeystoneGroupSpec, KeystoneProjectSpec } from "./types";
+import type {
+  GrantSpec,
+  KeystoneDomainSpec,
+  KeystoneGroupSpec,
+  KeystoneProjectSpec,
+} from "./types";
 
 export interface Tenancy {
   readonly domains: KeystoneDomainSpec[];
@@ -23,7 +28,11 @@ function domains(cfg: StackConfig, idpId: string): KeystoneDomainSpec[] {
   }));
   const users = cfg.federation.userDomain;
   if (!cfg.tenants.some((t) => t.name === users)) {
-    out.push({ key: naming.domainKey(users), name: users, description: `Federated users of ${idpId}` });
+    out.push({
+      key: naming.domainKey(users),
+      name: users,
+      description: `Federated users of ${idpId}`,
+    });
   }
   return out;
 }
@@ -54,14 +63,22 @@ export function tenancy(cfg: StackConfig, idpId: string): Tenancy {
         g.project !== undefined
           ? { projectKey: naming.projectKey(a.tenant, g.project) }
           : { domainKey: naming.domainKey(a.tenant) };
-      grants.push({ key: naming.grantKey(a.tenant, a.group, g.role, g.project), groupKey: key, role: g.role, target });
+      grants.push({
+        key: naming.grantKey(a.tenant, a.group, g.role, g.project),
+        groupKey: key,
+        role: g.role,
+        target,
+      });
     }
   }
   return { domains: domains(cfg, idpId), projects, groups, grants };
 }
 
 /** Step "mapped groups": what the mapping grants for each access rule's group claim value. */
-export function mappedGroups(cfg: StackConfig, keystoneGroups: readonly KeystoneGroupSpec[]): MappedGroup[] {
+export function mappedGroups(
+  cfg: StackConfig,
+  keystoneGroups: readonly KeystoneGroupSpec[],
+): MappedGroup[] {
   return cfg.access.map((a, i) => {
     const broker = cfg.tenants.find((t) => t.name === a.tenant)?.customerRealm;
     const group = keystoneGroups[i]!;

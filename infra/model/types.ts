@@ -32,7 +32,12 @@ export interface CustomerRealmSpec {
   readonly brokerClientId: string;
   readonly brokerRedirectUri: string;
   /** Groups in the customer realm (bare names) and the proxy-realm group path each maps to. */
-  readonly groups: readonly { readonly name: string; readonly claimValue: string; readonly proxyGroupPath: string; readonly proxyGroupKey: string }[];
+  readonly groups: readonly {
+    readonly name: string;
+    readonly claimValue: string;
+    readonly proxyGroupPath: string;
+    readonly proxyGroupKey: string;
+  }[];
 }
 
 export interface KeystoneDomainSpec {
@@ -126,7 +131,10 @@ export interface FederationModel {
     /** `[federation] default_authorization_ttl` in minutes, when configured. */
     readonly authorizationTtlMinutes?: number;
   };
-  readonly horizon: { readonly urls: readonly string[]; readonly trustedDashboards: readonly string[] };
+  readonly horizon: {
+    readonly urls: readonly string[];
+    readonly trustedDashboards: readonly string[];
+  };
   readonly protection: { readonly protect: boolean; readonly retainIdpOnDelete: boolean };
   /** Delivery of the rendered host files, when enabled: where each file goes is `filesFor(target)`. */
   readonly delivery?: { readonly targets: readonly DeliveryTarget[] };

@@ -4,24 +4,38 @@
  */
 import { resolveAccess, type AccessOutcome } from "./access";
 import type { FederationModel } from "../model/federation-model";
-import { evaluateMapping, MappingEngineError, processWithTrace, type RuleTrace } from "./mapping-engine";
+import {
+  evaluateMapping,
+  MappingEngineError,
+  processWithTrace,
+  type RuleTrace,
+} from "./mapping-engine";
 import { claimsToEnviron } from "./oidc-claims";
 
-export function accessFor(model: FederationModel, claims: Readonly<Record<string, unknown>>): AccessOutcome {
+export function accessFor(
+  model: FederationModel,
+  claims: Readonly<Record<string, unknown>>,
+): AccessOutcome {
   const environ = claimsToEnviron(claims, model.federation);
   try {
     const mapped = evaluateMapping(model.federation.mapping, environ);
     return { denied: false, ...resolveAccess(model, mapped) };
   } catch (e) {
-    if (e instanceof MappingEngineError) return { denied: true, reason: `${e.keystoneClass}: ${e.message}` };
+    if (e instanceof MappingEngineError)
+      return { denied: true, reason: `${e.keystoneClass}: ${e.message}` };
     throw e;
   }
 }
 
 /** The same, with the per-rule trace for `mapping explain`. */
-export function explainAccess(model: FederationModel, claims: Readonly<Record<string, unknown>>): { outcome: AccessOutcome; trace: RuleTrace[]; environ: Record<string, string> } {
+export function explainAccess(
+  model: FederationModel,
+  claims: Readonly<Record<string, unknown>>,
+): { outcome: AccessOutcome; trace: RuleTrace[]; environ: Record<string, string> } {
   const environ = claimsToEnviron(claims, model.federation);
   const { result, error, trace } = processWithTrace(model.federation.mapping, environ);
-  const outcome: AccessOutcome = result ? { denied: false, ...resolveAccess(model, result) } : { denied: true, reason: `${error!.keystoneClass}: ${error!.message}` };
+  const outcome: AccessOutcome = result
+    ? { denied: false, ...resolveAccess(model, result) }
+    : { denied: true, reason: `${error!.keystoneClass}: ${error!.message}` };
   return { outcome, trace, environ };
 }

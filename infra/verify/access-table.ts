@@ -9,7 +9,9 @@ import type { FederationModel } from "../model/federation-model";
 const ExpectAccessSchema = z.strictObject({
   user: z.string().describe("Keystone user name the mapping produces"),
   groups: z.array(z.string()).describe("Keystone groups as <domain>/<group>"),
-  roles: z.record(z.string(), z.array(z.string())).describe("roles per <domain> or <domain>/<project>"),
+  roles: z
+    .record(z.string(), z.array(z.string()))
+    .describe("roles per <domain> or <domain>/<project>"),
 });
 
 const AccessCaseSchema = z.strictObject({
@@ -33,7 +35,11 @@ export function parseAccessTable(text: string): AccessTable {
 }
 
 /** The token claims of a case: stack defaults (iss, azp, aud, typ), table defaults, case claims, minus `without`. */
-export function caseClaims(model: FederationModel, table: AccessTable, c: AccessCase): Record<string, unknown> {
+export function caseClaims(
+  model: FederationModel,
+  table: AccessTable,
+  c: AccessCase,
+): Record<string, unknown> {
   const claims: Record<string, unknown> = {
     iss: model.keycloak.issuer,
     azp: model.keycloak.client.clientId,
@@ -47,9 +53,18 @@ export function caseClaims(model: FederationModel, table: AccessTable, c: Access
 }
 
 /** The outcome a case expects, in the shape `resolveAccess` produces. */
-export function expectedOutcome(c: AccessCase): { denied: true } | { denied: false; user: { name: string }; groups: string[]; roles: Record<string, string[]> } {
+export function expectedOutcome(
+  c: AccessCase,
+):
+  | { denied: true }
+  | { denied: false; user: { name: string }; groups: string[]; roles: Record<string, string[]> } {
   if (c.expect === "deny") return { denied: true };
   const roles: Record<string, string[]> = {};
   for (const k of Object.keys(c.expect.roles).sort()) roles[k] = [...c.expect.roles[k]!].sort();
-  return { denied: false, user: { name: c.expect.user }, groups: [...c.expect.groups].sort(), roles };
+  return {
+    denied: false,
+    user: { name: c.expect.user },
+    groups: [...c.expect.groups].sort(),
+    roles,
+  };
 }

@@ -21,7 +21,8 @@ export interface Access {
   readonly roles: Record<string, string[]>;
 }
 
-export type AccessOutcome = { readonly denied: true; readonly reason: string } | ({ readonly denied: false } & Access);
+export type AccessOutcome =
+  { readonly denied: true; readonly reason: string } | ({ readonly denied: false } & Access);
 
 function domainNameOf(m: FederationModel, key: string): string {
   return m.keystone.domains.find((d) => d.key === key)?.name ?? key;
@@ -38,7 +39,9 @@ export function resolveAccess(model: FederationModel, mapped: MappedLike): Acces
     const label = `${domain}/${name}`;
     if (groups.includes(label)) continue; // Keystone's engine repeats named groups (§5.2); they resolve to one id
     groups.push(label);
-    const spec = model.keystone.groups.find((x) => x.name === name && domainNameOf(model, x.domainKey) === domain);
+    const spec = model.keystone.groups.find(
+      (x) => x.name === name && domainNameOf(model, x.domainKey) === domain,
+    );
     if (!spec) continue; // Keystone silently skips a mapped group that does not exist
     for (const grant of model.keystone.grants.filter((x) => x.groupKey === spec.key)) {
       let target: string;
@@ -57,6 +60,7 @@ export function resolveAccess(model: FederationModel, mapped: MappedLike): Acces
   if (typeof mapped.user.id === "string") user.id = mapped.user.id;
   if (typeof mapped.user.name === "string") user.name = mapped.user.name;
   const sortedRoles: Record<string, string[]> = {};
-  for (const target of [...roles.keys()].sort()) sortedRoles[target] = [...roles.get(target)!].sort();
+  for (const target of [...roles.keys()].sort())
+    sortedRoles[target] = [...roles.get(target)!].sort();
   return { user, groups: groups.sort(), roles: sortedRoles };
 }

@@ -18,12 +18,16 @@ function claimText(value: unknown, delimiter: string): string {
   if (typeof value === "string") return value;
   if (typeof value === "boolean") return value ? "1" : "0";
   if (typeof value === "number") return String(value);
-  if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(delimiter);
+  if (Array.isArray(value))
+    return value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(delimiter);
   return JSON.stringify(value);
 }
 
 /** The environ entries a token's claims produce. */
-export function claimsToEnviron(claims: Readonly<Record<string, unknown>>, conv: ClaimConversion): Record<string, string> {
+export function claimsToEnviron(
+  claims: Readonly<Record<string, unknown>>,
+  conv: ClaimConversion,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(claims)) {
     if (value === null || value === undefined) continue;

@@ -6,7 +6,9 @@ const fs = require("node:fs");
 const file = process.argv[2];
 try {
   const r = JSON.parse(fs.readFileSync(file, "utf8"));
-  const fileFailures = (r.testResults || []).filter((t) => t.status === "failed" && !(t.assertionResults || []).some((a) => a.status === "failed")).length;
+  const fileFailures = (r.testResults || []).filter(
+    (t) => t.status === "failed" && !(t.assertionResults || []).some((a) => a.status === "failed"),
+  ).length;
   const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
   console.log(`${r.numPassedTests || 0} ${(r.numFailedTests || 0) + fileFailures} ${skipped}`);
 } catch {

@@ -25,16 +25,22 @@ function generatedConfig(projects: number): Record<string, string> {
 async function one(projects: number): Promise<void> {
   const started = performance.now();
   let loaded = started;
-  const run = await runWithMocks("bench", async () => {
-    const { loadStackConfig } = await import("../../infra/config/load");
-    const { declareStack } = await import("../../infra/stack");
-    loaded = performance.now();
-    const { outputs } = declareStack(loadStackConfig(), "bench");
-    await valueOf(outputs.protocolId);
-  }, { config: generatedConfig(projects), secretKeys: [`${PROJECT}:keycloakAdminSecret`] });
+  const run = await runWithMocks(
+    "bench",
+    async () => {
+      const { loadStackConfig } = await import("../../infra/config/load");
+      const { declareStack } = await import("../../infra/stack");
+      loaded = performance.now();
+      const { outputs } = declareStack(loadStackConfig(), "bench");
+      await valueOf(outputs.protocolId);
+    },
+    { config: generatedConfig(projects), secretKeys: [`${PROJECT}:keycloakAdminSecret`] },
+  );
   const seconds = (performance.now() - started) / 1000;
   const loadSeconds = (loaded - started) / 1000;
-  console.log(JSON.stringify({ projects, seconds, loadSeconds, resources: run.registrations.length }));
+  console.log(
+    JSON.stringify({ projects, seconds, loadSeconds, resources: run.registrations.length }),
+  );
 }
 
 if (require.main === module) {
@@ -46,19 +52,38 @@ if (require.main === module) {
     void one(Number(process.argv[i + 1]));
   } else {
     for (const sourceMaps of [true, false]) {
-    const rows: { projects: number; seconds: number; loadSeconds: number; resources: number }[] = [];
-    for (const n of [10, 100, 1000]) {
-      const out = execFileSync(process.execPath, ["--import", "tsx", __filename, "--one", String(n), ...(sourceMaps ? [] : ["--no-source-maps"])], { encoding: "utf8" });
-      rows.push(JSON.parse(out.trim().split("\n").pop()!));
-    }
-    console.log(`\nsource maps ${sourceMaps ? "on (tsx default)" : "off"}`);
-    console.log("projects  resources  total s  of which module load s  graph s  graph ms/resource");
-    for (const r of rows) {
-      const graph = r.seconds - r.loadSeconds;
-      console.log(`${String(r.projects).padStart(8)}  ${String(r.resources).padStart(9)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.loadSeconds.toFixed(2).padStart(22)}  ${graph.toFixed(2).padStart(7)}  ${((graph * 1000) / r.resources).toFixed(2).padStart(17)}`);
-    }
-    const [a, , c] = rows;
-    if (a && c) console.log(`growth 10 -> 1000 projects: x${(c.seconds / a.seconds).toFixed(1)} time for x${(c.resources / a.resources).toFixed(1)} resources`);
+      const rows: { projects: number; seconds: number; loadSeconds: number; resources: number }[] =
+        [];
+      for (const n of [10, 100, 1000]) {
+        const out = execFileSync(
+          process.execPath,
+          [
+            "--import",
+            "tsx",
+            __filename,
+            "--one",
+            String(n),
+            ...(sourceMaps ? [] : ["--no-source-maps"]),
+          ],
+          { encoding: "utf8" },
+        );
+        rows.push(JSON.parse(out.trim().split("\n").pop()!));
+      }
+      console.log(`\nsource maps ${sourceMaps ? "on (tsx default)" : "off"}`);
+      console.log(
+        "projects  resources  total s  of which module load s  graph s  graph ms/resource",
+      );
+      for (const r of rows) {
+        const graph = r.seconds - r.loadSeconds;
+        console.log(
+          `${String(r.projects).padStart(8)}  ${String(r.resources).padStart(9)}  ${r.seconds.toFixed(2).padStart(7)}  ${r.loadSeconds.toFixed(2).padStart(22)}  ${graph.toFixed(2).padStart(7)}  ${((graph * 1000) / r.resources).toFixed(2).padStart(17)}`,
+        );
+      }
+      const [a, , c] = rows;
+      if (a && c)
+        console.log(
+          `growth 10 -> 1000 projects: x${(c.seconds / a.seconds).toFixed(1)} time for x${(c.resources / a.resources).toFixed(1)} resources`,
+        );
     }
   }
 }

@@ -15,7 +15,10 @@ function config(projects: number, layout: string): Record<string, string> {
     keycloak: { url: "https://localhost:35443", admin: { username: "admin" } },
     keycloakAdminPassword: "bench",
     realm: { name: "bench" },
-    keystone: { url: "http://127.0.0.1:35990", credentials: { method: "password", username: "admin" } },
+    keystone: {
+      url: "http://127.0.0.1:35990",
+      credentials: { method: "password", username: "admin" },
+    },
     keystonePassword: "bench-admin-password",
     horizon: { urls: ["http://localhost:8000"] },
     federation: { userDomain: "bench-users", ruleLayout: layout },
@@ -27,13 +30,27 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
-async function measure(stack: string, projects: number, samples: number, layout: string): Promise<{ p50: number; p95: number; resources: number }> {
-  const env = await startE2e(stack, 35990, { config: config(projects, layout), secretKeys: [`${PROJECT}:keycloakAdminPassword`, `${PROJECT}:keystonePassword`] });
+async function measure(
+  stack: string,
+  projects: number,
+  samples: number,
+  layout: string,
+): Promise<{ p50: number; p95: number; resources: number }> {
+  const env = await startE2e(stack, 35990, {
+    config: config(projects, layout),
+    secretKeys: [`${PROJECT}:keycloakAdminPassword`, `${PROJECT}:keystonePassword`],
+  });
   if (!env) throw new Error("environment did not start");
   try {
     const last = projects - 1;
     const tenant = `tenant${last % Math.min(10, projects)}`;
-    const claims = { azp: "keystone", aud: ["keystone"], sub: "bench-user-1", preferred_username: "bench", groups: [`/${tenant}/team${last}`] };
+    const claims = {
+      azp: "keystone",
+      aud: ["keystone"],
+      sub: "bench-user-1",
+      preferred_username: "bench",
+      groups: [`/${tenant}/team${last}`],
+    };
     const times: number[] = [];
     for (let i = 0; i < samples + 5; i++) {
       const jwt = await env.keycloak.mint(claims);
@@ -55,9 +72,15 @@ async function main(): Promise<void> {
   const layout = process.argv[3] ?? "perGroup";
   const small = await measure("bench-1", 1, samples, layout);
   const large = await measure("bench-1000", 1000, samples, layout);
-  console.log(`login JWT -> unscoped -> project-scoped, ${samples} samples each, mapping layout ${layout}, loopback, one Apache/Keystone process (sqlite WAL)`);
-  console.log(`   1 project    (${small.resources} resources): p50 ${small.p50.toFixed(1)} ms  p95 ${small.p95.toFixed(1)} ms`);
-  console.log(`1,000 projects (${large.resources} resources): p50 ${large.p50.toFixed(1)} ms  p95 ${large.p95.toFixed(1)} ms`);
+  console.log(
+    `login JWT -> unscoped -> project-scoped, ${samples} samples each, mapping layout ${layout}, loopback, one Apache/Keystone process (sqlite WAL)`,
+  );
+  console.log(
+    `   1 project    (${small.resources} resources): p50 ${small.p50.toFixed(1)} ms  p95 ${small.p95.toFixed(1)} ms`,
+  );
+  console.log(
+    `1,000 projects (${large.resources} resources): p50 ${large.p50.toFixed(1)} ms  p95 ${large.p95.toFixed(1)} ms`,
+  );
   console.log(`p50 ratio 1,000 / 1: ${(large.p50 / small.p50).toFixed(3)}x (target <= 1.05x)`);
 }
 

@@ -22,11 +22,24 @@ const path = (url: string) => new URL(url).pathname;
 function start(env: NodeJS.ProcessEnv): boolean {
   execFileSync("bash", [SCRIPT, "stop", join(dir, "state")], { stdio: "ignore" });
   try {
-    execFileSync("bash", [SCRIPT, "start", join(dir, "state"), String(PORT), join(dir, "oidc.conf"), join(dir, "overlay.conf")], { stdio: "pipe", env, timeout: 600_000 });
+    execFileSync(
+      "bash",
+      [
+        SCRIPT,
+        "start",
+        join(dir, "state"),
+        String(PORT),
+        join(dir, "oidc.conf"),
+        join(dir, "overlay.conf"),
+      ],
+      { stdio: "pipe", env, timeout: 600_000 },
+    );
     return true;
   } catch (e) {
     if (inCI()) throw e;
-    console.warn(`skipping: Apache with Keystone could not start here (${String(e).split("\n")[0]})`);
+    console.warn(
+      `skipping: Apache with Keystone could not start here (${String(e).split("\n")[0]})`,
+    );
     return false;
   }
 }
@@ -39,8 +52,14 @@ describe("secret references fail closed", () => {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const files = renderAll(model); // references, no secret values
-  writeFileSync(join(dir, "oidc.conf"), files.find((a) => a.path === "apache/keystone-oidc.conf")!.content);
-  writeFileSync(join(dir, "overlay.conf"), files.find((a) => a.path === "keystone/keystone-federation.conf")!.content);
+  writeFileSync(
+    join(dir, "oidc.conf"),
+    files.find((a) => a.path === "apache/keystone-oidc.conf")!.content,
+  );
+  writeFileSync(
+    join(dir, "overlay.conf"),
+    files.find((a) => a.path === "keystone/keystone-federation.conf")!.content,
+  );
   const clean: NodeJS.ProcessEnv = { ...process.env, OKF_ADMIN_PASSWORD: "fail-closed-admin" };
   delete clean.OKF_OIDC_CRYPTO_PASSPHRASE;
   delete clean.OKF_OIDC_CLIENT_SECRET;
@@ -63,8 +82,11 @@ describe("secret references fail closed", () => {
   });
 
   it("with both secrets set, the locations answer as mod_auth_openidc does (401 without a bearer token)", async (ctx) => {
-    if (!start({ ...clean, OKF_OIDC_CRYPTO_PASSPHRASE: "p", OKF_OIDC_CLIENT_SECRET: "s" })) ctx.skip();
+    if (!start({ ...clean, OKF_OIDC_CRYPTO_PASSPHRASE: "p", OKF_OIDC_CLIENT_SECRET: "s" }))
+      ctx.skip();
     expect(await status("POST", `${base}${path(model.keystone.urls.cliAuth)}`)).toBe(401);
-    expect(await status("GET", `${base}${path(model.keystone.urls.webssoIdp)}?origin=x`)).not.toBe(403);
+    expect(await status("GET", `${base}${path(model.keystone.urls.webssoIdp)}?origin=x`)).not.toBe(
+      403,
+    );
   });
 });

@@ -15,7 +15,9 @@ import { type E2eEnv, federatedLogin, scopeTo, startE2e } from "../support/e2e-e
 
 const STACK = "e2e";
 let env: E2eEnv | undefined;
-const table = parseAccessTable(readFileSync(join(REPO, "mappings", `${STACK}.access.yaml`), "utf8"));
+const table = parseAccessTable(
+  readFileSync(join(REPO, "mappings", `${STACK}.access.yaml`), "utf8"),
+);
 let implied = new Map<string, string[]>();
 
 /** Roles a token carries for `roles`: Keystone adds implied roles (admin -> member -> reader). */
@@ -36,7 +38,10 @@ function claimsOf(name: string): Record<string, unknown> {
   return caseClaims(env!.model, table, c);
 }
 
-async function mint(claims: Record<string, unknown>, options: { expiresIn?: number; key?: "realm" | "foreign" } = {}): Promise<string> {
+async function mint(
+  claims: Record<string, unknown>,
+  options: { expiresIn?: number; key?: "realm" | "foreign" } = {},
+): Promise<string> {
   const { iss, ...rest } = claims;
   return env!.keycloak.mint(rest, { ...options, issuer: String(iss) });
 }
@@ -49,10 +54,20 @@ function need(ctx: TestContext): E2eEnv {
 
 describe("federated login through Apache, mod_auth_openidc and Keystone", () => {
   beforeAll(async () => {
-    env = await startE2e(STACK, 35980, { users: { smoke: { password: "smoke-pass", claims: { sub: "smoke-sub-1", groups: ["/e2e-acme/developers"] } } } });
+    env = await startE2e(STACK, 35980, {
+      users: {
+        smoke: {
+          password: "smoke-pass",
+          claims: { sub: "smoke-sub-1", groups: ["/e2e-acme/developers"] },
+        },
+      },
+    });
     if (!env) return;
     const e = env;
-    const inferences = (await call(e.admin, "GET", "/role_inferences")).json.role_inferences as { prior_role: { name: string }; implies: { name: string }[] }[];
+    const inferences = (await call(e.admin, "GET", "/role_inferences")).json.role_inferences as {
+      prior_role: { name: string };
+      implies: { name: string }[];
+    }[];
     implied = new Map(inferences.map((x) => [x.prior_role.name, x.implies.map((r) => r.name)]));
   });
   afterAll(async () => {
@@ -61,10 +76,22 @@ describe("federated login through Apache, mod_auth_openidc and Keystone", () => 
 
   it("Apache accepts the rendered configuration (apache2 -t ran before start) and Keystone has the stack's graph", async (ctx) => {
     const e = need(ctx);
-    const domains = ((await call(e.admin, "GET", "/domains")).json.domains as { name: string }[]).map((d) => d.name);
+    const domains = (
+      (await call(e.admin, "GET", "/domains")).json.domains as { name: string }[]
+    ).map((d) => d.name);
     for (const d of e.model.keystone.domains) expect(domains).toContain(d.name);
-    const listed = await call(e.admin, "GET", `/OS-FEDERATION/identity_providers/${e.model.federation.idpId}/protocols`);
-    expect(listed.json.protocols).toMatchObject([{ id: "openid", mapping_id: e.model.federation.mappingId, remote_id_attribute: "HTTP_OIDC_ISS" }]);
+    const listed = await call(
+      e.admin,
+      "GET",
+      `/OS-FEDERATION/identity_providers/${e.model.federation.idpId}/protocols`,
+    );
+    expect(listed.json.protocols).toMatchObject([
+      {
+        id: "openid",
+        mapping_id: e.model.federation.mappingId,
+        remote_id_attribute: "HTTP_OIDC_ISS",
+      },
+    ]);
   });
 
   it.for(table.cases.map((c) => [c.name, c] as const))("access table: %s", async ([, c], ctx) => {
@@ -87,15 +114,22 @@ describe("federated login through Apache, mod_auth_openidc and Keystone", () => 
     for (const p of e.model.keystone.projects) {
       const domain = e.model.keystone.domains.find((d) => d.key === p.domainKey)!.name;
       if (`${domain}/${p.name}` in granted) continue;
-      expect((await scopeTo(e.model, login.token!, domain, p.name)).status, `${domain}/${p.name}`).toBe(401);
+      expect(
+        (await scopeTo(e.model, login.token!, domain, p.name)).status,
+        `${domain}/${p.name}`,
+      ).toBe(401);
     }
   });
 
   it("refuses an expired token, a token signed by another key, and no token", async (ctx) => {
     const e = need(ctx);
     const claims = claimsOf("e2e-acme admin works in web and data");
-    expect((await federatedLogin(e.model, await mint(claims, { expiresIn: -120 }))).status).toBe(401);
-    expect((await federatedLogin(e.model, await mint(claims, { key: "foreign" }))).status).toBe(401);
+    expect((await federatedLogin(e.model, await mint(claims, { expiresIn: -120 }))).status).toBe(
+      401,
+    );
+    expect((await federatedLogin(e.model, await mint(claims, { key: "foreign" }))).status).toBe(
+      401,
+    );
     const res = await fetch(e.model.keystone.urls.cliAuth, { method: "POST" });
     expect(res.status).toBe(401);
   });
@@ -103,7 +137,12 @@ describe("federated login through Apache, mod_auth_openidc and Keystone", () => 
   it("ignores OIDC-* headers a client sends itself (mod_auth_openidc scrubs them)", async (ctx) => {
     const e = need(ctx);
     const noGroup = await mint(claimsOf("no granted group gets no token"));
-    const spoof = { "OIDC-groups": "/e2e-acme/admins", "OIDC_groups": "/e2e-acme/admins", "OIDC-iss": e.model.keycloak.issuer, "OIDC-azp": "keystone" };
+    const spoof = {
+      "OIDC-groups": "/e2e-acme/admins",
+      OIDC_groups: "/e2e-acme/admins",
+      "OIDC-iss": e.model.keycloak.issuer,
+      "OIDC-azp": "keystone",
+    };
     expect((await federatedLogin(e.model, noGroup, spoof)).status).toBe(401);
     const wrongAzp = await mint(claimsOf("a token for another client gets no token"));
     expect((await federatedLogin(e.model, wrongAzp, { "OIDC-azp": "keystone" })).status).toBe(401);
@@ -115,7 +154,17 @@ describe("federated login through Apache, mod_auth_openidc and Keystone", () => 
     const smoke = (project: string, password = "smoke-pass") =>
       new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, [join(REPO, "scripts", "smoke-login.cjs")], {
-          env: { ...process.env, NODE_EXTRA_CA_CERTS: e.keycloak.caFile, OKF_TOKEN_URL: e.model.keycloak.endpoints.token, OKF_CLIENT_ID: "keystone", OKF_USERNAME: "smoke", OKF_PASSWORD: password, OKF_KEYSTONE_AUTH_URL: e.model.keystone.urls.cliAuth, OKF_KEYSTONE_V3: e.model.keystone.urls.v3, OKF_PROJECT: project },
+          env: {
+            ...process.env,
+            NODE_EXTRA_CA_CERTS: e.keycloak.caFile,
+            OKF_TOKEN_URL: e.model.keycloak.endpoints.token,
+            OKF_CLIENT_ID: "keystone",
+            OKF_USERNAME: "smoke",
+            OKF_PASSWORD: password,
+            OKF_KEYSTONE_AUTH_URL: e.model.keystone.urls.cliAuth,
+            OKF_KEYSTONE_V3: e.model.keystone.urls.v3,
+            OKF_PROJECT: project,
+          },
         });
         let stdout = "";
         let stderr = "";
@@ -124,22 +173,43 @@ describe("federated login through Apache, mod_auth_openidc and Keystone", () => 
         child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }));
       });
     const ok = await smoke("e2e-acme/web");
-    expect({ status: ok.status, out: ok.stdout.trim() }).toEqual({ status: 0, out: "smoke check passed: smoke on e2e-acme/web with roles member, reader" });
+    expect({ status: ok.status, out: ok.stdout.trim() }).toEqual({
+      status: 0,
+      out: "smoke check passed: smoke on e2e-acme/web with roles member, reader",
+    });
     const noRole = await smoke("e2e-acme/data");
     expect(noRole.status).toBe(1);
-    expect(noRole.stderr).toContain("smoke check failed at project scoping: HTTP 401 for e2e-acme/data");
+    expect(noRole.stderr).toContain(
+      "smoke check failed at project scoping: HTTP 401 for e2e-acme/data",
+    );
     const badPassword = await smoke("e2e-acme/web", "wrong");
-    expect(badPassword.stderr).toContain("smoke check failed at Keycloak token request: HTTP 401 invalid_grant");
+    expect(badPassword.stderr).toContain(
+      "smoke check failed at Keycloak token request: HTTP 401 invalid_grant",
+    );
   });
 
   it("the real openstack CLI logs in with the rendered clouds.yaml (v3oidcaccesstoken) and sees its projects", async (ctx) => {
     const e = need(ctx);
     const claims = claimsOf("e2e-acme admin works in web and data");
     const jwt = await mint(claims);
-    const out = execFileSync("openstack", ["--os-cloud", `${STACK}-oidc-token`, "--os-access-token", jwt, "federation", "project", "list", "-f", "json"], {
-      env: { ...process.env, OS_CLIENT_CONFIG_FILE: e.cloudsYaml, OS_CLOUD: "" },
-      encoding: "utf8",
-    });
+    const out = execFileSync(
+      "openstack",
+      [
+        "--os-cloud",
+        `${STACK}-oidc-token`,
+        "--os-access-token",
+        jwt,
+        "federation",
+        "project",
+        "list",
+        "-f",
+        "json",
+      ],
+      {
+        env: { ...process.env, OS_CLIENT_CONFIG_FILE: e.cloudsYaml, OS_CLOUD: "" },
+        encoding: "utf8",
+      },
+    );
     const projects = (JSON.parse(out) as { Name: string }[]).map((p) => p.Name).sort();
     expect(projects).toEqual(["data", "web"]);
   });

@@ -13,7 +13,11 @@ import { caseClaims, parseAccessTable } from "../../infra/verify/access-table";
 import { buildModel } from "../../infra/model/federation-model";
 import { claimsToEnviron } from "../../infra/verify/oidc-claims";
 import { comparable, engineCaseArb, ours } from "../support/engine-cases";
-import { type EngineCase, evaluateWithKeystone, keystoneEngineAvailable } from "../support/keystone-engine";
+import {
+  type EngineCase,
+  evaluateWithKeystone,
+  keystoneEngineAvailable,
+} from "../support/keystone-engine";
 import { REPO } from "../support/keystone-service";
 
 const unavailable = keystoneEngineAvailable();
@@ -22,14 +26,24 @@ const STACKS = ["dev", "e2e", "prod", "staging", "test-template"];
 type Claims = Record<string, unknown>;
 
 /** Every access-table case of every golden mapping, as the claim variants `variants` makes of it. */
-function accessCases(variants: (claims: Claims) => [string, Claims][]): (EngineCase & { label: string })[] {
+function accessCases(
+  variants: (claims: Claims) => [string, Claims][],
+): (EngineCase & { label: string })[] {
   return STACKS.flatMap((stack) => {
     const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack, join(REPO, "stacks")));
     const model = buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
-    const rules = JSON.parse(readFileSync(join(REPO, "mappings", `${stack}.rules.json`), "utf8")) as unknown;
-    const table = parseAccessTable(readFileSync(join(REPO, "mappings", `${stack}.access.yaml`), "utf8"));
+    const rules = JSON.parse(
+      readFileSync(join(REPO, "mappings", `${stack}.rules.json`), "utf8"),
+    ) as unknown;
+    const table = parseAccessTable(
+      readFileSync(join(REPO, "mappings", `${stack}.access.yaml`), "utf8"),
+    );
     return table.cases.flatMap((c) =>
-      variants(caseClaims(model, table, c)).map(([how, claims]) => ({ label: `${stack}: ${c.name}${how}`, rules, assertion: claimsToEnviron(claims, model.federation) })),
+      variants(caseClaims(model, table, c)).map(([how, claims]) => ({
+        label: `${stack}: ${c.name}${how}`,
+        rules,
+        assertion: claimsToEnviron(claims, model.federation),
+      })),
     );
   });
 }
@@ -44,7 +58,14 @@ const delimiterTrickCases = () =>
   accessCases((claims) => [
     [": azp other-app;<client>", { ...claims, azp: `other-app;${String(claims.azp)}` }],
     [": azp <client>;other-app", { ...claims, azp: `${String(claims.azp)};other-app` }],
-    ...(typeof claims.identity_provider === "string" ? [[": broker google;<alias>", { ...claims, identity_provider: `google;${claims.identity_provider}` }] as [string, Claims]] : []),
+    ...(typeof claims.identity_provider === "string"
+      ? [
+          [
+            ": broker google;<alias>",
+            { ...claims, identity_provider: `google;${claims.identity_provider}` },
+          ] as [string, Claims],
+        ]
+      : []),
   ]);
 
 describe.skipIf(unavailable !== undefined)("mapping engine conformance with Keystone 22", () => {
@@ -60,9 +81,19 @@ describe.skipIf(unavailable !== undefined)("mapping engine conformance with Keys
     expect(cases.length).toBeGreaterThanOrEqual(80);
     const theirs = evaluateWithKeystone(cases);
     cases.forEach((c, i) => {
-      const ks = comparable(theirs[i]!) as { error?: string; group_ids?: unknown[]; group_names?: unknown[]; projects?: unknown };
+      const ks = comparable(theirs[i]!) as {
+        error?: string;
+        group_ids?: unknown[];
+        group_names?: unknown[];
+        projects?: unknown;
+      };
       expect(comparable(ours(c)), c.label).toEqual(ks);
-      if (ks.error === undefined) expect({ label: c.label, groups: [...(ks.group_ids ?? []), ...(ks.group_names ?? [])], projects: ks.projects }).toEqual({ label: c.label, groups: [], projects: [] });
+      if (ks.error === undefined)
+        expect({
+          label: c.label,
+          groups: [...(ks.group_ids ?? []), ...(ks.group_names ?? [])],
+          projects: ks.projects,
+        }).toEqual({ label: c.label, groups: [], projects: [] });
     });
   });
 
@@ -78,9 +109,12 @@ describe.skipIf(unavailable !== undefined)("mapping engine conformance with Keys
       const label = "error" in theirs[i]! ? (theirs[i] as { error: string }).error : "ok";
       classes.set(label, (classes.get(label) ?? 0) + 1);
       if (JSON.stringify(a) === JSON.stringify(b)) matched++;
-      else if (mismatches.length < 5) mismatches.push(JSON.stringify({ case: c, ours: a, keystone: b }));
+      else if (mismatches.length < 5)
+        mismatches.push(JSON.stringify({ case: c, ours: a, keystone: b }));
     });
-    console.log(`conformance: ${matched}/${cases.length} identical; outcomes ${JSON.stringify(Object.fromEntries(classes))}`);
+    console.log(
+      `conformance: ${matched}/${cases.length} identical; outcomes ${JSON.stringify(Object.fromEntries(classes))}`,
+    );
     expect(mismatches).toEqual([]);
     expect(classes.get("ok") ?? 0).toBeGreaterThanOrEqual(100);
     expect(classes.size).toBeGreaterThanOrEqual(5);

@@ -8,7 +8,12 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseStackConfig } from "../../infra/config/parse";
-import { fromEngineConfig, PROJECT_NAMESPACE, readStackFileOffline, stackFilePath } from "../../infra/config/stack-file";
+import {
+  fromEngineConfig,
+  PROJECT_NAMESPACE,
+  readStackFileOffline,
+  stackFilePath,
+} from "../../infra/config/stack-file";
 import { type Artifact, renderAll } from "../../infra/model/artifacts";
 import { buildModel, type FederationModel } from "../../infra/model/federation-model";
 import { identityProviderProvider } from "../../infra/providers/keystone/identity-provider";
@@ -16,7 +21,12 @@ import { mappingProvider } from "../../infra/providers/keystone/mapping";
 import { protocolProvider } from "../../infra/providers/keystone/protocol";
 import { setConnection } from "../../infra/providers/keystone/runtime";
 import { type FakeKeycloak, type FakeUsers, startFakeKeycloak } from "./fake-keycloak";
-import { type Applied, applyOpenstackGraph, type KeystoneSession, passwordToken } from "./keystone-applier";
+import {
+  type Applied,
+  applyOpenstackGraph,
+  type KeystoneSession,
+  passwordToken,
+} from "./keystone-applier";
 import { inCI, REPO } from "./keystone-service";
 import { runWithMocks, valueOf, type Registration } from "./mock-runtime";
 import { readStackFile } from "./stack-files";
@@ -36,54 +46,119 @@ export interface E2eEnv {
 const SCRIPT = join(REPO, "scripts", "apache-keystone.sh");
 
 /** Starts everything for `stack` on `port`; undefined (with a one-line reason) when it cannot outside CI. */
-export async function startE2e(stack: string, port: number, opts: { config?: Record<string, string>; secretKeys?: string[]; users?: FakeUsers } = {}): Promise<E2eEnv | undefined> {
+export async function startE2e(
+  stack: string,
+  port: number,
+  opts: { config?: Record<string, string>; secretKeys?: string[]; users?: FakeUsers } = {},
+): Promise<E2eEnv | undefined> {
   const dir = `/tmp/okf-e2e-${stack}`;
   let keycloak: FakeKeycloak | undefined;
   try {
-    const file = opts.config ? { config: opts.config, secretKeys: opts.secretKeys ?? [] } : readStackFile(stack);
-    const model = opts.config ? modelFromConfig(stack, file.config, file.secretKeys) : modelOf(stack);
-    const adminPassword = file.config[`${PROJECT_NAMESPACE}:keystonePassword`] ?? "e2e-admin-password";
+    const file = opts.config
+      ? { config: opts.config, secretKeys: opts.secretKeys ?? [] }
+      : readStackFile(stack);
+    const model = opts.config
+      ? modelFromConfig(stack, file.config, file.secretKeys)
+      : modelOf(stack);
+    const adminPassword =
+      file.config[`${PROJECT_NAMESPACE}:keystonePassword`] ?? "e2e-admin-password";
 
     // 1. The stack's own graph, captured under the mock runtime.
-    const run = await runWithMocks(stack, async () => {
-      const { loadStackConfig } = await import("../../infra/config/load");
-      const { declareStack } = await import("../../infra/stack");
-      await valueOf(declareStack(loadStackConfig(), stack).outputs.protocolId);
-    }, opts.config ? { config: opts.config, secretKeys: opts.secretKeys ?? [] } : {});
+    const run = await runWithMocks(
+      stack,
+      async () => {
+        const { loadStackConfig } = await import("../../infra/config/load");
+        const { declareStack } = await import("../../infra/stack");
+        await valueOf(declareStack(loadStackConfig(), stack).outputs.protocolId);
+      },
+      opts.config ? { config: opts.config, secretKeys: opts.secretKeys ?? [] } : {},
+    );
 
     // 2. Keycloak's stand-in and the rendered host configuration.
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, "etc"), { recursive: true });
-    keycloak = await startFakeKeycloak(model.keycloak.issuer, opts.users ?? {}, model.keycloak.client.clientId);
+    keycloak = await startFakeKeycloak(
+      model.keycloak.issuer,
+      opts.users ?? {},
+      model.keycloak.client.clientId,
+    );
     const ca = join(dir, "etc", "keycloak-ca.pem");
     copyFileSync(keycloak.caFile, ca);
     chmodSync(ca, 0o644);
-    const artifacts = renderAll(model, { secrets: { clientSecret: "e2e-client-secret", cryptoPassphrase: "e2e-crypto-passphrase" }, apache: { caBundlePath: ca } });
+    const artifacts = renderAll(model, {
+      secrets: { clientSecret: "e2e-client-secret", cryptoPassphrase: "e2e-crypto-passphrase" },
+      apache: { caBundlePath: ca },
+    });
     const write = renderedFileWriter(artifacts, join(dir, "etc"));
     const oidcConf = write("apache/keystone-oidc.conf");
     const overlay = write("keystone/keystone-federation.conf");
     const cloudsYaml = write("clients/clouds.yaml");
-    execFileSync("bash", [SCRIPT, "configtest", join(dir, "state"), String(port), oidcConf, overlay], { stdio: "pipe", env: { ...process.env, OKF_ADMIN_PASSWORD: adminPassword } });
-    execFileSync("bash", [SCRIPT, "start", join(dir, "state"), String(port), oidcConf, overlay], { stdio: "pipe", env: { ...process.env, OKF_ADMIN_PASSWORD: adminPassword }, timeout: 600_000 });
+    execFileSync(
+      "bash",
+      [SCRIPT, "configtest", join(dir, "state"), String(port), oidcConf, overlay],
+      { stdio: "pipe", env: { ...process.env, OKF_ADMIN_PASSWORD: adminPassword } },
+    );
+    execFileSync("bash", [SCRIPT, "start", join(dir, "state"), String(port), oidcConf, overlay], {
+      stdio: "pipe",
+      env: { ...process.env, OKF_ADMIN_PASSWORD: adminPassword },
+      timeout: 600_000,
+    });
 
     // 3. Tenancy from the captured @pulumi/openstack inputs; federation through our provider.
     const url = model.keystone.url;
     const admin = { url, token: await passwordToken(url, "admin", adminPassword) };
     const applied = await applyOpenstackGraph(admin, run.registrations, run.invocations);
-    setConnection({ authUrl: `${url}/v3`, auth: { method: "password", username: "admin", password: adminPassword, userDomainName: "Default", projectName: "admin", projectDomainName: "Default" }, insecure: false, timeoutMs: 30_000 });
-    const dyn = (type: string) => run.registrations.find((r) => r.type === `pulumi-nodejs:dynamic/keystone:${type}`)!.inputs;
+    setConnection({
+      authUrl: `${url}/v3`,
+      auth: {
+        method: "password",
+        username: "admin",
+        password: adminPassword,
+        userDomainName: "Default",
+        projectName: "admin",
+        projectDomainName: "Default",
+      },
+      insecure: false,
+      timeoutMs: 30_000,
+    });
+    const dyn = (type: string) =>
+      run.registrations.find((r) => r.type === `pulumi-nodejs:dynamic/keystone:${type}`)!.inputs;
     const idp = dyn("IdentityProvider");
     const realDomain = applied.ids.get(String(idp.domainId));
     if (!realDomain) throw new Error("the IdP's domain was not applied");
-    await identityProviderProvider.create({ idpId: String(idp.idpId), domainId: realDomain, remoteIds: idp.remoteIds as string[], enabled: true, description: String(idp.description ?? ""), adopt: false });
+    await identityProviderProvider.create({
+      idpId: String(idp.idpId),
+      domainId: realDomain,
+      remoteIds: idp.remoteIds as string[],
+      enabled: true,
+      description: String(idp.description ?? ""),
+      adopt: false,
+    });
     const mapping = dyn("Mapping");
-    await mappingProvider.create({ mappingId: String(mapping.mappingId), rules: mapping.rules as { rules: unknown[] }, adopt: false });
+    await mappingProvider.create({
+      mappingId: String(mapping.mappingId),
+      rules: mapping.rules as { rules: unknown[] },
+      adopt: false,
+    });
     const proto = dyn("FederationProtocol");
-    await protocolProvider.create({ idpId: String(proto.idpId), protocolId: String(proto.protocolId), mappingId: String(proto.mappingId), remoteIdAttribute: String(proto.remoteIdAttribute), adopt: false });
+    await protocolProvider.create({
+      idpId: String(proto.idpId),
+      protocolId: String(proto.protocolId),
+      mappingId: String(proto.mappingId),
+      remoteIdAttribute: String(proto.remoteIdAttribute),
+      adopt: false,
+    });
 
     const kc = keycloak;
     return {
-      stack, model, dir, keycloak: kc, admin, applied, registrations: run.registrations, cloudsYaml,
+      stack,
+      model,
+      dir,
+      keycloak: kc,
+      admin,
+      applied,
+      registrations: run.registrations,
+      cloudsYaml,
       async stop() {
         setConnection(undefined);
         execFileSync("bash", [SCRIPT, "stop", join(dir, "state")], { stdio: "ignore" });
@@ -97,15 +172,24 @@ export async function startE2e(stack: string, port: number, opts: { config?: Rec
     } catch {
       // nothing was started
     }
-    const reason = e instanceof Error ? `${e.message.split("\n")[0]} ${(e as Error & { stderr?: Buffer }).stderr?.toString().slice(-400) ?? ""}` : String(e);
-    if (inCI()) throw new Error(`the end-to-end environment could not start (CI=true, so this fails instead of skipping): ${reason}`);
+    const reason =
+      e instanceof Error
+        ? `${e.message.split("\n")[0]} ${(e as Error & { stderr?: Buffer }).stderr?.toString().slice(-400) ?? ""}`
+        : String(e);
+    if (inCI())
+      throw new Error(
+        `the end-to-end environment could not start (CI=true, so this fails instead of skipping): ${reason}`,
+      );
     console.warn(`skipping: the end-to-end environment could not start here (${reason})`);
     return undefined;
   }
 }
 
 /** Writes one rendered artifact flat into `etcDir` (slashes become `_`) and returns its path. */
-export function renderedFileWriter(artifacts: readonly Artifact[], etcDir: string): (path: string) => string {
+export function renderedFileWriter(
+  artifacts: readonly Artifact[],
+  etcDir: string,
+): (path: string) => string {
   return (path) => {
     const a = artifacts.find((x) => x.path === path);
     if (!a) throw new Error(`no rendered ${path}`);
@@ -120,25 +204,52 @@ export function modelOf(stack: string): FederationModel {
   return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
 }
 
-export function modelFromConfig(stack: string, config: Record<string, string>, secretKeys: string[]): FederationModel {
+export function modelFromConfig(
+  stack: string,
+  config: Record<string, string>,
+  secretKeys: string[],
+): FederationModel {
   const { raw, secretKeys: secrets } = fromEngineConfig({ config, secretKeys });
   return buildModel(parseStackConfig(raw, { stack, secretKeys: secrets }).config, stack);
 }
 
 /** Exchanges a bearer token for an unscoped Keystone token: the token, or the HTTP status. */
-export async function federatedLogin(model: FederationModel, jwt: string, extraHeaders: Record<string, string> = {}): Promise<{ status: number; token?: string }> {
-  const res = await fetch(model.keystone.urls.cliAuth, { method: "POST", headers: { authorization: `Bearer ${jwt}`, ...extraHeaders } });
+export async function federatedLogin(
+  model: FederationModel,
+  jwt: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; token?: string }> {
+  const res = await fetch(model.keystone.urls.cliAuth, {
+    method: "POST",
+    headers: { authorization: `Bearer ${jwt}`, ...extraHeaders },
+  });
   await res.text();
-  return { status: res.status, ...(res.status === 201 ? { token: res.headers.get("x-subject-token") ?? "" } : {}) };
+  return {
+    status: res.status,
+    ...(res.status === 201 ? { token: res.headers.get("x-subject-token") ?? "" } : {}),
+  };
 }
 
 /** Scopes an unscoped federated token to a project: the role names, or the HTTP status. */
-export async function scopeTo(model: FederationModel, unscoped: string, domain: string, project: string): Promise<{ status: number; roles?: string[] }> {
+export async function scopeTo(
+  model: FederationModel,
+  unscoped: string,
+  domain: string,
+  project: string,
+): Promise<{ status: number; roles?: string[] }> {
   const res = await fetch(`${model.keystone.urls.v3}/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ auth: { identity: { methods: ["token"], token: { id: unscoped } }, scope: { project: { name: project, domain: { name: domain } } } } }),
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ["token"], token: { id: unscoped } },
+        scope: { project: { name: project, domain: { name: domain } } },
+      },
+    }),
   });
   const body = (await res.json()) as { token?: { roles?: { name: string }[] } };
-  return { status: res.status, ...(res.status === 201 ? { roles: (body.token?.roles ?? []).map((r) => r.name).sort() } : {}) };
+  return {
+    status: res.status,
+    ...(res.status === 201 ? { roles: (body.token?.roles ?? []).map((r) => r.name).sort() } : {}),
+  };
 }

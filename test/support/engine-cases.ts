@@ -8,13 +8,68 @@ import type { EngineCase, KeystoneOutcome } from "./keystone-engine";
 import { evaluateMapping, MappingEngineError } from "../../infra/verify/mapping-engine";
 
 const KEYS = ["A", "B", "C", "OIDC-groups"];
-const VALUES = ["x", "y", "z", "/g1", "/g2", "named", "dom", "['p', 'q']", "1234", "a b", "it's", "x", "", 'JSON:{"name": "j", "domain": {"id": "d"}}', "[1, 2]", "[['n']]"];
-const PATTERNS = ["^x$", "y", "^/g", "(?i)X", "a.b", "^$", "\\d+", "^[a-z]+$", "(?P<n>x)(?P=n)?", "x|y", "(unclosed"];
-const TEMPLATES = ["{0}", "{1}", "lit", "pre-{0}", "{{x}}-{0}", "{}", "{0}{1}", "{2}", "{0}-{0}", "{x}", "{", "}"];
+const VALUES = [
+  "x",
+  "y",
+  "z",
+  "/g1",
+  "/g2",
+  "named",
+  "dom",
+  "['p', 'q']",
+  "1234",
+  "a b",
+  "it's",
+  "x",
+  "",
+  'JSON:{"name": "j", "domain": {"id": "d"}}',
+  "[1, 2]",
+  "[['n']]",
+];
+const PATTERNS = [
+  "^x$",
+  "y",
+  "^/g",
+  "(?i)X",
+  "a.b",
+  "^$",
+  "\\d+",
+  "^[a-z]+$",
+  "(?P<n>x)(?P=n)?",
+  "x|y",
+  "(unclosed",
+];
+const TEMPLATES = [
+  "{0}",
+  "{1}",
+  "lit",
+  "pre-{0}",
+  "{{x}}-{0}",
+  "{}",
+  "{0}{1}",
+  "{2}",
+  "{0}-{0}",
+  "{x}",
+  "{",
+  "}",
+];
 
 const condition = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("plain" as const) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom("any_one_of" as const, "not_any_of" as const, "whitelist" as const, "blacklist" as const), regex: fc.boolean(), list: fc.array(fc.constantFrom(...VALUES), { maxLength: 3 }), patterns: fc.array(fc.constantFrom(...PATTERNS), { minLength: 1, maxLength: 2 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constantFrom(
+        "any_one_of" as const,
+        "not_any_of" as const,
+        "whitelist" as const,
+        "blacklist" as const,
+      ),
+      regex: fc.boolean(),
+      list: fc.array(fc.constantFrom(...VALUES), { maxLength: 3 }),
+      patterns: fc.array(fc.constantFrom(...PATTERNS), { minLength: 1, maxLength: 2 }),
+    }),
+  },
 );
 
 const requirement = fc.tuple(fc.constantFrom(...KEYS), condition).map(([type, c]) => {
@@ -22,38 +77,61 @@ const requirement = fc.tuple(fc.constantFrom(...KEYS), condition).map(([type, c]
   return c.regex ? { type, [c.kind]: c.patterns, regex: true } : { type, [c.kind]: c.list };
 });
 
-const template = fc.oneof({ weight: 4, arbitrary: fc.constantFrom("{0}", "{1}", "lit", "pre-{0}", "{0}-{0}") }, { weight: 1, arbitrary: fc.constantFrom(...TEMPLATES) });
+const template = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom("{0}", "{1}", "lit", "pre-{0}", "{0}-{0}") },
+  { weight: 1, arbitrary: fc.constantFrom(...TEMPLATES) },
+);
 const local = fc.oneof(
   template.map((t) => ({ user: { name: t } })),
   fc.tuple(template, template).map(([a, b]) => ({ user: { id: a, name: b, type: "ephemeral" } })),
   template.map((t) => ({ user: { name: t, type: "local", domain: { name: "d" } } })),
   template.map((t) => ({ group: { name: t, domain: { name: "d" } } })),
   template.map((t) => ({ group: { id: t } })),
-  fc.tuple(template, fc.boolean()).map(([t, withDomain]) => (withDomain ? { groups: t, domain: { id: "did" } } : { groups: t })),
+  fc
+    .tuple(template, fc.boolean())
+    .map(([t, withDomain]) => (withDomain ? { groups: t, domain: { id: "did" } } : { groups: t })),
   template.map((t) => ({ group_ids: t })),
   template.map((t) => ({ projects: [{ name: t, roles: [{ name: "member" }] }] })),
   fc.constant({ user: {} }),
   fc.constant({ projects: [{ name: "p", roles: [{ name: "r", id: 5 }] }] }),
 );
 
-const rule = fc.record({ local: fc.array(local, { maxLength: 3 }), remote: fc.array(requirement, { minLength: 1, maxLength: 3 }) });
+const rule = fc.record({
+  local: fc.array(local, { maxLength: 3 }),
+  remote: fc.array(requirement, { minLength: 1, maxLength: 3 }),
+});
 
 const assertion = fc
   .uniqueArray(fc.constantFrom(...KEYS), { minLength: 3, maxLength: 4 })
-  .chain((keys) => fc.tuple(...keys.map((k) => fc.array(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 3 }).map((vs) => [k, vs.join(";")] as const))))
+  .chain((keys) =>
+    fc.tuple(
+      ...keys.map((k) =>
+        fc
+          .array(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 3 })
+          .map((vs) => [k, vs.join(";")] as const),
+      ),
+    ),
+  )
   .map((entries) => Object.fromEntries(entries));
 
-export const engineCaseArb: fc.Arbitrary<EngineCase> = fc.record({ rules: fc.record({ rules: fc.array(rule, { minLength: 1, maxLength: 3 }) }), assertion });
+export const engineCaseArb: fc.Arbitrary<EngineCase> = fc.record({
+  rules: fc.record({ rules: fc.array(rule, { minLength: 1, maxLength: 3 }) }),
+  assertion,
+});
 
 /** Sorts the items of any Python list repr inside a string, since Keystone's set order is arbitrary. */
 function canonicalString(s: string): string {
-  return s.replace(/\[(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")(?:, (?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))*\]/g, (m) => `[${m.slice(1, -1).split(", ").sort().join(", ")}]`);
+  return s.replace(
+    /\[(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")(?:, (?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))*\]/g,
+    (m) => `[${m.slice(1, -1).split(", ").sort().join(", ")}]`,
+  );
 }
 
 function canonical(v: unknown): unknown {
   if (typeof v === "string") return canonicalString(v);
   if (Array.isArray(v)) return v.map(canonical);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, canonical(x)]));
+  if (v !== null && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, canonical(x)]));
   return v;
 }
 
@@ -62,8 +140,17 @@ const sortJson = (xs: unknown[]) => xs.map((x) => JSON.stringify(canonical(x))).
 /** A comparable form of either engine's outcome. */
 export function comparable(o: KeystoneOutcome | { ok: unknown } | { error: string }): unknown {
   if ("error" in o) return { error: o.error };
-  const r = (o as { ok: { user: unknown; group_ids: unknown[]; group_names: unknown[]; projects: unknown[] } }).ok;
-  return { user: canonical(r.user), group_ids: sortJson(r.group_ids), group_names: sortJson(r.group_names), projects: canonical(r.projects) };
+  const r = (
+    o as {
+      ok: { user: unknown; group_ids: unknown[]; group_names: unknown[]; projects: unknown[] };
+    }
+  ).ok;
+  return {
+    user: canonical(r.user),
+    group_ids: sortJson(r.group_ids),
+    group_names: sortJson(r.group_names),
+    projects: canonical(r.projects),
+  };
 }
 
 /** Our engine's outcome in the harness's shape. */

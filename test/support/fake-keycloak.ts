@@ -19,7 +19,10 @@ export interface FakeKeycloak {
   /** PEM file of the server's self-signed certificate (give it to OIDCCABundlePath). */
   readonly caFile: string;
   readonly issuer: string;
-  mint(claims: Record<string, unknown>, options?: { expiresIn?: number; key?: "realm" | "foreign"; issuer?: string }): Promise<string>;
+  mint(
+    claims: Record<string, unknown>,
+    options?: { expiresIn?: number; key?: "realm" | "foreign"; issuer?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -27,12 +30,36 @@ export interface FakeKeycloak {
 function selfSigned(dir: string): { key: string; cert: string; certFile: string } {
   const keyFile = join(dir, "tls.key");
   const certFile = join(dir, "tls.crt");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
   return { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8"), certFile };
 }
 
 /** Starts the server for `issuer` (its host and port are where it listens). */
-export async function startFakeKeycloak(issuer: string, users: FakeUsers = {}, clientId = "keystone"): Promise<FakeKeycloak> {
+export async function startFakeKeycloak(
+  issuer: string,
+  users: FakeUsers = {},
+  clientId = "keystone",
+): Promise<FakeKeycloak> {
   const dir = mkdtempSync(join(tmpdir(), "okf-fake-kc-"));
   const tls = selfSigned(dir);
   const realmKey = await generateKeyPair("RS256", { extractable: true });
@@ -60,32 +87,57 @@ export async function startFakeKeycloak(issuer: string, users: FakeUsers = {}, c
       req.on("end", () => {
         const form = new URLSearchParams(raw);
         const user = users[form.get("username") ?? ""];
-        if (form.get("grant_type") !== "password" || form.get("client_id") !== clientId || !user || user.password !== form.get("password")) {
+        if (
+          form.get("grant_type") !== "password" ||
+          form.get("client_id") !== clientId ||
+          !user ||
+          user.password !== form.get("password")
+        ) {
           res.writeHead(401, { "content-type": "application/json" });
-          res.end(JSON.stringify({ error: "invalid_grant", error_description: "Invalid user credentials" }));
+          res.end(
+            JSON.stringify({
+              error: "invalid_grant",
+              error_description: "Invalid user credentials",
+            }),
+          );
           return;
         }
-        void minter.mint!({ azp: clientId, aud: [clientId], preferred_username: form.get("username"), ...user.claims }).then((token) => {
+        void minter.mint!({
+          azp: clientId,
+          aud: [clientId],
+          preferred_username: form.get("username"),
+          ...user.claims,
+        }).then((token) => {
           res.writeHead(200, { "content-type": "application/json" });
           res.end(JSON.stringify({ access_token: token, token_type: "Bearer", expires_in: 300 }));
         });
       });
       return;
     }
-    const body = req.url === `${oidc}/certs` ? { keys: [jwk] } : req.url === `${url.pathname}/.well-known/openid-configuration` ? discovery : undefined;
+    const body =
+      req.url === `${oidc}/certs`
+        ? { keys: [jwk] }
+        : req.url === `${url.pathname}/.well-known/openid-configuration`
+          ? discovery
+          : undefined;
     res.writeHead(body ? 200 : 404, { "content-type": "application/json" });
     res.end(JSON.stringify(body ?? { error: "not found" }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(Number(url.port || 443), url.hostname === "localhost" ? "127.0.0.1" : url.hostname, resolve);
+    server.listen(
+      Number(url.port || 443),
+      url.hostname === "localhost" ? "127.0.0.1" : url.hostname,
+      resolve,
+    );
   });
   const fake: FakeKeycloak = {
     caFile: tls.certFile,
     issuer,
     async mint(claims, options = {}) {
       const now = Math.floor(Date.now() / 1000);
-      const key: PrivateKey = options.key === "foreign" ? foreignKey.privateKey : realmKey.privateKey;
+      const key: PrivateKey =
+        options.key === "foreign" ? foreignKey.privateKey : realmKey.privateKey;
       return new SignJWT({ typ: "Bearer", scope: "openid profile email", ...claims })
         .setProtectedHeader({ alg: "RS256", kid, typ: "JWT" })
         .setIssuer(options.issuer ?? issuer)

@@ -23,29 +23,50 @@ export function keycloakAdmin(url: string, username = "admin", password = "admin
       const res = await fetch(`${url}/realms/master/protocol/openid-connect/token`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ grant_type: "password", client_id: "admin-cli", username, password }),
+        body: new URLSearchParams({
+          grant_type: "password",
+          client_id: "admin-cli",
+          username,
+          password,
+        }),
       });
       const body = (await res.json()) as { access_token?: string; error_description?: string };
-      if (!res.ok || !body.access_token) throw new Error(`Keycloak admin login: HTTP ${res.status} ${body.error_description ?? ""}`);
+      if (!res.ok || !body.access_token)
+        throw new Error(`Keycloak admin login: HTTP ${res.status} ${body.error_description ?? ""}`);
       return body.access_token;
     },
   };
 }
 
 /** One admin API call: status, parsed JSON body (if any) and the Location header. */
-export async function kcCall(kc: KeycloakAdmin, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; location: string | null }> {
+export async function kcCall(
+  kc: KeycloakAdmin,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown; location: string | null }> {
   const res = await fetch(`${kc.url}/admin/realms${path}`, {
     method,
     headers: { authorization: `Bearer ${await kc.token()}`, "content-type": "application/json" },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
-  return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined, location: res.headers.get("location") };
+  return {
+    status: res.status,
+    json: text ? (JSON.parse(text) as unknown) : undefined,
+    location: res.headers.get("location"),
+  };
 }
 
-async function kcOk(kc: KeycloakAdmin, method: string, path: string, body?: unknown): Promise<{ json: unknown; id: string }> {
+async function kcOk(
+  kc: KeycloakAdmin,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ json: unknown; id: string }> {
   const r = await kcCall(kc, method, path, body);
-  if (r.status >= 300) throw new Error(`Keycloak ${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+  if (r.status >= 300)
+    throw new Error(`Keycloak ${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
   return { json: r.json, id: r.location?.split("/").pop() ?? "" };
 }
 
@@ -72,7 +93,8 @@ const flag = (v: unknown, dflt: boolean): string => String(v ?? dflt);
 
 /** The realm fields the provider writes for `securityDefenses.bruteForceDetection`. */
 function bruteForce(defenses: unknown): Record<string, unknown> {
-  const b = (defenses as { bruteForceDetection?: Record<string, unknown> } | undefined)?.bruteForceDetection;
+  const b = (defenses as { bruteForceDetection?: Record<string, unknown> } | undefined)
+    ?.bruteForceDetection;
   if (!b) return { bruteForceProtected: false };
   return {
     bruteForceProtected: true,
@@ -89,20 +111,64 @@ function bruteForce(defenses: unknown): Record<string, unknown> {
 /** The protocol mapper representation Keycloak stores for one captured mapper registration. */
 function mapperBody(r: Registration): Record<string, unknown> | undefined {
   const i = r.inputs;
-  const tokens = { "id.token.claim": flag(i.addToIdToken, true), "access.token.claim": flag(i.addToAccessToken, true) };
+  const tokens = {
+    "id.token.claim": flag(i.addToIdToken, true),
+    "access.token.claim": flag(i.addToAccessToken, true),
+  };
   const userinfo = { "userinfo.token.claim": flag(i.addToUserinfo, true) };
   const base = { name: i.name, protocol: "openid-connect" };
   switch (r.type) {
     case T.groupMembership:
-      return { ...base, protocolMapper: "oidc-group-membership-mapper", config: { ...tokens, ...userinfo, "claim.name": i.claimName, "full.path": flag(i.fullPath, true), "introspection.token.claim": flag(i.addToTokenIntrospection, false) } };
+      return {
+        ...base,
+        protocolMapper: "oidc-group-membership-mapper",
+        config: {
+          ...tokens,
+          ...userinfo,
+          "claim.name": i.claimName,
+          "full.path": flag(i.fullPath, true),
+          "introspection.token.claim": flag(i.addToTokenIntrospection, false),
+        },
+      };
     case T.audience:
-      return { ...base, protocolMapper: "oidc-audience-mapper", config: { ...tokens, "included.client.audience": i.includedClientAudience } };
+      return {
+        ...base,
+        protocolMapper: "oidc-audience-mapper",
+        config: { ...tokens, "included.client.audience": i.includedClientAudience },
+      };
     case T.userProperty:
-      return { ...base, protocolMapper: "oidc-usermodel-property-mapper", config: { ...tokens, ...userinfo, "claim.name": i.claimName, "user.attribute": i.userProperty, "jsonType.label": "String" } };
+      return {
+        ...base,
+        protocolMapper: "oidc-usermodel-property-mapper",
+        config: {
+          ...tokens,
+          ...userinfo,
+          "claim.name": i.claimName,
+          "user.attribute": i.userProperty,
+          "jsonType.label": "String",
+        },
+      };
     case T.sub:
-      return { ...base, protocolMapper: "oidc-sub-mapper", config: { "access.token.claim": flag(i.addToAccessToken, true), "introspection.token.claim": flag(i.addToTokenIntrospection, true) } };
+      return {
+        ...base,
+        protocolMapper: "oidc-sub-mapper",
+        config: {
+          "access.token.claim": flag(i.addToAccessToken, true),
+          "introspection.token.claim": flag(i.addToTokenIntrospection, true),
+        },
+      };
     case T.sessionNote:
-      return { ...base, protocolMapper: "oidc-usersessionmodel-note-mapper", config: { ...tokens, ...userinfo, "claim.name": i.claimName, "user.session.note": i.sessionNote, "jsonType.label": "String" } };
+      return {
+        ...base,
+        protocolMapper: "oidc-usersessionmodel-note-mapper",
+        config: {
+          ...tokens,
+          ...userinfo,
+          "claim.name": i.claimName,
+          "user.session.note": i.sessionNote,
+          "jsonType.label": "String",
+        },
+      };
     default:
       return undefined;
   }
@@ -137,10 +203,16 @@ const IDP = "keycloak:oidc/identityProvider:IdentityProvider";
 const IDP_MAPPER = "keycloak:index/customIdentityProviderMapping:CustomIdentityProviderMapping";
 
 /** Creates every realm, client, mapper, group, identity provider and IdP mapper of a captured graph. */
-export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Registration[]): Promise<AppliedKeycloak> {
+export async function applyKeycloakGraph(
+  kc: KeycloakAdmin,
+  regs: readonly Registration[],
+): Promise<AppliedKeycloak> {
   const known = new Set<string>([...Object.values(T), IDP, IDP_MAPPER, ...HIDD_FLOW_TYPES]);
   const unsupported = regs.filter((r) => r.type.startsWith("keycloak:") && !known.has(r.type));
-  if (unsupported.length > 0) throw new Error(`keycloak applier: no translation for ${[...new Set(unsupported.map((r) => r.type))].join(", ")}`);
+  if (unsupported.length > 0)
+    throw new Error(
+      `keycloak applier: no translation for ${[...new Set(unsupported.map((r) => r.type))].join(", ")}`,
+    );
 
   // Realms: the proxy realm first (the main program names it keycloak-realm), then customer realms.
   const realmOf = new Map<string, string>(); // mock realm id -> realm name
@@ -163,11 +235,15 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
   const realm = String(proxy.inputs.realm);
   const hidd = hiddFlowAlias(realm);
   const isHidd = (r: Registration) =>
-    r.type === "keycloak:authentication/bindings:Bindings" || String(r.inputs.alias ?? r.inputs.parentFlowAlias ?? "").startsWith(hidd);
-  const skipped = regs.filter((r) => HIDD_FLOW_TYPES.has(r.type) && isHidd(r)).map((r) => `${r.type} ${r.name}`);
+    r.type === "keycloak:authentication/bindings:Bindings" ||
+    String(r.inputs.alias ?? r.inputs.parentFlowAlias ?? "").startsWith(hidd);
+  const skipped = regs
+    .filter((r) => HIDD_FLOW_TYPES.has(r.type) && isHidd(r))
+    .map((r) => `${r.type} ${r.name}`);
   const inRealm = (r: Registration) => {
     const name = realmOf.get(String(r.inputs.realmId));
-    if (!name) throw new Error(`keycloak applier: ${r.name} names a realm that is not in the graph`);
+    if (!name)
+      throw new Error(`keycloak applier: ${r.name} names a realm that is not in the graph`);
     return name;
   };
 
@@ -177,11 +253,17 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
     const ci = r.inputs;
     const attributes: Record<string, string> = {
       "pkce.code.challenge.method": String(ci.pkceCodeChallengeMethod ?? ""),
-      "oauth2.device.authorization.grant.enabled": flag(ci.oauth2DeviceAuthorizationGrantEnabled, false),
-      "post.logout.redirect.uris": ((ci.validPostLogoutRedirectUris as string[] | undefined) ?? []).join("##"),
+      "oauth2.device.authorization.grant.enabled": flag(
+        ci.oauth2DeviceAuthorizationGrantEnabled,
+        false,
+      ),
+      "post.logout.redirect.uris": (
+        (ci.validPostLogoutRedirectUris as string[] | undefined) ?? []
+      ).join("##"),
       "backchannel.logout.session.required": flag(ci.backchannelLogoutSessionRequired, true),
     };
-    if (ci.backchannelLogoutUrl !== undefined) attributes["backchannel.logout.url"] = String(ci.backchannelLogoutUrl);
+    if (ci.backchannelLogoutUrl !== undefined)
+      attributes["backchannel.logout.url"] = String(ci.backchannelLogoutUrl);
     const lifespan = goDurationSeconds(ci.oauth2DeviceCodeLifespan);
     if (lifespan !== undefined) attributes["oauth2.device.code.lifespan"] = String(lifespan);
     const secretInput = ci.clientSecret as { value?: string } | string | undefined;
@@ -209,55 +291,91 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
     const body = mapperBody(r);
     if (!body) continue;
     const client = clients.get(String(r.inputs.clientId));
-    if (!client) throw new Error(`keycloak applier: mapper ${r.name} names a client that is not in the graph`);
+    if (!client)
+      throw new Error(`keycloak applier: mapper ${r.name} names a client that is not in the graph`);
     await kcOk(kc, "POST", `/${client.realm}/clients/${client.uuid}/protocol-mappers/models`, body);
   }
   const main = regs.find((r) => r.type === T.client && r.name === "keycloak-client");
   if (!main) throw new Error("keycloak applier: the graph has no keycloak-client");
   const clientUuid = clients.get(main.id)!.uuid;
-  const secretOf = async (c: { uuid: string; realm: string }) => ((await kcOk(kc, "GET", `/${c.realm}/clients/${c.uuid}/client-secret`)).json as { value?: string }).value ?? "";
+  const secretOf = async (c: { uuid: string; realm: string }) =>
+    (
+      (await kcOk(kc, "GET", `/${c.realm}/clients/${c.uuid}/client-secret`)).json as {
+        value?: string;
+      }
+    ).value ?? "";
 
   // Groups, parents first, per realm.
   const groupsByRealm = new Map<string, Map<string, string>>();
   const byMockId = new Map<string, { id: string; path: string }>();
   const pending = regs.filter((r) => r.type === T.group);
   while (pending.length > 0) {
-    const next = pending.findIndex((r) => r.inputs.parentId === undefined || byMockId.has(String(r.inputs.parentId)));
+    const next = pending.findIndex(
+      (r) => r.inputs.parentId === undefined || byMockId.has(String(r.inputs.parentId)),
+    );
     if (next < 0) throw new Error("keycloak applier: a group's parent is not in the graph");
     const r = pending.splice(next, 1)[0]!;
     const groupRealm = inRealm(r);
-    const parent = r.inputs.parentId !== undefined ? byMockId.get(String(r.inputs.parentId)) : undefined;
+    const parent =
+      r.inputs.parentId !== undefined ? byMockId.get(String(r.inputs.parentId)) : undefined;
     const path = `${parent?.path ?? ""}/${String(r.inputs.name)}`;
-    const made = await kcOk(kc, "POST", parent ? `/${groupRealm}/groups/${parent.id}/children` : `/${groupRealm}/groups`, { name: r.inputs.name });
+    const made = await kcOk(
+      kc,
+      "POST",
+      parent ? `/${groupRealm}/groups/${parent.id}/children` : `/${groupRealm}/groups`,
+      { name: r.inputs.name },
+    );
     byMockId.set(r.id, { id: made.id, path });
     if (!groupsByRealm.has(groupRealm)) groupsByRealm.set(groupRealm, new Map());
     groupsByRealm.get(groupRealm)!.set(path, made.id);
   }
 
   // Other authentication flows (the first-broker-login flow): top-level flows, then their executions.
-  for (const r of regs.filter((x) => x.type === "keycloak:authentication/flow:Flow" && !isHidd(x))) {
-    await kcOk(kc, "POST", `/${inRealm(r)}/authentication/flows`, { alias: r.inputs.alias, description: r.inputs.description ?? "", providerId: "basic-flow", topLevel: true, builtIn: false });
+  for (const r of regs.filter(
+    (x) => x.type === "keycloak:authentication/flow:Flow" && !isHidd(x),
+  )) {
+    await kcOk(kc, "POST", `/${inRealm(r)}/authentication/flows`, {
+      alias: r.inputs.alias,
+      description: r.inputs.description ?? "",
+      providerId: "basic-flow",
+      topLevel: true,
+      builtIn: false,
+    });
   }
-  for (const r of regs.filter((x) => x.type === "keycloak:authentication/execution:Execution" && !isHidd(x))) {
+  for (const r of regs.filter(
+    (x) => x.type === "keycloak:authentication/execution:Execution" && !isHidd(x),
+  )) {
     const flowPath = `/${inRealm(r)}/authentication/flows/${encodeURIComponent(String(r.inputs.parentFlowAlias))}/executions`;
     await kcOk(kc, "POST", `${flowPath}/execution`, { provider: r.inputs.authenticator });
-    const made = ((await kcOk(kc, "GET", flowPath)).json as { providerId?: string }[]).find((x) => x.providerId === r.inputs.authenticator);
-    if (!made) throw new Error(`keycloak applier: execution ${String(r.inputs.authenticator)} was not created`);
+    const made = ((await kcOk(kc, "GET", flowPath)).json as { providerId?: string }[]).find(
+      (x) => x.providerId === r.inputs.authenticator,
+    );
+    if (!made)
+      throw new Error(
+        `keycloak applier: execution ${String(r.inputs.authenticator)} was not created`,
+      );
     await kcOk(kc, "PUT", flowPath, { ...made, requirement: r.inputs.requirement });
   }
 
   // Identity providers in the proxy realm (customer realms brokered in), with their mappers.
   for (const r of regs.filter((x) => x.type === IDP)) {
     const i = r.inputs;
-    const broker = [...clients.values()].find((c) => c.clientId === i.clientId && c.realm !== realm);
-    if (!broker) throw new Error(`keycloak applier: identity provider ${String(i.alias)} names a broker client that is not in the graph`);
+    const broker = [...clients.values()].find(
+      (c) => c.clientId === i.clientId && c.realm !== realm,
+    );
+    if (!broker)
+      throw new Error(
+        `keycloak applier: identity provider ${String(i.alias)} names a broker client that is not in the graph`,
+      );
     await kcOk(kc, "POST", `/${String(i.realm)}/identity-provider/instances`, {
       alias: i.alias,
       displayName: i.displayName,
       providerId: "oidc",
       enabled: i.enabled ?? true,
       trustEmail: i.trustEmail ?? false,
-      ...(i.firstBrokerLoginFlowAlias !== undefined ? { firstBrokerLoginFlowAlias: i.firstBrokerLoginFlowAlias } : {}),
+      ...(i.firstBrokerLoginFlowAlias !== undefined
+        ? { firstBrokerLoginFlowAlias: i.firstBrokerLoginFlowAlias }
+        : {}),
       config: {
         issuer: i.issuer,
         authorizationUrl: i.authorizationUrl,
@@ -279,19 +397,35 @@ export async function applyKeycloakGraph(kc: KeycloakAdmin, regs: readonly Regis
   }
   for (const r of regs.filter((x) => x.type === IDP_MAPPER)) {
     const i = r.inputs;
-    await kcOk(kc, "POST", `/${String(i.realm)}/identity-provider/instances/${String(i.identityProviderAlias)}/mappers`, {
-      name: i.name,
-      identityProviderAlias: i.identityProviderAlias,
-      identityProviderMapper: i.identityProviderMapper,
-      config: i.extraConfig ?? {},
-    });
+    await kcOk(
+      kc,
+      "POST",
+      `/${String(i.realm)}/identity-provider/instances/${String(i.identityProviderAlias)}/mappers`,
+      {
+        name: i.name,
+        identityProviderAlias: i.identityProviderAlias,
+        identityProviderMapper: i.identityProviderMapper,
+        config: i.extraConfig ?? {},
+      },
+    );
   }
   const customerGroups = new Map([...groupsByRealm].filter(([name]) => name !== realm));
-  return { realm, clientUuid, clientSecret: await secretOf(clients.get(main.id)!), groups: groupsByRealm.get(realm) ?? new Map(), customerGroups, skipped };
+  return {
+    realm,
+    clientUuid,
+    clientSecret: await secretOf(clients.get(main.id)!),
+    groups: groupsByRealm.get(realm) ?? new Map(),
+    customerGroups,
+    skipped,
+  };
 }
 
 /** A complete test user (no pending required action), optionally a member of some groups. */
-export async function createKeycloakUser(kc: KeycloakAdmin, realm: string, user: { username: string; password: string; email: string; groupIds?: readonly string[] }): Promise<string> {
+export async function createKeycloakUser(
+  kc: KeycloakAdmin,
+  realm: string,
+  user: { username: string; password: string; email: string; groupIds?: readonly string[] },
+): Promise<string> {
   const made = await kcOk(kc, "POST", `/${realm}/users`, {
     username: user.username,
     email: user.email,
@@ -301,13 +435,26 @@ export async function createKeycloakUser(kc: KeycloakAdmin, realm: string, user:
     enabled: true,
     credentials: [{ type: "password", value: user.password, temporary: false }],
   });
-  for (const g of user.groupIds ?? []) await kcOk(kc, "PUT", `/${realm}/users/${made.id}/groups/${g}`);
+  for (const g of user.groupIds ?? [])
+    await kcOk(kc, "PUT", `/${realm}/users/${made.id}/groups/${g}`);
   return made.id;
 }
 
 /** The password grant against a realm's client: the raw token response. */
-export async function passwordGrant(baseUrl: string, realm: string, client: { id: string; secret?: string }, username: string, password: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const form = new URLSearchParams({ grant_type: "password", client_id: client.id, username, password, scope: "openid" });
+export async function passwordGrant(
+  baseUrl: string,
+  realm: string,
+  client: { id: string; secret?: string },
+  username: string,
+  password: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const form = new URLSearchParams({
+    grant_type: "password",
+    client_id: client.id,
+    username,
+    password,
+    scope: "openid",
+  });
   if (client.secret) form.set("client_secret", client.secret);
   const res = await fetch(`${baseUrl}/realms/${realm}/protocol/openid-connect/token`, {
     method: "POST",

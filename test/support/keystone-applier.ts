@@ -12,19 +12,39 @@ export interface KeystoneSession {
 }
 
 /** A token for a Default-domain user: system-scoped, or scoped to a Default-domain project. */
-export async function passwordToken(url: string, user: string, password: string, scope: { project?: string } = {}): Promise<string> {
-  const scopeBody = scope.project ? { project: { name: scope.project, domain: { id: "default" } } } : { system: { all: true } };
+export async function passwordToken(
+  url: string,
+  user: string,
+  password: string,
+  scope: { project?: string } = {},
+): Promise<string> {
+  const scopeBody = scope.project
+    ? { project: { name: scope.project, domain: { id: "default" } } }
+    : { system: { all: true } };
   const res = await fetch(`${url}/v3/auth/tokens`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ auth: { identity: { methods: ["password"], password: { user: { name: user, domain: { id: "default" }, password } } }, scope: scopeBody } }),
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ["password"],
+          password: { user: { name: user, domain: { id: "default" }, password } },
+        },
+        scope: scopeBody,
+      },
+    }),
   });
   const token = res.headers.get("x-subject-token");
   if (res.status !== 201 || !token) throw new Error(`admin login failed: HTTP ${res.status}`);
   return token;
 }
 
-export async function call(s: KeystoneSession, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function call(
+  s: KeystoneSession,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${s.url}/v3${path}`, {
     method,
     headers: { "x-auth-token": s.token, "content-type": "application/json" },
@@ -34,9 +54,15 @@ export async function call(s: KeystoneSession, method: string, path: string, bod
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-async function ok(s: KeystoneSession, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+async function ok(
+  s: KeystoneSession,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   const r = await call(s, method, path, body);
-  if (r.status >= 300) throw new Error(`${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
+  if (r.status >= 300)
+    throw new Error(`${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.json)}`);
   return r.json;
 }
 
@@ -50,11 +76,18 @@ export interface Applied {
   /** mock id -> real Keystone id */
   readonly ids: Map<string, string>;
   /** What was created, in creation order, for teardown. */
-  readonly created: { kind: "domain" | "project" | "group" | "role" | "assignment"; path: string }[];
+  readonly created: {
+    kind: "domain" | "project" | "group" | "role" | "assignment";
+    path: string;
+  }[];
 }
 
 /** Creates every @pulumi/openstack object of a captured graph; returns the id map. */
-export async function applyOpenstackGraph(s: KeystoneSession, regs: readonly Registration[], calls: readonly Invocation[]): Promise<Applied> {
+export async function applyOpenstackGraph(
+  s: KeystoneSession,
+  regs: readonly Registration[],
+  calls: readonly Invocation[],
+): Promise<Applied> {
   const ids = new Map<string, string>();
   const created: Applied["created"] = [];
   const real = (mockId: unknown): string => {
@@ -64,7 +97,9 @@ export async function applyOpenstackGraph(s: KeystoneSession, regs: readonly Reg
   };
   for (const c of calls.filter((x) => x.token === GET_ROLE)) {
     const name = String(c.inputs.name);
-    const found = (await ok(s, "GET", `/roles?name=${encodeURIComponent(name)}`)).roles as { id: string }[];
+    const found = (await ok(s, "GET", `/roles?name=${encodeURIComponent(name)}`)).roles as {
+      id: string;
+    }[];
     if (!found[0]) throw new Error(`applier: role ${name} does not exist`);
     ids.set(`role-${name}-id`, found[0].id);
   }
@@ -78,23 +113,45 @@ export async function applyOpenstackGraph(s: KeystoneSession, regs: readonly Reg
   for (const r of ordered) {
     const i = r.inputs;
     if (r.type === PROJECT && i.isDomain === true) {
-      const body = (await ok(s, "POST", "/domains", { domain: { name: i.name, description: i.description ?? "", enabled: i.enabled ?? true } })).domain as { id: string };
+      const body = (
+        await ok(s, "POST", "/domains", {
+          domain: { name: i.name, description: i.description ?? "", enabled: i.enabled ?? true },
+        })
+      ).domain as { id: string };
       ids.set(r.id, body.id);
       created.push({ kind: "domain", path: `/domains/${body.id}` });
     } else if (r.type === PROJECT) {
-      const body = (await ok(s, "POST", "/projects", { project: { name: i.name, description: i.description ?? "", domain_id: real(i.domainId), enabled: i.enabled ?? true } })).project as { id: string };
+      const body = (
+        await ok(s, "POST", "/projects", {
+          project: {
+            name: i.name,
+            description: i.description ?? "",
+            domain_id: real(i.domainId),
+            enabled: i.enabled ?? true,
+          },
+        })
+      ).project as { id: string };
       ids.set(r.id, body.id);
       created.push({ kind: "project", path: `/projects/${body.id}` });
     } else if (r.type === GROUP) {
-      const body = (await ok(s, "POST", "/groups", { group: { name: i.name, description: i.description ?? "", domain_id: real(i.domainId) } })).group as { id: string };
+      const body = (
+        await ok(s, "POST", "/groups", {
+          group: { name: i.name, description: i.description ?? "", domain_id: real(i.domainId) },
+        })
+      ).group as { id: string };
       ids.set(r.id, body.id);
       created.push({ kind: "group", path: `/groups/${body.id}` });
     } else if (r.type === ROLE) {
-      const body = (await ok(s, "POST", "/roles", { role: { name: i.name } })).role as { id: string };
+      const body = (await ok(s, "POST", "/roles", { role: { name: i.name } })).role as {
+        id: string;
+      };
       ids.set(r.id, body.id);
       created.push({ kind: "role", path: `/roles/${body.id}` });
     } else {
-      const target = i.projectId !== undefined ? `/projects/${real(i.projectId)}` : `/domains/${real(i.domainId)}`;
+      const target =
+        i.projectId !== undefined
+          ? `/projects/${real(i.projectId)}`
+          : `/domains/${real(i.domainId)}`;
       const path = `${target}/groups/${real(i.groupId)}/roles/${real(i.roleId)}`;
       await ok(s, "PUT", path);
       created.push({ kind: "assignment", path });

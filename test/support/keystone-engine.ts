@@ -7,7 +7,17 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { inCI, REPO } from "./keystone-service";
 
-export type KeystoneOutcome = { ok: { user: Record<string, unknown>; group_ids: unknown[]; group_names: unknown[]; projects: unknown[] }; seconds: number } | { error: string; message: string };
+export type KeystoneOutcome =
+  | {
+      ok: {
+        user: Record<string, unknown>;
+        group_ids: unknown[];
+        group_names: unknown[];
+        projects: unknown[];
+      };
+      seconds: number;
+    }
+  | { error: string; message: string };
 
 export interface EngineCase {
   readonly rules: unknown;
@@ -17,7 +27,10 @@ export interface EngineCase {
 /** Makes sure Keystone is installed; returns a reason when it cannot be (outside CI). */
 export function keystoneEngineAvailable(): string | undefined {
   try {
-    execFileSync("bash", [join(REPO, "scripts", "install-debian-deps.sh"), "keystone"], { stdio: "pipe", timeout: 600_000 });
+    execFileSync("bash", [join(REPO, "scripts", "install-debian-deps.sh"), "keystone"], {
+      stdio: "pipe",
+      timeout: 600_000,
+    });
     execFileSync("/usr/bin/python3", ["-c", "import keystone.federation.utils"], { stdio: "pipe" });
     return undefined;
   } catch (e) {
@@ -30,6 +43,14 @@ export function keystoneEngineAvailable(): string | undefined {
 
 export function evaluateWithKeystone(cases: readonly EngineCase[]): KeystoneOutcome[] {
   const input = cases.map((c) => JSON.stringify(c)).join("\n") + "\n";
-  const out = execFileSync("/usr/bin/python3", [join(REPO, "scripts", "keystone-engine.py")], { input, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, PYTHONHASHSEED: "0" } });
-  return out.trim().split("\n").map((l) => JSON.parse(l) as KeystoneOutcome);
+  const out = execFileSync("/usr/bin/python3", [join(REPO, "scripts", "keystone-engine.py")], {
+    input,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, PYTHONHASHSEED: "0" },
+  });
+  return out
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as KeystoneOutcome);
 }

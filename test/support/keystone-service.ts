@@ -26,7 +26,12 @@ export function inCI(): boolean {
 export function startKeystone(name: string, port: number): KeystoneService | undefined {
   const dir = `/tmp/okf-${name}`;
   rmSync(dir, { recursive: true, force: true });
-  const start = () => execFileSync("bash", [SCRIPT, "start", dir, String(port)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 }).trim();
+  const start = () =>
+    execFileSync("bash", [SCRIPT, "start", dir, String(port)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 600_000,
+    }).trim();
   try {
     const url = start().split("\n").pop()!;
     return {
@@ -38,8 +43,12 @@ export function startKeystone(name: string, port: number): KeystoneService | und
       start: () => void start(),
     };
   } catch (e) {
-    const reason = e instanceof Error ? (e as Error & { stderr?: string }).stderr || e.message : String(e);
-    if (inCI()) throw new Error(`Keystone could not start (CI=true, so this fails instead of skipping): ${reason}`);
+    const reason =
+      e instanceof Error ? (e as Error & { stderr?: string }).stderr || e.message : String(e);
+    if (inCI())
+      throw new Error(
+        `Keystone could not start (CI=true, so this fails instead of skipping): ${reason}`,
+      );
     console.warn(`skipping: Keystone could not start here (${reason.split("\n")[0]})`);
     return undefined;
   }

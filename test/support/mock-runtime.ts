@@ -21,7 +21,10 @@ export interface Invocation {
   readonly provider?: string;
 }
 
-const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void>; getMonitor(): unknown };
+const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as {
+  waitForRPCs(): Promise<void>;
+  getMonitor(): unknown;
+};
 
 /** The two members of the mock monitor that URN recording relies on. */
 interface MockMonitorUrns {
@@ -31,7 +34,12 @@ interface MockMonitorUrns {
 
 /** Resolves an Output's value (never call in preview mode for unknowns). */
 export function valueOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<T> {
-  return new Promise((resolve) => pulumi.output(output).apply((v) => { resolve(v as T); return v; }));
+  return new Promise((resolve) =>
+    pulumi.output(output).apply((v) => {
+      resolve(v as T);
+      return v;
+    }),
+  );
 }
 
 export interface MockRun<T> {
@@ -54,16 +62,33 @@ export async function runWithMocks<T>(
     {
       newResource(args) {
         const id = `${args.name}-id`;
-        registrations.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider, custom: args.custom ?? true, id });
+        registrations.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+          provider: args.provider,
+          custom: args.custom ?? true,
+          id,
+        });
         const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "keycloak:openid/client:Client") state.clientSecret = args.inputs.clientSecret ?? "generated-by-keycloak";
-        if (args.type === "keycloak:index/realm:Realm") state.internalId = `${args.inputs.realm}-internal`;
+        if (args.type === "keycloak:openid/client:Client")
+          state.clientSecret = args.inputs.clientSecret ?? "generated-by-keycloak";
+        if (args.type === "keycloak:index/realm:Realm")
+          state.internalId = `${args.inputs.realm}-internal`;
         return { id, state };
       },
       call(args) {
-        invocations.push({ token: args.token, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
+        invocations.push({
+          token: args.token,
+          inputs: args.inputs as Record<string, unknown>,
+          provider: args.provider,
+        });
         if (args.token === "openstack:identity/getRole:getRole") {
-          return { id: `role-${String(args.inputs.name)}-id`, name: args.inputs.name, region: "RegionOne" };
+          return {
+            id: `role-${String(args.inputs.name)}-id`,
+            name: args.inputs.name,
+            region: "RegionOne",
+          };
         }
         throw new Error(`unexpected invoke ${args.token}`);
       },
@@ -77,9 +102,16 @@ export async function runWithMocks<T>(
   // that chain is what a rename or a re-parenting changes.
   monitor.newUrn = (parent, type, name) =>
     `urn:pulumi:${stack}::${PROJECT}::${parent ? `${parent.split("::")[2]}$` : ""}${type}::${name}`;
-  const file = options.config ? { config: options.config, secretKeys: options.secretKeys ?? [] } : readStackFile(stack);
+  const file = options.config
+    ? { config: options.config, secretKeys: options.secretKeys ?? [] }
+    : readStackFile(stack);
   pulumi.runtime.setAllConfig(file.config, file.secretKeys);
   const result = await program();
   await runtimeSettings.waitForRPCs();
-  return { registrations, invocations, result, urns: [...monitor.getRegisteredResources().keys()].sort() };
+  return {
+    registrations,
+    invocations,
+    result,
+    urns: [...monitor.getRegisteredResources().keys()].sort(),
+  };
 }

@@ -11,6 +11,11 @@ const config = new Map(Object.entries(JSON.parse(process.env.OKF_STACK_CONFIG ||
 Promise.resolve(provider.configure ? provider.configure({ config }) : undefined)
   .then(() => provider[method](...args))
   .then(
-    (r) => { process.stdout.write(JSON.stringify(r === undefined ? null : r)); },
-    (e) => { process.stderr.write(String(e && e.message ? e.message : e)); process.exit(1); },
+    (r) => {
+      process.stdout.write(JSON.stringify(r === undefined ? null : r));
+    },
+    (e) => {
+      process.stderr.write(String(e && e.message ? e.message : e));
+      process.exit(1);
+    },
   );

@@ -14,24 +14,39 @@ import { mappingProvider } from "../../infra/providers/keystone/mapping";
 import { protocolProvider } from "../../infra/providers/keystone/protocol";
 import { configureFromStack } from "../../infra/providers/keystone/runtime";
 
-export const MARKERS = { password: "MARKER-PASSWORD-7f3a", appSecret: "MARKER-APPCRED-91bc", token: "MARKER-TOKEN-55de" };
+export const MARKERS = {
+  password: "MARKER-PASSWORD-7f3a",
+  appSecret: "MARKER-APPCRED-91bc",
+  token: "MARKER-TOKEN-55de",
+};
 
 async function serialize(outDir: string): Promise<void> {
   // The same function Pulumi's dynamic.Resource uses (runtime/closure/serializeClosure).
   const sc = require("@pulumi/pulumi/runtime/closure/serializeClosure") as {
-    serializeFunction(f: () => unknown, args: { allowSecrets: boolean }): Promise<{ text: string; containsSecrets: boolean }>;
+    serializeFunction(
+      f: () => unknown,
+      args: { allowSecrets: boolean },
+    ): Promise<{ text: string; containsSecrets: boolean }>;
   };
   process.env.OS_PASSWORD = MARKERS.password;
   process.env.OS_APPLICATION_CREDENTIAL_SECRET = MARKERS.appSecret;
   process.env.OS_TOKEN = MARKERS.token;
-  configureFromStack((k) =>
-    ({
-      [`${PROJECT_NAMESPACE}:keystone`]: JSON.stringify({ url: "http://127.0.0.1:1", credentials: { method: "password", username: "admin" } }),
-      [`${PROJECT_NAMESPACE}:keystonePassword`]: MARKERS.password,
-    })[k],
+  configureFromStack(
+    (k) =>
+      ({
+        [`${PROJECT_NAMESPACE}:keystone`]: JSON.stringify({
+          url: "http://127.0.0.1:1",
+          credentials: { method: "password", username: "admin" },
+        }),
+        [`${PROJECT_NAMESPACE}:keystonePassword`]: MARKERS.password,
+      })[k],
   );
   mkdirSync(outDir, { recursive: true });
-  const providers = { "identity-provider": identityProviderProvider, mapping: mappingProvider, protocol: protocolProvider };
+  const providers = {
+    "identity-provider": identityProviderProvider,
+    mapping: mappingProvider,
+    protocol: protocolProvider,
+  };
   const summary: Record<string, { bytes: number; containsSecrets: boolean }> = {};
   for (const [name, provider] of Object.entries(providers)) {
     const sf = await sc.serializeFunction(() => provider, { allowSecrets: true });

@@ -36,6 +36,9 @@ export function readStackFile(stack: string): EngineStackConfig {
 }
 
 /** The project-namespace part of a stack file as plain values (what parseStackConfig receives). */
-export function projectValues(stack: string): { raw: Record<string, unknown>; secretKeys: Set<string> } {
+export function projectValues(stack: string): {
+  raw: Record<string, unknown>;
+  secretKeys: Set<string>;
+} {
   return fromEngineConfig(readStackFile(stack));
 }

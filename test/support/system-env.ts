@@ -13,8 +13,18 @@ import { stringify } from "yaml";
 import { renderAll } from "../../infra/model/artifacts";
 import type { FederationModel } from "../../infra/model/federation-model";
 import { modelFromConfig, renderedFileWriter } from "./e2e-env";
-import { type AppliedKeycloak, applyKeycloakGraph, type KeycloakAdmin, keycloakAdmin } from "./keycloak-applier";
-import { type Applied, applyOpenstackGraph, type KeystoneSession, passwordToken } from "./keystone-applier";
+import {
+  type AppliedKeycloak,
+  applyKeycloakGraph,
+  type KeycloakAdmin,
+  keycloakAdmin,
+} from "./keycloak-applier";
+import {
+  type Applied,
+  applyOpenstackGraph,
+  type KeystoneSession,
+  passwordToken,
+} from "./keystone-applier";
 import { inCI, REPO } from "./keystone-service";
 import { runWithMocks, valueOf, type Registration } from "./mock-runtime";
 import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
@@ -65,7 +75,12 @@ export type ConfigMap = Record<string, string>;
 export const PASSPHRASE = "system-test-passphrase";
 
 /** Starts everything for `stack`; undefined (with a one-line reason) when it cannot outside CI. */
-export async function startSystem(stack: string, config: ConfigMap, secretKeys: readonly string[], ports: SystemPorts): Promise<SystemEnv | undefined> {
+export async function startSystem(
+  stack: string,
+  config: ConfigMap,
+  secretKeys: readonly string[],
+  ports: SystemPorts,
+): Promise<SystemEnv | undefined> {
   const dir = `/tmp/okf-system-${stack}`;
   const kcDir = join(dir, "keycloak");
   const ksDir = join(dir, "keystone");
@@ -81,14 +96,23 @@ export async function startSystem(stack: string, config: ConfigMap, secretKeys: 
     const adminPassword = config[`${PROJECT}:keystonePassword`] ?? "system-admin-password";
 
     // 1. The main program's graph under the mock runtime.
-    const run = await runWithMocks(stack, async () => {
-      const { loadStackConfig } = await import("../../infra/config/load");
-      const { declareStack } = await import("../../infra/stack");
-      await valueOf(declareStack(loadStackConfig(), stack).outputs.protocolId);
-    }, { config, secretKeys: [...secretKeys] });
+    const run = await runWithMocks(
+      stack,
+      async () => {
+        const { loadStackConfig } = await import("../../infra/config/load");
+        const { declareStack } = await import("../../infra/stack");
+        await valueOf(declareStack(loadStackConfig(), stack).outputs.protocolId);
+      },
+      { config, secretKeys: [...secretKeys] },
+    );
 
     // 2. The real Keycloak, with the stack's realm, client, mappers and groups.
-    const startKc = () => execFileSync("bash", [KEYCLOAK_SH, "start", kcDir, String(ports.keycloakHttp), String(ports.keycloakHttps)], { stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
+    const startKc = () =>
+      execFileSync(
+        "bash",
+        [KEYCLOAK_SH, "start", kcDir, String(ports.keycloakHttp), String(ports.keycloakHttps)],
+        { stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 },
+      );
     startKc();
     const keycloak = keycloakAdmin(`http://127.0.0.1:${ports.keycloakHttp}`);
     const keycloakApplied = await applyKeycloakGraph(keycloak, run.registrations);
@@ -97,56 +121,102 @@ export async function startSystem(stack: string, config: ConfigMap, secretKeys: 
     const ca = join(dir, "etc", "keycloak-ca.pem");
     copyFileSync(join(kcDir, "tls", "cert.pem"), ca);
     chmodSync(ca, 0o644);
-    const artifacts = renderAll(model, { secrets: { clientSecret: keycloakApplied.clientSecret, cryptoPassphrase: "system-crypto-passphrase" }, apache: { caBundlePath: ca } });
+    const artifacts = renderAll(model, {
+      secrets: {
+        clientSecret: keycloakApplied.clientSecret,
+        cryptoPassphrase: "system-crypto-passphrase",
+      },
+      apache: { caBundlePath: ca },
+    });
     const write = renderedFileWriter(artifacts, join(dir, "etc"));
     const oidcConf = write("apache/keystone-oidc.conf");
     const overlay = write("keystone/keystone-federation.conf");
     const cloudsYaml = write("clients/clouds.yaml");
     const horizonSettings = write("horizon/local_settings.d/_50_okf_websso.py");
-    execFileSync("bash", [APACHE_SH, "start", ksDir, String(ports.keystone), oidcConf, overlay], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, OKF_ADMIN_PASSWORD: adminPassword }, timeout: 600_000 });
+    execFileSync("bash", [APACHE_SH, "start", ksDir, String(ports.keystone), oidcConf, overlay], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, OKF_ADMIN_PASSWORD: adminPassword },
+      timeout: 600_000,
+    });
 
     // 4. Keystone tenancy from the captured @pulumi/openstack inputs.
     const url = model.keystone.url;
     const admin = { url, token: await passwordToken(url, "admin", adminPassword) };
     const tenancy = await applyOpenstackGraph(admin, run.registrations, run.invocations);
-    const idp = run.registrations.find((r) => r.type === "pulumi-nodejs:dynamic/keystone:IdentityProvider");
+    const idp = run.registrations.find(
+      (r) => r.type === "pulumi-nodejs:dynamic/keystone:IdentityProvider",
+    );
     const userDomainId = tenancy.ids.get(String(idp?.inputs.domainId));
     if (!userDomainId) throw new Error("the federated users' domain was not applied");
 
     // 5. The system program's stack: a fresh file backend, the same configuration, secrets encrypted.
     const backend = join(dir, "state");
     mkdirSync(backend, { recursive: true });
-    const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, PULUMI_HOME: join(dir, "pulumi-home") };
+    const env = {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${backend}`,
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      PULUMI_HOME: join(dir, "pulumi-home"),
+    };
     const pulumi = (args: readonly string[], opts: { timeoutMs?: number } = {}): PulumiResult => {
-      const r = spawnSync("bash", [PULUMI_SH, "--cwd", PROGRAM_DIR, ...args], { env, encoding: "utf8", timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 });
+      const r = spawnSync("bash", [PULUMI_SH, "--cwd", PROGRAM_DIR, ...args], {
+        env,
+        encoding: "utf8",
+        timeout: opts.timeoutMs ?? 600_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
       return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
     };
     writeSystemStackFile(stack, config, secretKeys);
     const must = (args: string[]) => {
       const r = pulumi(args);
-      if (r.code !== 0) throw new Error(`pulumi ${args[0]} ${args[1] ?? ""} failed: ${r.stderr.slice(-600)}`);
+      if (r.code !== 0)
+        throw new Error(`pulumi ${args[0]} ${args[1] ?? ""} failed: ${r.stderr.slice(-600)}`);
     };
     must(["stack", "init", stack, "--non-interactive"]);
-    for (const key of secretKeys) must(["config", "set", "--secret", "--stack", stack, key, "--", config[key]!]);
+    for (const key of secretKeys)
+      must(["config", "set", "--secret", "--stack", stack, key, "--", config[key]!]);
     must(["config", "set", "--stack", stack, "okf-system:userDomainId", userDomainId]);
 
     return {
-      stack, model, dir, keycloak, keycloakApplied, admin, tenancy, registrations: run.registrations, userDomainId, cloudsYaml, keycloakCa: ca, horizonSettings, pulumi,
+      stack,
+      model,
+      dir,
+      keycloak,
+      keycloakApplied,
+      admin,
+      tenancy,
+      registrations: run.registrations,
+      userDomainId,
+      cloudsYaml,
+      keycloakCa: ca,
+      horizonSettings,
+      pulumi,
       stopKeycloak: () => void spawnSync("bash", [KEYCLOAK_SH, "stop", kcDir], { stdio: "ignore" }),
       startKeycloak: () => void startKc(),
       stop: stopAll,
     };
   } catch (e) {
     stopAll();
-    const reason = e instanceof Error ? `${e.message.split("\n")[0]} ${(e as Error & { stderr?: Buffer }).stderr?.toString().slice(-600) ?? ""}` : String(e);
-    if (inCI()) throw new Error(`the system environment could not start (CI=true, so this fails instead of skipping): ${reason}`);
+    const reason =
+      e instanceof Error
+        ? `${e.message.split("\n")[0]} ${(e as Error & { stderr?: Buffer }).stderr?.toString().slice(-600) ?? ""}`
+        : String(e);
+    if (inCI())
+      throw new Error(
+        `the system environment could not start (CI=true, so this fails instead of skipping): ${reason}`,
+      );
     console.warn(`skipping: the system environment could not start here (${reason})`);
     return undefined;
   }
 }
 
 /** Writes the plain keys of the stack file; secrets are added encrypted by `pulumi config set --secret`. */
-function writeSystemStackFile(stack: string, config: ConfigMap, secretKeys: readonly string[]): void {
+function writeSystemStackFile(
+  stack: string,
+  config: ConfigMap,
+  secretKeys: readonly string[],
+): void {
   const plain: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     if (secretKeys.includes(k)) continue;

@@ -25,7 +25,13 @@ const SYS = {
   ...base,
   config: {
     ...base.config,
-    [`${ns}:realm`]: JSON.stringify({ name: "okf-brokered", displayName: "OpenStack (brokered test)", customerRealms: [{ name: "partner", displayName: "Partner Inc.", emailDomains: ["partner.example"] }] }),
+    [`${ns}:realm`]: JSON.stringify({
+      name: "okf-brokered",
+      displayName: "OpenStack (brokered test)",
+      customerRealms: [
+        { name: "partner", displayName: "Partner Inc.", emailDomains: ["partner.example"] },
+      ],
+    }),
     [`${ns}:tenants`]: JSON.stringify([
       { name: "sys-acme", projects: [{ name: "web" }] },
       { name: "sys-partner", customerRealm: "partner", projects: [{ name: "lab" }] },
@@ -38,7 +44,11 @@ const SYS = {
 };
 const users = {
   customer: { username: "pat", password: "pat-pass-1", email: "pat@partner.example" },
-  proxyInPartnerGroup: { username: "mallory", password: "mallory-pass-1", email: "mallory@acme.example" },
+  proxyInPartnerGroup: {
+    username: "mallory",
+    password: "mallory-pass-1",
+    email: "mallory@acme.example",
+  },
   victim: { username: "victim", password: "victim-pass-1", email: "victim@acme.example" },
   // A customer-realm admin's user aimed at the proxy-realm victim: the victim's e-mail.
   impostor: { username: "impostor", password: "impostor-pass-1", email: "victim@acme.example" },
@@ -53,18 +63,30 @@ function need(ctx: TestContext): { e: SystemEnv; b: Browser } {
 }
 
 /** A brokered browser login with kc_idp_hint; the authorization code, or undefined with the page it ended on. */
-async function brokeredLogin(e: SystemEnv, b: Browser, user: { username: string; password: string }, shot?: string): Promise<{ code?: string; verifier: string; text: string }> {
+async function brokeredLogin(
+  e: SystemEnv,
+  b: Browser,
+  user: { username: string; password: string },
+  shot?: string,
+): Promise<{ code?: string; verifier: string; text: string }> {
   const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
   const redirect = e.model.keystone.urls.redirectUri;
   const codes: string[] = [];
   page.on("request", (r) => {
     const u = new URL(r.url());
-    if (u.href.startsWith(`${redirect}?`) && u.searchParams.get("code")) codes.push(u.searchParams.get("code")!);
+    if (u.href.startsWith(`${redirect}?`) && u.searchParams.get("code"))
+      codes.push(u.searchParams.get("code")!);
   });
   const verifier = randomBytes(48).toString("base64url");
   const q = new URLSearchParams({
-    client_id: e.model.keycloak.client.clientId, redirect_uri: redirect, response_type: "code", scope: "openid", state: "s1",
-    code_challenge: createHash("sha256").update(verifier).digest("base64url"), code_challenge_method: "S256", kc_idp_hint: "partner",
+    client_id: e.model.keycloak.client.clientId,
+    redirect_uri: redirect,
+    response_type: "code",
+    scope: "openid",
+    state: "s1",
+    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge_method: "S256",
+    kc_idp_hint: "partner",
   });
   await page.goto(`${e.model.keycloak.issuer}/protocol/openid-connect/auth?${q}`);
   await page.waitForSelector("#kc-form-login");
@@ -74,7 +96,9 @@ async function brokeredLogin(e: SystemEnv, b: Browser, user: { username: string;
   await page.fill("#username", user.username);
   await page.fill("#password", user.password);
   await Promise.all([page.waitForLoadState("networkidle"), page.click("#kc-login")]);
-  await page.waitForURL((u) => u.href.startsWith(`${redirect}?`), { timeout: 10_000 }).catch(() => undefined);
+  await page
+    .waitForURL((u) => u.href.startsWith(`${redirect}?`), { timeout: 10_000 })
+    .catch(() => undefined);
   if (shot) await page.screenshot({ path: join(ARTIFACTS, `${shot}-after.png`), fullPage: true });
   const text = (await page.textContent("body")) ?? "";
   await page.context().close();
@@ -85,19 +109,36 @@ describe("a customer realm brokered into the proxy realm (real Keycloak, kc_idp_
   beforeAll(async () => {
     env = await startSystem(SYS.stack, SYS.config, SYS.secretKeys, SYS.ports);
     if (!env) return;
-    const up = env.pulumi(["up", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
+    const up = env.pulumi([
+      "up",
+      "--yes",
+      "--non-interactive",
+      "--skip-preview",
+      "--stack",
+      SYS.stack,
+    ]);
     if (up.code !== 0) throw new Error(`pulumi up failed: ${up.stdout.slice(-1500)}`);
     const partnerGroups = env.keycloakApplied.customerGroups.get("partner")!;
-    await createKeycloakUser(env.keycloak, "partner", { ...users.customer, groupIds: [partnerGroups.get("/engineers")!] });
-    await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, { ...users.proxyInPartnerGroup, groupIds: [env.keycloakApplied.groups.get("/sys-partner/engineers")!] });
+    await createKeycloakUser(env.keycloak, "partner", {
+      ...users.customer,
+      groupIds: [partnerGroups.get("/engineers")!],
+    });
+    await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, {
+      ...users.proxyInPartnerGroup,
+      groupIds: [env.keycloakApplied.groups.get("/sys-partner/engineers")!],
+    });
     victimId = await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, users.victim);
-    await createKeycloakUser(env.keycloak, "partner", { ...users.impostor, groupIds: [partnerGroups.get("/engineers")!] });
+    await createKeycloakUser(env.keycloak, "partner", {
+      ...users.impostor,
+      groupIds: [partnerGroups.get("/engineers")!],
+    });
     browser = await launchChromiumOrSkip();
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (env) env.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
+    if (env)
+      env.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
     env?.stop();
     removeSystemStackFile(SYS.stack);
   });
@@ -117,8 +158,22 @@ describe("a customer realm brokered into the proxy realm (real Keycloak, kc_idp_
     const { code, verifier } = await brokeredLogin(e, b, users.customer, "7-customer-realm");
     expect(code).toBeDefined();
     const redirect = e.model.keystone.urls.redirectUri;
-    const form = new URLSearchParams({ grant_type: "authorization_code", code: code!, redirect_uri: redirect, client_id: e.model.keycloak.client.clientId, client_secret: e.keycloakApplied.clientSecret, code_verifier: verifier });
-    const res = await fetch(`http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
+    const form = new URLSearchParams({
+      grant_type: "authorization_code",
+      code: code!,
+      redirect_uri: redirect,
+      client_id: e.model.keycloak.client.clientId,
+      client_secret: e.keycloakApplied.clientSecret,
+      code_verifier: verifier,
+    });
+    const res = await fetch(
+      `http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/token`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: form,
+      },
+    );
     expect(res.status).toBe(200);
     const token = String(((await res.json()) as { access_token: string }).access_token);
     const claims = decodeJwt(token);
@@ -127,7 +182,10 @@ describe("a customer realm brokered into the proxy realm (real Keycloak, kc_idp_
     expect(claims.groups).toEqual(["/sys-partner/engineers"]);
     const login = await federatedLogin(e.model, token);
     expect(login.status).toBe(201);
-    expect(await scopeTo(e.model, login.token!, "sys-partner", "lab")).toEqual({ status: 201, roles: ["member", "reader"] });
+    expect(await scopeTo(e.model, login.token!, "sys-partner", "lab")).toEqual({
+      status: 201,
+      roles: ["member", "reader"],
+    });
     expect((await scopeTo(e.model, login.token!, "sys-acme", "web")).status).toBe(401);
   });
 
@@ -139,15 +197,43 @@ describe("a customer realm brokered into the proxy realm (real Keycloak, kc_idp_
     expect(text).toContain("We are sorry...");
     expect(text).toContain("User with email victim@acme.example already exists.");
     expect(text).not.toContain("Add to existing account");
-    const idp = (await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/identity-provider/instances/partner`)).json as { firstBrokerLoginFlowAlias?: string };
+    const idp = (
+      await kcCall(
+        e.keycloak,
+        "GET",
+        `/${e.keycloakApplied.realm}/identity-provider/instances/partner`,
+      )
+    ).json as { firstBrokerLoginFlowAlias?: string };
     expect(idp.firstBrokerLoginFlowAlias).toBe(e.model.keycloak.firstBrokerLoginFlowAlias);
-    expect((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/users/${victimId}/federated-identity`)).json).toEqual([]);
-    expect((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/users?username=impostor&exact=true`)).json).toEqual([]);
+    expect(
+      (
+        await kcCall(
+          e.keycloak,
+          "GET",
+          `/${e.keycloakApplied.realm}/users/${victimId}/federated-identity`,
+        )
+      ).json,
+    ).toEqual([]);
+    expect(
+      (
+        await kcCall(
+          e.keycloak,
+          "GET",
+          `/${e.keycloakApplied.realm}/users?username=impostor&exact=true`,
+        )
+      ).json,
+    ).toEqual([]);
   });
 
   it("a proxy-realm user put into the bound tenant's group gets nothing: the mapping requires the broker", async (ctx) => {
     const { e } = need(ctx);
-    const grant = await passwordGrant(`http://127.0.0.1:${SYS.ports.keycloakHttp}`, e.keycloakApplied.realm, { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret }, users.proxyInPartnerGroup.username, users.proxyInPartnerGroup.password);
+    const grant = await passwordGrant(
+      `http://127.0.0.1:${SYS.ports.keycloakHttp}`,
+      e.keycloakApplied.realm,
+      { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret },
+      users.proxyInPartnerGroup.username,
+      users.proxyInPartnerGroup.password,
+    );
     expect(grant.status).toBe(200);
     const claims = decodeJwt(String(grant.body.access_token));
     expect(claims.groups).toEqual(["/sys-partner/engineers"]);

@@ -14,10 +14,18 @@ import { REPO } from "../support/keystone-service";
 describe("scripts/local-up.sh without provider plugins", () => {
   it("provisions the toolchain, names every missing plugin and why, runs offline and starts nothing", () => {
     const home = mkdtempSync(join(tmpdir(), "okf-pulumi-home-"));
-    const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_HOME: home, PULUMI_BACKEND_URL: `file://${home}/state` };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PULUMI_HOME: home,
+      PULUMI_BACKEND_URL: `file://${home}/state`,
+    };
     delete env.OKF_LOCAL_MODE;
     delete env.OKF_OFFLINE;
-    const r = spawnSync("bash", [join(REPO, "scripts", "local-up.sh")], { encoding: "utf8", env, timeout: 1_800_000 });
+    const r = spawnSync("bash", [join(REPO, "scripts", "local-up.sh")], {
+      encoding: "utf8",
+      env,
+      timeout: 1_800_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
     const reason = (name: string, version: string) =>
@@ -29,7 +37,12 @@ describe("scripts/local-up.sh without provider plugins", () => {
       reason("command", "4.5.0"),
       "================ offline mode: no services, no pulumi up ================",
     ]);
-    expect(r.stdout).toContain("================ offline mode done; install what is missing above for the full run ================");
-    expect(spawnSync("curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:8080/"]).status, "something listens on 8080").not.toBe(0);
+    expect(r.stdout).toContain(
+      "================ offline mode done; install what is missing above for the full run ================",
+    );
+    expect(
+      spawnSync("curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:8080/"]).status,
+      "something listens on 8080",
+    ).not.toBe(0);
   });
 });

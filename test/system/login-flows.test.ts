@@ -31,7 +31,11 @@ let browser: Browser | undefined;
 let devId = "";
 const users = {
   dev: { username: "web-dev", password: "web-dev-pass-1", email: "web-dev@acme.example" },
-  nobody: { username: "web-nobody", password: "web-nobody-pass-1", email: "web-nobody@acme.example" },
+  nobody: {
+    username: "web-nobody",
+    password: "web-nobody-pass-1",
+    email: "web-nobody@acme.example",
+  },
 };
 
 function need(ctx: TestContext): { e: SystemEnv; b: Browser } {
@@ -45,14 +49,28 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** The openstack CLI from scripts/clients.sh, with the stack's clouds.yaml and Keycloak's CA. */
 function openstackCli(e: SystemEnv): { bin: string; env: NodeJS.ProcessEnv } {
-  const bin = execFileSync("bash", [join(REPO, "scripts", "clients.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 }).trim().split("\n").pop()!;
-  return { bin: join(bin, "openstack"), env: { ...process.env, OS_CLIENT_CONFIG_FILE: e.cloudsYaml, REQUESTS_CA_BUNDLE: e.keycloakCa } };
+  const bin = execFileSync("bash", [join(REPO, "scripts", "clients.sh")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 600_000,
+  })
+    .trim()
+    .split("\n")
+    .pop()!;
+  return {
+    bin: join(bin, "openstack"),
+    env: { ...process.env, OS_CLIENT_CONFIG_FILE: e.cloudsYaml, REQUESTS_CA_BUNDLE: e.keycloakCa },
+  };
 }
 
 /** The id of a project, looked up in Keystone by domain and name. */
 async function projectId(e: SystemEnv, domain: string, name: string): Promise<string> {
-  const domains = (await call(e.admin, "GET", `/domains?name=${domain}`)).json.domains as { id: string }[];
-  const projects = (await call(e.admin, "GET", `/projects?domain_id=${domains[0]!.id}&name=${name}`)).json.projects as { id: string }[];
+  const domains = (await call(e.admin, "GET", `/domains?name=${domain}`)).json.domains as {
+    id: string;
+  }[];
+  const projects = (
+    await call(e.admin, "GET", `/projects?domain_id=${domains[0]!.id}&name=${name}`)
+  ).json.projects as { id: string }[];
   return projects[0]!.id;
 }
 
@@ -60,19 +78,41 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
   beforeAll(async () => {
     env = await startSystem(SYS.stack, SYS.config, SYS.secretKeys, SYS.ports);
     if (!env) return;
-    const up = env.pulumi(["up", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
+    const up = env.pulumi([
+      "up",
+      "--yes",
+      "--non-interactive",
+      "--skip-preview",
+      "--stack",
+      SYS.stack,
+    ]);
     if (up.code !== 0) throw new Error(`pulumi up failed: ${up.stdout.slice(-1500)}`);
     const groups = env.keycloakApplied.groups;
-    devId = await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, { ...users.dev, groupIds: [groups.get("/sys-acme/developers")!] });
+    devId = await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, {
+      ...users.dev,
+      groupIds: [groups.get("/sys-acme/developers")!],
+    });
     await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, users.nobody);
-    execFileSync("bash", [HORIZON_SH, "start", join(env.dir, "horizon"), new URL(SYS.horizonUrl).port, env.horizonSettings], { stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
+    execFileSync(
+      "bash",
+      [
+        HORIZON_SH,
+        "start",
+        join(env.dir, "horizon"),
+        new URL(SYS.horizonUrl).port,
+        env.horizonSettings,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 },
+    );
     browser = await launchChromiumOrSkip();
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (env) execFileSync("bash", [HORIZON_SH, "stop", join(env.dir, "horizon")], { stdio: "ignore" });
-    if (env) env.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
+    if (env)
+      execFileSync("bash", [HORIZON_SH, "stop", join(env.dir, "horizon")], { stdio: "ignore" });
+    if (env)
+      env.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
     env?.stop();
     removeSystemStackFile(SYS.stack);
   });
@@ -82,14 +122,18 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
     const authRequests: URL[] = [];
     page.on("request", (r) => {
-      if (r.url().startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/auth`)) authRequests.push(new URL(r.url()));
+      if (r.url().startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/auth`))
+        authRequests.push(new URL(r.url()));
     });
     await page.goto(`${SYS.horizonUrl}/`);
     await page.waitForSelector("#kc-form-login");
     await shot(page, "1-keycloak-login");
     await page.fill("#username", users.dev.username);
     await page.fill("#password", users.dev.password);
-    await Promise.all([page.waitForURL((u) => u.origin === SYS.horizonUrl && !u.pathname.startsWith("/auth/")), page.click("#kc-login")]);
+    await Promise.all([
+      page.waitForURL((u) => u.origin === SYS.horizonUrl && !u.pathname.startsWith("/auth/")),
+      page.click("#kc-login"),
+    ]);
     await page.waitForLoadState();
     await shot(page, "2-horizon-logged-in");
 
@@ -105,7 +149,11 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     // Horizon's own view of the user: the federated user, and only the granted project.
     const text = (await page.textContent("body")) ?? "";
     expect(text).toContain(users.dev.username);
-    const projects = await page.$$eval("[data-project-name], .dropdown-menu a", (els) => els.map((el) => (el.getAttribute("data-project-name") ?? el.textContent ?? "").trim()).filter((t) => t.length > 0));
+    const projects = await page.$$eval("[data-project-name], .dropdown-menu a", (els) =>
+      els
+        .map((el) => (el.getAttribute("data-project-name") ?? el.textContent ?? "").trim())
+        .filter((t) => t.length > 0),
+    );
     expect(projects).toContain("web");
     expect(projects).not.toContain("data");
     expect(projects).not.toContain("research");
@@ -123,14 +171,21 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     await page.waitForSelector("#kc-form-login");
     await page.fill("#username", users.nobody.username);
     await page.fill("#password", users.nobody.password);
-    await Promise.all([page.waitForResponse((r) => r.url().startsWith(e.model.keystone.urls.websso) && r.status() === 401), page.click("#kc-login")]);
+    await Promise.all([
+      page.waitForResponse(
+        (r) => r.url().startsWith(e.model.keystone.urls.websso) && r.status() === 401,
+      ),
+      page.click("#kc-login"),
+    ]);
     await page.waitForLoadState();
     await shot(page, "3-no-group-refused");
     expect(new URL(page.url()).origin).not.toBe(SYS.horizonUrl);
     // The rendered page Apache serves for Keystone's 401 on the websso path: no token, no JSON, no stack trace.
     expect(await page.title()).toBe("No access");
     expect(await page.textContent("h1")).toBe("No access to this cloud");
-    expect((await page.content()).replace(/\s+/g, " ")).toContain("Ask your cloud administrator for access.");
+    expect((await page.content()).replace(/\s+/g, " ")).toContain(
+      "Ask your cloud administrator for access.",
+    );
     expect(horizonPosts).toEqual([]);
     await page.context().close();
   });
@@ -142,7 +197,10 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     await page.waitForSelector("#kc-form-login");
     await page.fill("#username", users.dev.username);
     await page.fill("#password", users.dev.password);
-    await Promise.all([page.waitForURL((u) => u.origin === SYS.horizonUrl && !u.pathname.startsWith("/auth/")), page.click("#kc-login")]);
+    await Promise.all([
+      page.waitForURL((u) => u.origin === SYS.horizonUrl && !u.pathname.startsWith("/auth/")),
+      page.click("#kc-login"),
+    ]);
     // As a person would: the page has finished loading before they click Sign Out.
     await page.waitForLoadState("networkidle");
     // Horizon's Sign Out link is its own logout view. It clears the Horizon session and sends the
@@ -155,27 +213,46 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     await page.goto(`${SYS.horizonUrl}/auth/logout/`);
     await page.waitForSelector("#kc-form-login", { timeout: 20_000 }).catch(async (x: unknown) => {
       await shot(page, "6-logout-failed");
-      throw new Error(`no Keycloak login after logout; pages:\n${visited.join("\n")}\n${String(x)}`);
+      throw new Error(
+        `no Keycloak login after logout; pages:\n${visited.join("\n")}\n${String(x)}`,
+      );
     });
     await shot(page, "6-after-logout-login-again");
-    const endSession = visited.find((u) => u.startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/logout`));
+    const endSession = visited.find((u) =>
+      u.startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/logout`),
+    );
     expect(endSession, visited.join("\n")).toBeDefined();
     expect(new URL(endSession!).searchParams.get("id_token_hint")).toMatch(/^eyJ/);
-    expect(new URL(endSession!).searchParams.get("post_logout_redirect_uri")).toBe(`${SYS.horizonUrl}/`);
+    expect(new URL(endSession!).searchParams.get("post_logout_redirect_uri")).toBe(
+      `${SYS.horizonUrl}/`,
+    );
     // Back through Horizon's login, Keycloak wants the password again: both sessions are gone.
-    expect(page.url().startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/auth`)).toBe(true);
+    expect(page.url().startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/auth`)).toBe(
+      true,
+    );
     await page.context().close();
   });
 
   it("Keycloak refuses the Keystone client's authorization request without PKCE", async (ctx) => {
     const { e } = need(ctx);
-    const q = new URLSearchParams({ client_id: e.model.keycloak.client.clientId, redirect_uri: e.model.keystone.urls.redirectUri, response_type: "code", scope: "openid", state: "s1" });
-    const res = await fetch(`http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/auth?${q}`, { redirect: "manual" });
+    const q = new URLSearchParams({
+      client_id: e.model.keycloak.client.clientId,
+      redirect_uri: e.model.keystone.urls.redirectUri,
+      response_type: "code",
+      scope: "openid",
+      state: "s1",
+    });
+    const res = await fetch(
+      `http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/auth?${q}`,
+      { redirect: "manual" },
+    );
     expect(res.status).toBe(302);
     const back = new URL(res.headers.get("location") ?? "");
     expect(`${back.origin}${back.pathname}`).toBe(e.model.keystone.urls.redirectUri);
     expect(back.searchParams.get("error")).toBe("invalid_request");
-    expect(back.searchParams.get("error_description")).toBe("Missing parameter: code_challenge_method");
+    expect(back.searchParams.get("error_description")).toBe(
+      "Missing parameter: code_challenge_method",
+    );
     expect(back.searchParams.get("code")).toBeNull();
   });
 
@@ -195,7 +272,9 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     const verifier = randomBytes(48).toString("base64url");
     const challenge = createHash("sha256").update(verifier).digest("base64url");
     const authorize = () =>
-      page.goto(`${e.model.keycloak.issuer}/protocol/openid-connect/auth?${new URLSearchParams({ client_id: e.model.keycloak.client.clientId, redirect_uri: redirect, response_type: "code", scope: "openid", state: randomBytes(8).toString("hex"), code_challenge: challenge, code_challenge_method: "S256" })}`);
+      page.goto(
+        `${e.model.keycloak.issuer}/protocol/openid-connect/auth?${new URLSearchParams({ client_id: e.model.keycloak.client.clientId, redirect_uri: redirect, response_type: "code", scope: "openid", state: randomBytes(8).toString("hex"), code_challenge: challenge, code_challenge_method: "S256" })}`,
+      );
     await authorize();
     await page.waitForSelector("#kc-form-login");
     await page.fill("#username", users.dev.username);
@@ -203,12 +282,28 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     await Promise.all([page.waitForURL(atRedirect), page.click("#kc-login")]);
     expect(codes).toHaveLength(1);
     const exchange = async (code: string, withVerifier: boolean) => {
-      const form = new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: redirect, client_id: e.model.keycloak.client.clientId, client_secret: e.keycloakApplied.clientSecret });
+      const form = new URLSearchParams({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: redirect,
+        client_id: e.model.keycloak.client.clientId,
+        client_secret: e.keycloakApplied.clientSecret,
+      });
       if (withVerifier) form.set("code_verifier", verifier);
-      const res = await fetch(`http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
+      const res = await fetch(
+        `http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/token`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: form,
+        },
+      );
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
-    expect(await exchange(codes[0]!, false)).toEqual({ status: 400, body: { error: "invalid_grant", error_description: "PKCE code verifier not specified" } });
+    expect(await exchange(codes[0]!, false)).toEqual({
+      status: 400,
+      body: { error: "invalid_grant", error_description: "PKCE code verifier not specified" },
+    });
     // A second authorization in the same browser session (no password asked: SSO), with the verifier.
     await Promise.all([page.waitForURL(atRedirect), authorize()]);
     expect(codes).toHaveLength(2);
@@ -222,21 +317,48 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     const { e, b } = need(ctx);
     // What Keycloak stores: the CLI client is public with the device grant and PKCE S256 only; the
     // Keystone client (whose secret the CLI never gets) has no device grant.
-    const stored = async (clientId: string) => ((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/clients?clientId=${clientId}`)).json as Record<string, unknown>[])[0]!;
+    const stored = async (clientId: string) =>
+      (
+        (
+          await kcCall(
+            e.keycloak,
+            "GET",
+            `/${e.keycloakApplied.realm}/clients?clientId=${clientId}`,
+          )
+        ).json as Record<string, unknown>[]
+      )[0]!;
     const cliClient = await stored(e.model.keycloak.cliClient!.clientId);
-    expect(cliClient).toMatchObject({ publicClient: true, standardFlowEnabled: false, implicitFlowEnabled: false, directAccessGrantsEnabled: false, serviceAccountsEnabled: false });
-    expect(cliClient.attributes).toMatchObject({ "pkce.code.challenge.method": "S256", "oauth2.device.authorization.grant.enabled": "true" });
-    expect((await stored(e.model.keycloak.client.clientId)).attributes).toMatchObject({ "oauth2.device.authorization.grant.enabled": "false" });
+    expect(cliClient).toMatchObject({
+      publicClient: true,
+      standardFlowEnabled: false,
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+      serviceAccountsEnabled: false,
+    });
+    expect(cliClient.attributes).toMatchObject({
+      "pkce.code.challenge.method": "S256",
+      "oauth2.device.authorization.grant.enabled": "true",
+    });
+    expect((await stored(e.model.keycloak.client.clientId)).attributes).toMatchObject({
+      "oauth2.device.authorization.grant.enabled": "false",
+    });
     expect(readFileSync(e.cloudsYaml, "utf8")).not.toMatch(/client_secret|secret/i);
     const cli = openstackCli(e);
-    const child = spawn(cli.bin, ["--os-cloud", `${SYS.stack}-oidc-device`, "token", "issue", "-f", "json"], { env: cli.env });
+    const child = spawn(
+      cli.bin,
+      ["--os-cloud", `${SYS.stack}-oidc-device`, "token", "issue", "-f", "json"],
+      { env: cli.env },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
     child.stderr.on("data", (c: Buffer) => (err += c.toString("utf8")));
-    const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+    const exited = new Promise<number>((resolve) =>
+      child.on("exit", (code) => resolve(code ?? -1)),
+    );
     const deadline = Date.now() + 60_000;
-    while (!/go to: (\S+)/.test(err) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+    while (!/go to: (\S+)/.test(err) && Date.now() < deadline && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 200));
     const verification = /go to: (\S+)/.exec(err)?.[1];
     if (!verification) {
       child.kill();
@@ -261,8 +383,12 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     expect(code, err.slice(-1500)).toBe(0);
     const issued = JSON.parse(out) as { id: string; project_id: string; user_id: string };
     expect(issued.project_id).toBe(await projectId(e, "sys-acme", "web"));
-    const check = await fetch(`${e.model.keystone.urls.v3}/auth/tokens`, { headers: { "x-auth-token": e.admin.token, "x-subject-token": issued.id } });
-    const body = (await check.json()) as { token: { roles: { name: string }[]; user: { name: string } } };
+    const check = await fetch(`${e.model.keystone.urls.v3}/auth/tokens`, {
+      headers: { "x-auth-token": e.admin.token, "x-subject-token": issued.id },
+    });
+    const body = (await check.json()) as {
+      token: { roles: { name: string }[]; user: { name: string } };
+    };
     expect(body.token.user.name).toBe(users.dev.username);
     expect(body.token.roles.map((r) => r.name).sort()).toEqual(["member", "reader"]);
     await page.context().close();
@@ -271,18 +397,45 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
   it("CLI access token: v3oidcaccesstoken with a Keycloak token gives a project-scoped token; a token with a broken signature does not", async (ctx) => {
     const { e } = need(ctx);
     const cli = openstackCli(e);
-    const grant = await passwordGrant(`http://127.0.0.1:${SYS.ports.keycloakHttp}`, e.keycloakApplied.realm, { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret }, users.dev.username, users.dev.password);
+    const grant = await passwordGrant(
+      `http://127.0.0.1:${SYS.ports.keycloakHttp}`,
+      e.keycloakApplied.realm,
+      { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret },
+      users.dev.username,
+      users.dev.password,
+    );
     expect(grant.status).toBe(200);
     const run = (token: string) => {
       try {
-        return { code: 0, out: execFileSync(cli.bin, ["--os-cloud", `${SYS.stack}-oidc-token`, "--os-access-token", token, "token", "issue", "-f", "json"], { env: cli.env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }) };
+        return {
+          code: 0,
+          out: execFileSync(
+            cli.bin,
+            [
+              "--os-cloud",
+              `${SYS.stack}-oidc-token`,
+              "--os-access-token",
+              token,
+              "token",
+              "issue",
+              "-f",
+              "json",
+            ],
+            { env: cli.env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+          ),
+        };
       } catch (x) {
-        return { code: (x as { status?: number }).status ?? -1, out: String((x as { stderr?: string }).stderr ?? "") };
+        return {
+          code: (x as { status?: number }).status ?? -1,
+          out: String((x as { stderr?: string }).stderr ?? ""),
+        };
       }
     };
     const ok = run(String(grant.body.access_token));
     expect(ok.code, ok.out).toBe(0);
-    expect((JSON.parse(ok.out) as { project_id: string }).project_id).toBe(await projectId(e, "sys-acme", "web"));
+    expect((JSON.parse(ok.out) as { project_id: string }).project_id).toBe(
+      await projectId(e, "sys-acme", "web"),
+    );
     const tampered = String(grant.body.access_token).replace(/\.([A-Za-z0-9_-]+)$/, ".AAAA$1");
     const refused = run(tampered);
     expect(refused.code).not.toBe(0);
@@ -292,16 +445,38 @@ describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
 
   it("ephemeral users: Keystone keeps the shadow user but no group membership; a group removed in Keycloak is gone at the next login", async (ctx) => {
     const { e } = need(ctx);
-    const shadow = (await call(e.admin, "GET", `/users?domain_id=${e.userDomainId}&name=${users.dev.username}`)).json.users as { id: string; domain_id: string }[];
+    const shadow = (
+      await call(e.admin, "GET", `/users?domain_id=${e.userDomainId}&name=${users.dev.username}`)
+    ).json.users as { id: string; domain_id: string }[];
     expect(shadow).toHaveLength(1);
     expect((await call(e.admin, "GET", `/users/${shadow[0]!.id}/groups`)).json.groups).toEqual([]);
     const kc = { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret };
     const base = `http://127.0.0.1:${SYS.ports.keycloakHttp}`;
-    const before = await passwordGrant(base, e.keycloakApplied.realm, kc, users.dev.username, users.dev.password);
+    const before = await passwordGrant(
+      base,
+      e.keycloakApplied.realm,
+      kc,
+      users.dev.username,
+      users.dev.password,
+    );
     expect((await federatedLogin(e.model, String(before.body.access_token))).status).toBe(201);
     const group = e.keycloakApplied.groups.get("/sys-acme/developers")!;
-    expect((await kcCall(e.keycloak, "DELETE", `/${e.keycloakApplied.realm}/users/${devId}/groups/${group}`)).status).toBe(204);
-    const after = await passwordGrant(base, e.keycloakApplied.realm, kc, users.dev.username, users.dev.password);
+    expect(
+      (
+        await kcCall(
+          e.keycloak,
+          "DELETE",
+          `/${e.keycloakApplied.realm}/users/${devId}/groups/${group}`,
+        )
+      ).status,
+    ).toBe(204);
+    const after = await passwordGrant(
+      base,
+      e.keycloakApplied.realm,
+      kc,
+      users.dev.username,
+      users.dev.password,
+    );
     expect((await federatedLogin(e.model, String(after.body.access_token))).status).toBe(401);
     // The shadow user stays, and still holds no group: access came from the token alone.
     expect((await call(e.admin, "GET", `/users/${shadow[0]!.id}/groups`)).json.groups).toEqual([]);

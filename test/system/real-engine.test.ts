@@ -28,21 +28,44 @@ function need(ctx: TestContext): SystemEnv {
 }
 
 function expectOk(r: { code: number; stdout: string; stderr: string }, what: string): void {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}:\n${r.stdout.slice(-1500)}\n${r.stderr.slice(-1500)}`);
+  if (r.code !== 0)
+    throw new Error(
+      `${what} exited ${r.code}:\n${r.stdout.slice(-1500)}\n${r.stderr.slice(-1500)}`,
+    );
 }
 
-async function accessToken(e: SystemEnv, user: { username: string; password: string }): Promise<string> {
-  const r = await passwordGrant(`http://127.0.0.1:${SYSTEM_PORTS.keycloakHttp}`, e.keycloakApplied.realm, { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret }, user.username, user.password);
-  if (r.status !== 200) throw new Error(`password grant for ${user.username}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+async function accessToken(
+  e: SystemEnv,
+  user: { username: string; password: string },
+): Promise<string> {
+  const r = await passwordGrant(
+    `http://127.0.0.1:${SYSTEM_PORTS.keycloakHttp}`,
+    e.keycloakApplied.realm,
+    { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret },
+    user.username,
+    user.password,
+  );
+  if (r.status !== 200)
+    throw new Error(
+      `password grant for ${user.username}: HTTP ${r.status} ${JSON.stringify(r.body)}`,
+    );
   return String(r.body.access_token);
 }
 
-async function federation(e: SystemEnv): Promise<{ idp: number; mapping: number; protocol: number }> {
+async function federation(
+  e: SystemEnv,
+): Promise<{ idp: number; mapping: number; protocol: number }> {
   const f = e.model.federation;
   return {
     idp: (await call(e.admin, "GET", `/OS-FEDERATION/identity_providers/${f.idpId}`)).status,
     mapping: (await call(e.admin, "GET", `/OS-FEDERATION/mappings/${f.mappingId}`)).status,
-    protocol: (await call(e.admin, "GET", `/OS-FEDERATION/identity_providers/${f.idpId}/protocols/${f.protocolId}`)).status,
+    protocol: (
+      await call(
+        e.admin,
+        "GET",
+        `/OS-FEDERATION/identity_providers/${f.idpId}/protocols/${f.protocolId}`,
+      )
+    ).status,
   };
 }
 
@@ -51,7 +74,10 @@ describe("the real Pulumi engine with the real Keycloak and Keystone", () => {
     env = await startSystem(STACK, SYS.config, SYS.secretKeys, SYSTEM_PORTS);
     if (!env) return;
     const groups = env.keycloakApplied.groups;
-    await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, { ...users.dev, groupIds: [groups.get("/sys-acme/developers")!] });
+    await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, {
+      ...users.dev,
+      groupIds: [groups.get("/sys-acme/developers")!],
+    });
     await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, users.nobody);
   });
 
@@ -62,15 +88,58 @@ describe("the real Pulumi engine with the real Keycloak and Keystone", () => {
 
   it("Keycloak stores the realm, the clients and their mappers as the program declares them", async (ctx) => {
     const e = need(ctx);
-    const realm = (await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}`)).json as Record<string, unknown>;
-    expect(realm).toMatchObject({ accessTokenLifespan: 300, ssoSessionIdleTimeout: 1800, ssoSessionMaxLifespan: 36000, bruteForceProtected: true, permanentLockout: false, failureFactor: 10 });
-    const client = ((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/clients?clientId=${e.model.keycloak.client.clientId}`)).json as Record<string, unknown>[])[0]!;
-    expect(client).toMatchObject({ publicClient: false, standardFlowEnabled: true, implicitFlowEnabled: false, serviceAccountsEnabled: false });
-    expect([...(client.redirectUris as string[])].sort()).toEqual([...e.model.keycloak.client.redirectUris].sort());
+    const realm = (await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}`)).json as Record<
+      string,
+      unknown
+    >;
+    expect(realm).toMatchObject({
+      accessTokenLifespan: 300,
+      ssoSessionIdleTimeout: 1800,
+      ssoSessionMaxLifespan: 36000,
+      bruteForceProtected: true,
+      permanentLockout: false,
+      failureFactor: 10,
+    });
+    const client = (
+      (
+        await kcCall(
+          e.keycloak,
+          "GET",
+          `/${e.keycloakApplied.realm}/clients?clientId=${e.model.keycloak.client.clientId}`,
+        )
+      ).json as Record<string, unknown>[]
+    )[0]!;
+    expect(client).toMatchObject({
+      publicClient: false,
+      standardFlowEnabled: true,
+      implicitFlowEnabled: false,
+      serviceAccountsEnabled: false,
+    });
+    expect([...(client.redirectUris as string[])].sort()).toEqual(
+      [...e.model.keycloak.client.redirectUris].sort(),
+    );
     expect((client.redirectUris as string[]).some((u) => u.includes("*"))).toBe(false);
-    expect(client.attributes).toMatchObject({ "pkce.code.challenge.method": "S256", "oauth2.device.authorization.grant.enabled": "false" });
-    const mappers = ((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/clients/${e.keycloakApplied.clientUuid}/protocol-mappers/models`)).json as { name: string; protocolMapper: string }[]).map((m) => `${m.name}:${m.protocolMapper}`).sort();
-    expect(mappers).toEqual(["audience:oidc-audience-mapper", "groups:oidc-group-membership-mapper", "preferred_username:oidc-usermodel-property-mapper", "sub:oidc-sub-mapper"]);
+    expect(client.attributes).toMatchObject({
+      "pkce.code.challenge.method": "S256",
+      "oauth2.device.authorization.grant.enabled": "false",
+    });
+    const mappers = (
+      (
+        await kcCall(
+          e.keycloak,
+          "GET",
+          `/${e.keycloakApplied.realm}/clients/${e.keycloakApplied.clientUuid}/protocol-mappers/models`,
+        )
+      ).json as { name: string; protocolMapper: string }[]
+    )
+      .map((m) => `${m.name}:${m.protocolMapper}`)
+      .sort();
+    expect(mappers).toEqual([
+      "audience:oidc-audience-mapper",
+      "groups:oidc-group-membership-mapper",
+      "preferred_username:oidc-usermodel-property-mapper",
+      "sub:oidc-sub-mapper",
+    ]);
   });
 
   it("pulumi up creates the IdP, mapping and protocol exactly as the model declares them", async (ctx) => {
@@ -80,23 +149,50 @@ describe("the real Pulumi engine with the real Keycloak and Keystone", () => {
     // The stack, the component and its three dynamic resources.
     expect(up.stdout).toMatch(/\+ 5 created/);
     const f = e.model.federation;
-    const discovery = (await (await fetch(`http://127.0.0.1:${SYSTEM_PORTS.keycloakHttp}/realms/${e.keycloakApplied.realm}/.well-known/openid-configuration`)).json()) as { issuer: string };
-    const idp = (await call(e.admin, "GET", `/OS-FEDERATION/identity_providers/${f.idpId}`)).json.identity_provider as { remote_ids: string[]; domain_id: string; enabled: boolean };
+    const discovery = (await (
+      await fetch(
+        `http://127.0.0.1:${SYSTEM_PORTS.keycloakHttp}/realms/${e.keycloakApplied.realm}/.well-known/openid-configuration`,
+      )
+    ).json()) as { issuer: string };
+    const idp = (await call(e.admin, "GET", `/OS-FEDERATION/identity_providers/${f.idpId}`)).json
+      .identity_provider as { remote_ids: string[]; domain_id: string; enabled: boolean };
     expect(idp.remote_ids).toEqual([discovery.issuer]);
     expect(idp.domain_id).toBe(e.userDomainId);
     expect(idp.enabled).toBe(true);
-    const mapping = (await call(e.admin, "GET", `/OS-FEDERATION/mappings/${f.mappingId}`)).json.mapping as { rules: unknown[] };
+    const mapping = (await call(e.admin, "GET", `/OS-FEDERATION/mappings/${f.mappingId}`)).json
+      .mapping as { rules: unknown[] };
     expect(mapping.rules).toEqual(f.mapping.rules);
-    const protocols = (await call(e.admin, "GET", `/OS-FEDERATION/identity_providers/${f.idpId}/protocols`)).json.protocols as { id: string; mapping_id: string; remote_id_attribute?: string }[];
-    expect(protocols.map((p) => ({ id: p.id, mapping_id: p.mapping_id, remote_id_attribute: p.remote_id_attribute }))).toEqual([
+    const protocols = (
+      await call(e.admin, "GET", `/OS-FEDERATION/identity_providers/${f.idpId}/protocols`)
+    ).json.protocols as { id: string; mapping_id: string; remote_id_attribute?: string }[];
+    expect(
+      protocols.map((p) => ({
+        id: p.id,
+        mapping_id: p.mapping_id,
+        remote_id_attribute: p.remote_id_attribute,
+      })),
+    ).toEqual([
       { id: f.protocolId, mapping_id: f.mappingId, remote_id_attribute: f.remoteIdAttribute },
     ]);
   });
 
   it("a second pulumi preview shows no changes (no perpetual diff)", (ctx) => {
     const e = need(ctx);
-    expectOk(e.pulumi(["preview", "--expect-no-changes", "--non-interactive", "--stack", STACK]), "pulumi preview --expect-no-changes");
-    expectOk(e.pulumi(["preview", "--refresh", "--expect-no-changes", "--non-interactive", "--stack", STACK]), "pulumi preview --refresh --expect-no-changes");
+    expectOk(
+      e.pulumi(["preview", "--expect-no-changes", "--non-interactive", "--stack", STACK]),
+      "pulumi preview --expect-no-changes",
+    );
+    expectOk(
+      e.pulumi([
+        "preview",
+        "--refresh",
+        "--expect-no-changes",
+        "--non-interactive",
+        "--stack",
+        STACK,
+      ]),
+      "pulumi preview --refresh --expect-no-changes",
+    );
   });
 
   it("the state holds no secret in plain text", (ctx) => {
@@ -107,7 +203,11 @@ describe("the real Pulumi engine with the real Keycloak and Keystone", () => {
     expect(exported.stdout).not.toContain(KEYSTONE_ADMIN_PASSWORD);
     expect(exported.stdout).not.toContain(e.keycloakApplied.clientSecret);
     const shown = e.pulumi(["stack", "output", "--json", "--stack", STACK]);
-    expect(JSON.parse(shown.stdout)).toEqual({ idpId: e.model.federation.idpId, mappingId: e.model.federation.mappingId, protocolId: e.model.federation.protocolId });
+    expect(JSON.parse(shown.stdout)).toEqual({
+      idpId: e.model.federation.idpId,
+      mappingId: e.model.federation.mappingId,
+      protocolId: e.model.federation.protocolId,
+    });
   });
 
   it("a token the real Keycloak issues logs in through Apache and Keystone to exactly the granted project", async (ctx) => {
@@ -122,11 +222,16 @@ describe("the real Pulumi engine with the real Keycloak and Keystone", () => {
     expect(typeof claims.sub).toBe("string");
     const login = await federatedLogin(e.model, token);
     expect(login.status).toBe(201);
-    expect(await scopeTo(e.model, login.token!, "sys-acme", "web")).toEqual({ status: 201, roles: ["member", "reader"] });
+    expect(await scopeTo(e.model, login.token!, "sys-acme", "web")).toEqual({
+      status: 201,
+      roles: ["member", "reader"],
+    });
     expect((await scopeTo(e.model, login.token!, "sys-acme", "data")).status).toBe(401);
     expect((await scopeTo(e.model, login.token!, "sys-globex", "research")).status).toBe(401);
     // The shadow user sits in the federated users' domain, named after preferred_username, id from sub.
-    const shadow = (await call(e.admin, "GET", `/users?domain_id=${e.userDomainId}&name=${users.dev.username}`)).json.users as { id: string }[];
+    const shadow = (
+      await call(e.admin, "GET", `/users?domain_id=${e.userDomainId}&name=${users.dev.username}`)
+    ).json.users as { id: string }[];
     expect(shadow).toHaveLength(1);
   });
 
@@ -141,22 +246,62 @@ describe("the real Pulumi engine with the real Keycloak and Keystone", () => {
   it("drift: a mapping changed out of band shows in preview --refresh, and up --refresh restores it", async (ctx) => {
     const e = need(ctx);
     const f = e.model.federation;
-    const open = { rules: [{ local: [{ user: { name: "{0}" } }, { group: { name: "sys-acme-developers", domain: { name: "sys-acme" } } }], remote: [{ type: "REMOTE_USER" }] }] };
-    expect((await call(e.admin, "PATCH", `/OS-FEDERATION/mappings/${f.mappingId}`, { mapping: open })).status).toBe(200);
-    const preview = e.pulumi(["preview", "--refresh", "--expect-no-changes", "--non-interactive", "--stack", STACK]);
+    const open = {
+      rules: [
+        {
+          local: [
+            { user: { name: "{0}" } },
+            { group: { name: "sys-acme-developers", domain: { name: "sys-acme" } } },
+          ],
+          remote: [{ type: "REMOTE_USER" }],
+        },
+      ],
+    };
+    expect(
+      (await call(e.admin, "PATCH", `/OS-FEDERATION/mappings/${f.mappingId}`, { mapping: open }))
+        .status,
+    ).toBe(200);
+    const preview = e.pulumi([
+      "preview",
+      "--refresh",
+      "--expect-no-changes",
+      "--non-interactive",
+      "--stack",
+      STACK,
+    ]);
     expect(preview.code).not.toBe(0);
-    expect(preview.stdout).toMatch(/~ +pulumi-nodejs:dynamic\/keystone:Mapping +federation-mapping +update/);
-    expectOk(e.pulumi(["up", "--refresh", "--yes", "--non-interactive", "--skip-preview", "--stack", STACK]), "pulumi up --refresh");
-    const mapping = (await call(e.admin, "GET", `/OS-FEDERATION/mappings/${f.mappingId}`)).json.mapping as { rules: unknown[] };
+    expect(preview.stdout).toMatch(
+      /~ +pulumi-nodejs:dynamic\/keystone:Mapping +federation-mapping +update/,
+    );
+    expectOk(
+      e.pulumi([
+        "up",
+        "--refresh",
+        "--yes",
+        "--non-interactive",
+        "--skip-preview",
+        "--stack",
+        STACK,
+      ]),
+      "pulumi up --refresh",
+    );
+    const mapping = (await call(e.admin, "GET", `/OS-FEDERATION/mappings/${f.mappingId}`)).json
+      .mapping as { rules: unknown[] };
     expect(mapping.rules).toEqual(f.mapping.rules);
     expect((await federatedLogin(e.model, await accessToken(e, users.dev))).status).toBe(201);
   });
 
   it("pulumi destroy removes the IdP, mapping and protocol, and the stack is removed", async (ctx) => {
     const e = need(ctx);
-    expectOk(e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", STACK]), "pulumi destroy");
+    expectOk(
+      e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", STACK]),
+      "pulumi destroy",
+    );
     expect(await federation(e)).toEqual({ idp: 404, mapping: 404, protocol: 404 });
-    expectOk(e.pulumi(["stack", "rm", "--yes", "--non-interactive", "--stack", STACK]), "pulumi stack rm");
+    expectOk(
+      e.pulumi(["stack", "rm", "--yes", "--non-interactive", "--stack", STACK]),
+      "pulumi stack rm",
+    );
     expect(e.pulumi(["stack", "ls", "--json"]).stdout.trim()).toBe("[]");
     // Keycloak is untouched by the destroy of the Keystone side: its realm still answers.
     expect((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}`)).status).toBe(200);

@@ -25,16 +25,26 @@ const json = (v: unknown) => JSON.stringify(v);
 export function systemStack(stack: string, offset: number): SystemStack {
   // Below 32768: Linux hands out 32768-60999 as client ports, and a listener there can find its port
   // taken by some connection (seen once: Keycloak failed with "Port already bound").
-  const ports = { keycloakHttp: 28080 + offset, keycloakHttps: 28443 + offset, keystone: 28980 + offset };
+  const ports = {
+    keycloakHttp: 28080 + offset,
+    keycloakHttps: 28443 + offset,
+    keystone: 28980 + offset,
+  };
   const horizonUrl = `http://127.0.0.1:${28800 + offset}`;
   const config: ConfigMap = {
     "pulumi:disable-default-providers": json(DISABLED_DEFAULT_PROVIDERS),
     [`${ns}:environment`]: "local",
-    [`${ns}:keycloak`]: json({ url: `https://127.0.0.1:${ports.keycloakHttps}`, admin: { username: "admin" } }),
+    [`${ns}:keycloak`]: json({
+      url: `https://127.0.0.1:${ports.keycloakHttps}`,
+      admin: { username: "admin" },
+    }),
     [`${ns}:keycloakAdminPassword`]: "admin",
     [`${ns}:realm`]: json({ name: `okf-${stack}`, displayName: `OpenStack (${stack} test)` }),
     [`${ns}:client`]: json({ directAccessGrants: true }),
-    [`${ns}:keystone`]: json({ url: `http://127.0.0.1:${ports.keystone}`, credentials: { method: "password", username: "admin" } }),
+    [`${ns}:keystone`]: json({
+      url: `http://127.0.0.1:${ports.keystone}`,
+      credentials: { method: "password", username: "admin" },
+    }),
     [`${ns}:keystonePassword`]: KEYSTONE_ADMIN_PASSWORD,
     [`${ns}:horizon`]: json({ urls: [horizonUrl] }),
     [`${ns}:federation`]: json({ userDomain: `${stack}-users` }),
@@ -44,9 +54,26 @@ export function systemStack(stack: string, offset: number): SystemStack {
     ]),
     [`${ns}:access`]: json([
       { tenant: "sys-acme", group: "developers", grants: [{ role: "member", project: "web" }] },
-      { tenant: "sys-acme", group: "auditors", grants: [{ role: "reader", project: "web" }, { role: "reader", project: "data" }] },
-      { tenant: "sys-globex", group: "researchers", grants: [{ role: "member", project: "research" }] },
+      {
+        tenant: "sys-acme",
+        group: "auditors",
+        grants: [
+          { role: "reader", project: "web" },
+          { role: "reader", project: "data" },
+        ],
+      },
+      {
+        tenant: "sys-globex",
+        group: "researchers",
+        grants: [{ role: "member", project: "research" }],
+      },
     ]),
   };
-  return { stack, ports, horizonUrl, config, secretKeys: [`${ns}:keycloakAdminPassword`, `${ns}:keystonePassword`] };
+  return {
+    stack,
+    ports,
+    horizonUrl,
+    config,
+    secretKeys: [`${ns}:keycloakAdminPassword`, `${ns}:keystonePassword`],
+  };
 }

@@ -22,23 +22,42 @@ beforeAll(async () => {
     [`${PROJECT}:delivery`]: JSON.stringify({
       enabled: true,
       targets: [
-        { name: "keystone1", kind: "ssh", host: "keystone1.test.example.com", artifacts: ["apache", "keystone"], directory: "/etc/okf", reloadCommand: "systemctl reload apache2" },
+        {
+          name: "keystone1",
+          kind: "ssh",
+          host: "keystone1.test.example.com",
+          artifacts: ["apache", "keystone"],
+          directory: "/etc/okf",
+          reloadCommand: "systemctl reload apache2",
+        },
         { name: "kolla", kind: "local", artifacts: ["kolla"], directory: "/etc/kolla" },
       ],
     }),
-    [`${PROJECT}:deliverySshKey`]: "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST\n-----END OPENSSH PRIVATE KEY-----",
+    [`${PROJECT}:deliverySshKey`]:
+      "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST\n-----END OPENSSH PRIVATE KEY-----",
     [`${PROJECT}:oidcCryptoPassphrase`]: "crypto-passphrase-for-test",
   };
-  const run = await runWithMocks("test-template", async () => {
-    const { loadStackConfig } = await import("../../infra/config/load");
-    const { declareStack } = await import("../../infra/stack");
-    const o = declareStack(loadStackConfig(), "test-template").outputs;
-    return {
-      hostConfiguration: o.hostConfiguration,
-      withSecrets: await valueOf(o.hostConfigurationWithSecrets),
-      withSecretsIsSecret: await pulumi.isSecret(o.hostConfigurationWithSecrets),
-    };
-  }, { config, secretKeys: [...file.secretKeys, `${PROJECT}:deliverySshKey`, `${PROJECT}:oidcCryptoPassphrase`] });
+  const run = await runWithMocks(
+    "test-template",
+    async () => {
+      const { loadStackConfig } = await import("../../infra/config/load");
+      const { declareStack } = await import("../../infra/stack");
+      const o = declareStack(loadStackConfig(), "test-template").outputs;
+      return {
+        hostConfiguration: o.hostConfiguration,
+        withSecrets: await valueOf(o.hostConfigurationWithSecrets),
+        withSecretsIsSecret: await pulumi.isSecret(o.hostConfigurationWithSecrets),
+      };
+    },
+    {
+      config,
+      secretKeys: [
+        ...file.secretKeys,
+        `${PROJECT}:deliverySshKey`,
+        `${PROJECT}:oidcCryptoPassphrase`,
+      ],
+    },
+  );
   regs = run.registrations;
   outputs = run.result;
 });
@@ -48,27 +67,45 @@ const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 describe("host configuration delivery", () => {
   it("writes each selected file on its target from stdin, with its mode", () => {
     const remote = regs.filter((r) => r.type === "command:remote:Command");
-    expect(remote.map((r) => r.name).sort()).toEqual(["host-config-keystone1-apache-keystone-oidc-conf", "host-config-keystone1-keystone-keystone-federation-conf", "host-config-keystone1-keystone-rules-json", "host-config-keystone1-reload"]);
-    const apache = remote.find((r) => r.name === "host-config-keystone1-apache-keystone-oidc-conf")!.inputs;
+    expect(remote.map((r) => r.name).sort()).toEqual([
+      "host-config-keystone1-apache-keystone-oidc-conf",
+      "host-config-keystone1-keystone-keystone-federation-conf",
+      "host-config-keystone1-keystone-rules-json",
+      "host-config-keystone1-reload",
+    ]);
+    const apache = remote.find(
+      (r) => r.name === "host-config-keystone1-apache-keystone-oidc-conf",
+    )!.inputs;
     expect(apache.create).toBe("install -D -m 600 /dev/stdin '/etc/okf/apache/keystone-oidc.conf'");
     // The key makes the whole connection secret.
-    expect(secretValue(apache.connection)).toMatchObject({ host: "keystone1.test.example.com", user: "root", port: 22, privateKey: expect.stringContaining("TEST") });
+    expect(secretValue(apache.connection)).toMatchObject({
+      host: "keystone1.test.example.com",
+      user: "root",
+      port: 22,
+      privateKey: expect.stringContaining("TEST"),
+    });
     const local = regs.filter((r) => r.type === "command:local:Command");
-    expect(local.map((r) => String(r.inputs.create)).sort()).toEqual([
-      "install -D -m 644 /dev/stdin '/etc/kolla/kolla/globals.d/okf-federation.yml'",
-      "install -D -m 644 /dev/stdin '/etc/kolla/kolla/config/keystone/federation/oidc/okf-mapping.json'",
-      "install -D -m 644 /dev/stdin '/etc/kolla/kolla/config/keystone/federation/oidc/metadata/id.test.example.com%2Frealms%2Fopenstack-test.provider'",
-      "install -D -m 600 /dev/stdin '/etc/kolla/kolla/config/keystone/federation/oidc/metadata/id.test.example.com%2Frealms%2Fopenstack-test.client'",
-      "install -D -m 644 /dev/stdin '/etc/kolla/kolla/config/keystone/federation/oidc/metadata/id.test.example.com%2Frealms%2Fopenstack-test.conf'",
-    ].sort());
+    expect(local.map((r) => String(r.inputs.create)).sort()).toEqual(
+      [
+        "install -D -m 644 /dev/stdin '/etc/kolla/kolla/globals.d/okf-federation.yml'",
+        "install -D -m 644 /dev/stdin '/etc/kolla/kolla/config/keystone/federation/oidc/okf-mapping.json'",
+        "install -D -m 644 /dev/stdin '/etc/kolla/kolla/config/keystone/federation/oidc/metadata/id.test.example.com%2Frealms%2Fopenstack-test.provider'",
+        "install -D -m 600 /dev/stdin '/etc/kolla/kolla/config/keystone/federation/oidc/metadata/id.test.example.com%2Frealms%2Fopenstack-test.client'",
+        "install -D -m 644 /dev/stdin '/etc/kolla/kolla/config/keystone/federation/oidc/metadata/id.test.example.com%2Frealms%2Fopenstack-test.conf'",
+      ].sort(),
+    );
   });
 
   it("keeps secret file contents secret and triggers on the content hash", () => {
-    expect(outputs.withSecretsIsSecret, "hostConfigurationWithSecrets is a secret output").toBe(true);
+    expect(outputs.withSecretsIsSecret, "hostConfigurationWithSecrets is a secret output").toBe(
+      true,
+    );
     const withSecrets = outputs.withSecrets as Record<string, string>;
     const apacheContent = withSecrets["apache/keystone-oidc.conf"]!;
     expect(apacheContent).toContain('OIDCCryptoPassphrase "crypto-passphrase-for-test"');
-    const apache = regs.find((r) => r.name === "host-config-keystone1-apache-keystone-oidc-conf")!.inputs;
+    const apache = regs.find(
+      (r) => r.name === "host-config-keystone1-apache-keystone-oidc-conf",
+    )!.inputs;
     expect((apache.stdin as Record<string, unknown>)[SIG]).toBeDefined();
     expect(secretValue(apache.stdin)).toBe(apacheContent);
     expect(secretValue(apache.triggers)).toEqual([sha(apacheContent)]); // a secret element makes the whole list secret
@@ -77,12 +114,24 @@ describe("host configuration delivery", () => {
     expect(rules.triggers).toEqual([sha(withSecrets["keystone/rules.json"]!)]);
     const reload = regs.find((r) => r.name === "host-config-keystone1-reload")!.inputs;
     expect(reload.create).toBe("systemctl reload apache2");
-    expect(secretValue(reload.triggers)).toEqual([sha([apacheContent, withSecrets["keystone/keystone-federation.conf"]!, withSecrets["keystone/rules.json"]!].map(sha).join("\n"))]);
+    expect(secretValue(reload.triggers)).toEqual([
+      sha(
+        [
+          apacheContent,
+          withSecrets["keystone/keystone-federation.conf"]!,
+          withSecrets["keystone/rules.json"]!,
+        ]
+          .map(sha)
+          .join("\n"),
+      ),
+    ]);
   });
 
   it("exports the host configuration with references in plain outputs", () => {
     const plain = outputs.hostConfiguration as Record<string, string>;
-    expect(plain["apache/keystone-oidc.conf"]).toContain('OIDCCryptoPassphrase "${OKF_OIDC_CRYPTO_PASSPHRASE}"');
+    expect(plain["apache/keystone-oidc.conf"]).toContain(
+      'OIDCCryptoPassphrase "${OKF_OIDC_CRYPTO_PASSPHRASE}"',
+    );
     expect(JSON.stringify(plain)).not.toContain("crypto-passphrase-for-test");
   });
 });

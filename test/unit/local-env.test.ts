@@ -24,7 +24,10 @@ interface Service {
   volumes: string[];
   depends_on?: Record<string, { condition: string }>;
 }
-const compose = parse(readFileSync(join(ROOT, "docker-compose.yaml"), "utf8")) as { services: Record<string, Service>; volumes: Record<string, null> };
+const compose = parse(readFileSync(join(ROOT, "docker-compose.yaml"), "utf8")) as {
+  services: Record<string, Service>;
+  volumes: Record<string, null>;
+};
 const dev = readStackFile("dev").config;
 const devJson = (key: string) => JSON.parse(dev[`${PROJECT}:${key}`]!) as Record<string, unknown>;
 const keycloak = compose.services.keycloak!;
@@ -37,7 +40,9 @@ describe("docker-compose.yaml", () => {
   });
 
   it("runs the official Keycloak image in dev mode, at the version scripts/toolchain.env pins", () => {
-    const pinned = /^OKF_KEYCLOAK_VERSION=(\S+)$/m.exec(readFileSync(join(ROOT, "scripts", "toolchain.env"), "utf8"))?.[1];
+    const pinned = /^OKF_KEYCLOAK_VERSION=(\S+)$/m.exec(
+      readFileSync(join(ROOT, "scripts", "toolchain.env"), "utf8"),
+    )?.[1];
     expect(pinned).toMatch(/^26\.\d+\.\d+$/);
     expect(keycloak.image).toBe(`quay.io/keycloak/keycloak:${pinned}`);
     expect(keycloak.command).toEqual(["start-dev", "--http-port=8080"]);
@@ -61,7 +66,10 @@ describe("docker-compose.yaml", () => {
 
   it("builds Keystone from debian:12 with the project's scripts and serves the rendered out/dev", () => {
     expect(keystone.build).toEqual({ context: ".", dockerfile: "docker/keystone/Dockerfile" });
-    expect(keystone.volumes).toEqual(["./out/dev:/etc/okf/rendered:ro", "keystone-data:/var/lib/okf-keystone"]);
+    expect(keystone.volumes).toEqual([
+      "./out/dev:/etc/okf/rendered:ro",
+      "keystone-data:/var/lib/okf-keystone",
+    ]);
     expect(keystone.depends_on).toEqual({ keycloak: { condition: "service_healthy" } });
     const dockerfile = readFileSync(join(ROOT, "docker", "keystone", "Dockerfile"), "utf8");
     expect(dockerfile.match(/^FROM .*$/gm)).toEqual(["FROM debian:12"]);
@@ -83,15 +91,23 @@ describe("docker-compose.yaml", () => {
     const entrypoint = readFileSync(join(ROOT, "docker", "keystone", "entrypoint.sh"), "utf8");
     // The docker-mode render (the processes mode's paths start with $state).
     const flags = /render_dev --ca-bundle (\/\S+) --jwks-uri (\S+)\n/.exec(localUp);
-    expect(flags, "local-up.sh renders with --ca-bundle and --jwks-uri in docker mode").not.toBeNull();
+    expect(
+      flags,
+      "local-up.sh renders with --ca-bundle and --jwks-uri in docker mode",
+    ).not.toBeNull();
     const [, caBundle, jwksUri] = flags!;
     expect(caBundle).toBe(`${/state=\$\{OKF_STATE:-(\S+)\}/.exec(entrypoint)![1]}/tls/cert.pem`);
     expect(jwksUri).toBe("https://127.0.0.1:8443/realms/openstack/protocol/openid-connect/certs");
     expect(entrypoint).toContain('"OPENSSL-LISTEN:8443,bind=127.0.0.1');
     const out = mkdtempSync(join(tmpdir(), "okf-docker-render-"));
-    expect(render(["--stack", "dev", "--out", out, "--ca-bundle", caBundle!, "--jwks-uri", jwksUri!]).code).toBe(0);
+    expect(
+      render(["--stack", "dev", "--out", out, "--ca-bundle", caBundle!, "--jwks-uri", jwksUri!])
+        .code,
+    ).toBe(0);
     const conf = readFileSync(join(out, "apache", "keystone-oidc.conf"), "utf8");
-    expect(conf.match(/^OIDCOAuthVerifyJwksUri .*$/gm)).toEqual([`OIDCOAuthVerifyJwksUri "${jwksUri}"`]);
+    expect(conf.match(/^OIDCOAuthVerifyJwksUri .*$/gm)).toEqual([
+      `OIDCOAuthVerifyJwksUri "${jwksUri}"`,
+    ]);
     expect(conf).toContain(`OIDCCABundlePath "${caBundle}"`);
     rmSync(out, { recursive: true, force: true });
   });
@@ -110,27 +126,39 @@ describe("scripts/local-up.sh", () => {
   const log = join(tmp, "calls.log");
 
   /** Puts stand-ins for docker (engine answering or not, compose present or not), pulumi and curl first on PATH. */
-  function fakeBin(name: string, tools: { engine: boolean; compose: boolean; pulumi: boolean }): string {
+  function fakeBin(
+    name: string,
+    tools: { engine: boolean; compose: boolean; pulumi: boolean },
+  ): string {
     const bin = join(tmp, name);
     execFileSync("mkdir", ["-p", bin]);
     const write = (tool: string, body: string) => {
-      writeFileSync(join(bin, tool), `#!/usr/bin/env bash\necho "${tool} $*" >>"${log}"\n${body}\n`);
+      writeFileSync(
+        join(bin, tool),
+        `#!/usr/bin/env bash\necho "${tool} $*" >>"${log}"\n${body}\n`,
+      );
       chmodSync(join(bin, tool), 0o755);
     };
-    write("docker", [
-      `[ "$1" = info ] && exit ${tools.engine ? 0 : 1}`,
-      `[ "$1 $2" = "compose version" ] && exit ${tools.compose ? 0 : 1}`,
-      `[ "$1 $2" = "compose up" ] && [ "\${@: -1}" = keystone ] && echo "  with OKF_OIDC_CLIENT_SECRET=$OKF_OIDC_CLIENT_SECRET" >>"${log}"`,
-      "exit 0",
-    ].join("\n"));
+    write(
+      "docker",
+      [
+        `[ "$1" = info ] && exit ${tools.engine ? 0 : 1}`,
+        `[ "$1 $2" = "compose version" ] && exit ${tools.compose ? 0 : 1}`,
+        `[ "$1 $2" = "compose up" ] && [ "\${@: -1}" = keystone ] && echo "  with OKF_OIDC_CLIENT_SECRET=$OKF_OIDC_CLIENT_SECRET" >>"${log}"`,
+        "exit 0",
+      ].join("\n"),
+    );
     if (tools.pulumi) {
-      write("pulumi", [
-        'if [ "$1 $2" = "stack output" ]; then case "$3" in',
-        "  issuer) echo http://localhost:8080/realms/openstack ;;",
-        "  cliAuthUrl) echo http://localhost:5000/v3/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/auth ;;",
-        "  clientSecret) echo generated-secret ;;",
-        "esac; fi",
-      ].join("\n"));
+      write(
+        "pulumi",
+        [
+          'if [ "$1 $2" = "stack output" ]; then case "$3" in',
+          "  issuer) echo http://localhost:8080/realms/openstack ;;",
+          "  cliAuthUrl) echo http://localhost:5000/v3/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/auth ;;",
+          "  clientSecret) echo generated-secret ;;",
+          "esac; fi",
+        ].join("\n"),
+      );
     }
     write("curl", 'for a in "$@"; do [ "$a" = "%{http_code}" ] && printf 401; done; exit 0');
     return bin;
@@ -141,23 +169,39 @@ describe("scripts/local-up.sh", () => {
     const path = bin ? `${bin}:${process.env.PATH}` : process.env.PATH!;
     const res = spawnSync("bash", [join(ROOT, "scripts", "local-up.sh")], {
       encoding: "utf8",
-      env: { ...process.env, PATH: path, PULUMI_BACKEND_URL: `file://${tmp}/state`, PULUMI_CONFIG_PASSPHRASE: "local-dev-passphrase", ...extraEnv },
+      env: {
+        ...process.env,
+        PATH: path,
+        PULUMI_BACKEND_URL: `file://${tmp}/state`,
+        PULUMI_CONFIG_PASSPHRASE: "local-dev-passphrase",
+        ...extraEnv,
+      },
     });
     let calls: string[] = [];
-    try { calls = readFileSync(log, "utf8").trimEnd().split("\n"); } catch { /* nothing called */ }
+    try {
+      calls = readFileSync(log, "utf8").trimEnd().split("\n");
+    } catch {
+      /* nothing called */
+    }
     return { ...res, calls, bin };
   }
 
   it("offline mode (OKF_OFFLINE=1): banner, render, mapping explain, exit 0", () => {
     const r = run("", { OKF_OFFLINE: "1" });
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("local-up: missing:\n  - nothing: offline mode was requested (OKF_OFFLINE=1)\n================ offline mode: no services, no pulumi up ================\n");
+    expect(r.stdout).toContain(
+      "local-up: missing:\n  - nothing: offline mode was requested (OKF_OFFLINE=1)\n================ offline mode: no services, no pulumi up ================\n",
+    );
     expect(r.stdout).toContain("644 out/dev/apache/keystone-oidc.conf\n");
-    expect(r.stdout).toContain(`${ALICE}\n================ offline mode done; install what is missing above for the full run ================\n`);
+    expect(r.stdout).toContain(
+      `${ALICE}\n================ offline mode done; install what is missing above for the full run ================\n`,
+    );
   });
 
   it("docker mode: lists each missing piece on its own line with how to install it, then runs offline", () => {
-    const r = run(fakeBin("no-engine", { engine: false, compose: false, pulumi: false }), { OKF_LOCAL_MODE: "docker" });
+    const r = run(fakeBin("no-engine", { engine: false, compose: false, pulumi: false }), {
+      OKF_LOCAL_MODE: "docker",
+    });
     expect(r.status).toBe(0);
     expect(r.stdout.split("\n").slice(0, 4)).toEqual([
       "local-up: missing:",
@@ -165,12 +209,21 @@ describe("scripts/local-up.sh", () => {
       "  - docker compose: install the Compose plugin, e.g. 'sudo apt-get install docker-compose-plugin'",
       "================ offline mode: no services, no pulumi up ================",
     ]);
-    expect(r.calls.filter((c) => !c.startsWith("pulumi"))).toEqual(["docker info", "docker compose version"]);
+    expect(r.calls.filter((c) => !c.startsWith("pulumi"))).toEqual([
+      "docker info",
+      "docker compose version",
+    ]);
   });
 
   it("docker mode with Docker and Pulumi present: renders, starts the containers, logs in locally and updates the dev stack", () => {
-    const r = run(fakeBin("all-present", { engine: true, compose: true, pulumi: true }), { OKF_LOCAL_MODE: "docker" });
-    expect(r.stderr).toBe("toolchain: using the pulumi CLI on PATH (" + join(r.bin, "pulumi") + "); Pulumi manages its plugins\n");
+    const r = run(fakeBin("all-present", { engine: true, compose: true, pulumi: true }), {
+      OKF_LOCAL_MODE: "docker",
+    });
+    expect(r.stderr).toBe(
+      "toolchain: using the pulumi CLI on PATH (" +
+        join(r.bin, "pulumi") +
+        "); Pulumi manages its plugins\n",
+    );
     expect(r.status).toBe(0);
     expect(r.calls).toEqual([
       "docker info",
@@ -188,15 +241,22 @@ describe("scripts/local-up.sh", () => {
       "curl -fsS -o /dev/null http://localhost:5000/v3",
       "curl -s -o /dev/null -w %{http_code} -X POST http://localhost:5000/v3/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/auth",
     ]);
-    expect(r.stdout).toContain(`${ALICE}\nlocal-up: done. Keycloak http://localhost:8080 (admin/admin), Keystone http://localhost:5000/v3\n`);
+    expect(r.stdout).toContain(
+      `${ALICE}\nlocal-up: done. Keycloak http://localhost:8080 (admin/admin), Keystone http://localhost:5000/v3\n`,
+    );
     expect(r.stdout).not.toContain("offline mode");
   });
 
   it("fails (non-zero) when a step of the full run fails", () => {
     const bin = fakeBin("up-fails", { engine: true, compose: true, pulumi: true });
-    writeFileSync(join(bin, "pulumi"), `#!/usr/bin/env bash\necho "pulumi $*" >>"${log}"\n[ "$1" = up ] && exit 255\nexit 0\n`);
+    writeFileSync(
+      join(bin, "pulumi"),
+      `#!/usr/bin/env bash\necho "pulumi $*" >>"${log}"\n[ "$1" = up ] && exit 255\nexit 0\n`,
+    );
     const r = run(bin, { OKF_LOCAL_MODE: "docker" });
     expect(r.status).toBe(255);
-    expect(r.calls.at(-1)).toBe("pulumi up --yes --non-interactive --skip-preview --refresh --stack dev");
+    expect(r.calls.at(-1)).toBe(
+      "pulumi up --yes --non-interactive --skip-preview --refresh --stack dev",
+    );
   });
 });

@@ -6,12 +6,19 @@ describe("scrub", () => {
   it("removes the connection's secrets, Fernet tokens, JWS tokens and URL credentials", () => {
     const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2lkIn0.c2lnbmF0dXJlLXBhcnQ";
     const fernet = `gAAAAA${"x".repeat(40)}`;
-    expect(scrub(`token ${jwt} and ${fernet}; password hunter2-secret at https://admin:pw@keystone.example.com/v3`, ["hunter2-secret"])).toBe(
-      "token *** and ***; password *** at https://***@keystone.example.com/v3",
-    );
+    expect(
+      scrub(
+        `token ${jwt} and ${fernet}; password hunter2-secret at https://admin:pw@keystone.example.com/v3`,
+        ["hunter2-secret"],
+      ),
+    ).toBe("token *** and ***; password *** at https://***@keystone.example.com/v3");
   });
 
   it("keeps ordinary text, URLs without credentials and short words", () => {
-    expect(scrub("GET https://keystone.example.com:5000/v3/OS-FEDERATION/mappings/m: HTTP 404 (eye)", ["ab"])).toBe("GET https://keystone.example.com:5000/v3/OS-FEDERATION/mappings/m: HTTP 404 (eye)");
+    expect(
+      scrub("GET https://keystone.example.com:5000/v3/OS-FEDERATION/mappings/m: HTTP 404 (eye)", [
+        "ab",
+      ]),
+    ).toBe("GET https://keystone.example.com:5000/v3/OS-FEDERATION/mappings/m: HTTP 404 (eye)");
   });
 });

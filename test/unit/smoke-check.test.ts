@@ -7,13 +7,25 @@ import { secretValue } from "./stacks/common";
 let regs: Registration[] = [];
 beforeAll(async () => {
   const file = readStackFile("test-template");
-  const config = { ...file.config, [`${PROJECT}:smokeCheck`]: JSON.stringify({ enabled: true, username: "smoke", project: "test-acme/web" }), [`${PROJECT}:smokeCheckPassword`]: "smoke-secret-pw" };
+  const config = {
+    ...file.config,
+    [`${PROJECT}:smokeCheck`]: JSON.stringify({
+      enabled: true,
+      username: "smoke",
+      project: "test-acme/web",
+    }),
+    [`${PROJECT}:smokeCheckPassword`]: "smoke-secret-pw",
+  };
   regs = (
-    await runWithMocks("test-template", async () => {
-      const { loadStackConfig } = await import("../../infra/config/load");
-      const { declareStack } = await import("../../infra/stack");
-      await valueOf(declareStack(loadStackConfig(), "test-template").outputs.protocolId);
-    }, { config, secretKeys: [...file.secretKeys, `${PROJECT}:smokeCheckPassword`] })
+    await runWithMocks(
+      "test-template",
+      async () => {
+        const { loadStackConfig } = await import("../../infra/config/load");
+        const { declareStack } = await import("../../infra/stack");
+        await valueOf(declareStack(loadStackConfig(), "test-template").outputs.protocolId);
+      },
+      { config, secretKeys: [...file.secretKeys, `${PROJECT}:smokeCheckPassword`] },
+    )
   ).registrations;
 });
 
@@ -25,11 +37,13 @@ describe("smoke check (opt-in)", () => {
     expect(String(i.create)).toMatch(/"[^"]*node[^"]*" "[^"]*scripts\/smoke-login\.cjs"$/);
     expect(JSON.stringify(i.create)).not.toContain("smoke-secret-pw");
     expect(secretValue(i.environment)).toMatchObject({
-      OKF_TOKEN_URL: "https://id.test.example.com/realms/openstack-test/protocol/openid-connect/token",
+      OKF_TOKEN_URL:
+        "https://id.test.example.com/realms/openstack-test/protocol/openid-connect/token",
       OKF_CLIENT_ID: "keystone",
       OKF_USERNAME: "smoke",
       OKF_PASSWORD: "smoke-secret-pw",
-      OKF_KEYSTONE_AUTH_URL: "https://keystone.test.example.com:5000/v3/OS-FEDERATION/identity_providers/keycloak-openstack-test/protocols/openid/auth",
+      OKF_KEYSTONE_AUTH_URL:
+        "https://keystone.test.example.com:5000/v3/OS-FEDERATION/identity_providers/keycloak-openstack-test/protocols/openid/auth",
       OKF_PROJECT: "test-acme/web",
     });
   });

@@ -14,9 +14,16 @@ beforeAll(async () => {
   lint = await createLinter();
 });
 
-const findings = (source: string, file: string) => lint(source, file).map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`);
+const findings = (source: string, file: string) =>
+  lint(source, file).map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`);
 
-interface Step { uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> }
+interface Step {
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
 interface Job {
   if?: string;
   needs?: string;
@@ -26,7 +33,12 @@ interface Job {
   strategy?: { matrix: Record<string, string[]> };
   steps: Step[];
 }
-interface Workflow { on: Record<string, unknown>; permissions: Record<string, string>; env?: Record<string, string>; jobs: Record<string, Job> }
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
 const workflow = (f: string) => parse(readFileSync(join(DIR, f), "utf8")) as Workflow;
 const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses === "pulumi/actions@v7");
 
@@ -44,7 +56,9 @@ const SETUP = [
 ];
 
 describe("GitHub Actions workflows", () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith(".yml") || f.endsWith(".yaml")).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith(".yml") || f.endsWith(".yaml"))
+    .sort();
 
   it("are the four documented workflows", () => {
     expect(files).toEqual(["deploy.yml", "preview.yml", "review-stack.yml", "test.yml"]);
@@ -75,9 +89,18 @@ describe("GitHub Actions workflows", () => {
     expect(Object.keys(w.on)).toEqual(["push", "pull_request"]);
     expect(w.jobs.test!.steps).toEqual([
       ...SETUP,
-      { name: "Generated files match the stacks (fast; also part of the unit suite)", run: "npm run generate -- --check" },
-      { name: "Keystone, Apache, mod_wsgi, mod_auth_openidc from the distribution's packages", run: "sudo bash scripts/install-debian-deps.sh all" },
-      { name: "Whole suite (scripts/test.sh)", run: 'sudo env "PATH=$PATH" CI=true bash scripts/test.sh' },
+      {
+        name: "Generated files match the stacks (fast; also part of the unit suite)",
+        run: "npm run generate -- --check",
+      },
+      {
+        name: "Keystone, Apache, mod_wsgi, mod_auth_openidc from the distribution's packages",
+        run: "sudo bash scripts/install-debian-deps.sh all",
+      },
+      {
+        name: "Whole suite (scripts/test.sh)",
+        run: 'sudo env "PATH=$PATH" CI=true bash scripts/test.sh',
+      },
     ]);
   });
 
@@ -85,17 +108,30 @@ describe("GitHub Actions workflows", () => {
     const w = workflow("preview.yml");
     expect(Object.keys(w.on)).toEqual(["pull_request"]);
     expect(w.jobs.mappings!.if).toBeUndefined();
-    expect(w.jobs.mappings!.steps.at(-1)).toEqual({ name: "Generated files match the stacks", run: "npm run generate -- --check" });
+    expect(w.jobs.mappings!.steps.at(-1)).toEqual({
+      name: "Generated files match the stacks",
+      run: "npm run generate -- --check",
+    });
     const p = w.jobs.preview!;
     expect(p.if).toBe(SAME_REPO);
     expect(p.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     expect(p.strategy!.matrix).toEqual({ stack: ["staging", "prod"] });
     expect(p.steps.slice(0, 3)).toEqual(SETUP);
-    expect(pulumiSteps(p)).toEqual([{
-      uses: "pulumi/actions@v7",
-      with: { command: "preview", "stack-name": "${{ matrix.stack }}", "work-dir": ".", "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}", diff: true, refresh: true, "comment-on-pr": true },
-      env: SECRETS_ENV,
-    }]);
+    expect(pulumiSteps(p)).toEqual([
+      {
+        uses: "pulumi/actions@v7",
+        with: {
+          command: "preview",
+          "stack-name": "${{ matrix.stack }}",
+          "work-dir": ".",
+          "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
+          diff: true,
+          refresh: true,
+          "comment-on-pr": true,
+        },
+        env: SECRETS_ENV,
+      },
+    ]);
   });
 
   it("deploy.yml: refresh + up on staging, then prod, each behind its GitHub environment, one run per stack", () => {
@@ -107,26 +143,49 @@ describe("GitHub Actions workflows", () => {
       expect(j.environment).toBe(stack);
       expect(j.concurrency).toEqual({ group: `pulumi-${stack}`, "cancel-in-progress": false });
       expect(j.steps.slice(0, 3)).toEqual(SETUP);
-      expect(pulumiSteps(j)).toEqual([{
-        uses: "pulumi/actions@v7",
-        with: { command: "up", "stack-name": stack, "work-dir": ".", "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}", refresh: true, diff: true },
-        env: SECRETS_ENV,
-      }]);
+      expect(pulumiSteps(j)).toEqual([
+        {
+          uses: "pulumi/actions@v7",
+          with: {
+            command: "up",
+            "stack-name": stack,
+            "work-dir": ".",
+            "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
+            refresh: true,
+            diff: true,
+          },
+          env: SECRETS_ENV,
+        },
+      ]);
     }
     expect(w.jobs.prod!.needs).toBe("staging");
   });
 
   it("review-stack.yml: pr-<n> from the template, upsert + up while open, destroy + remove on close, no forks", () => {
     const w = workflow("review-stack.yml");
-    expect(w.on).toEqual({ pull_request: { types: ["opened", "synchronize", "reopened", "closed"] } });
+    expect(w.on).toEqual({
+      pull_request: { types: ["opened", "synchronize", "reopened", "closed"] },
+    });
     expect(w.env).toEqual({ STACK: "pr-${{ github.event.pull_request.number }}" });
     const j = w.jobs["review-stack"]!;
     expect(j.if).toBe(SAME_REPO);
-    expect(j.steps.find((s) => s.run?.startsWith("cp "))?.run).toBe('cp stacks/Pulumi.test-template.yaml "stacks/Pulumi.${STACK}.yaml"');
-    const common = { "stack-name": "${{ env.STACK }}", "work-dir": ".", "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}" };
+    expect(j.steps.find((s) => s.run?.startsWith("cp "))?.run).toBe(
+      'cp stacks/Pulumi.test-template.yaml "stacks/Pulumi.${STACK}.yaml"',
+    );
+    const common = {
+      "stack-name": "${{ env.STACK }}",
+      "work-dir": ".",
+      "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
+    };
     expect(pulumiSteps(j).map(({ if: cond, with: inputs }) => ({ cond, inputs }))).toEqual([
-      { cond: "github.event.action != 'closed'", inputs: { command: "up", ...common, upsert: true, "comment-on-pr": true } },
-      { cond: "github.event.action == 'closed'", inputs: { command: "destroy", ...common, remove: true } },
+      {
+        cond: "github.event.action != 'closed'",
+        inputs: { command: "up", ...common, upsert: true, "comment-on-pr": true },
+      },
+      {
+        cond: "github.event.action == 'closed'",
+        inputs: { command: "destroy", ...common, remove: true },
+      },
     ]);
     expect(pulumiSteps(j).map((s) => s.env)).toEqual([SECRETS_ENV, SECRETS_ENV]);
   });

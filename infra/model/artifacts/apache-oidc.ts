@@ -36,20 +36,33 @@ export const REFUSED_PAGE =
 function failClosed(refs: readonly string[]): string[] {
   if (refs.length === 0) return [];
   const test = refs.map((r) => `-z osenv('${r.slice(2, -1)}')`).join(" || ");
-  return [`  <If "${test}">`, "    # fail closed: a secret reference is not set in Apache's environment", "    Require all denied", "  </If>"];
+  return [
+    `  <If "${test}">`,
+    "    # fail closed: a secret reference is not set in Apache's environment",
+    "    Require all denied",
+    "  </If>",
+  ];
 }
 
 /** A secret's value, or the project's own reference to Apache's environment (the one `${...}` allowed). */
-const secretArg = (value: string | undefined, ref: string) => (value !== undefined ? q(value) : `"${ref}"`);
+const secretArg = (value: string | undefined, ref: string) =>
+  value !== undefined ? q(value) : `"${ref}"`;
 
 /** An anchored regular expression matching URLs under `base` exactly (metacharacters escaped). */
 const under = (base: string) => `^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/`;
 /** An Apache quoted argument; a value that could end the line or expand a variable is refused. */
-const q = (s: string) => `"${safe(s, "apache", "mod_auth_openidc configuration").replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+const q = (s: string) =>
+  `"${safe(s, "apache", "mod_auth_openidc configuration").replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
-export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets = {}, opts: ApacheOptions = {}): string {
+export function renderApacheOidc(
+  model: FederationModel,
+  secrets: RenderSecrets = {},
+  opts: ApacheOptions = {},
+): string {
   if (opts.jwksUri !== undefined && !/^https:\/\/[^\s"\\$]+$/.test(opts.jwksUri)) {
-    throw new Error(`jwksUri: must be an https URL without spaces, quotes, backslashes or '$' (mod_auth_openidc refuses http), got ${JSON.stringify(opts.jwksUri)}`);
+    throw new Error(
+      `jwksUri: must be an https URL without spaces, quotes, backslashes or '$' (mod_auth_openidc refuses http), got ${JSON.stringify(opts.jwksUri)}`,
+    );
   }
   const k = model.keystone.urls;
   const kc = model.keycloak;
@@ -57,12 +70,19 @@ export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets 
   // Secrets left as references to Apache's environment: when one is unset, Apache only warns and
   // mod_auth_openidc would run with the literal placeholder (a publicly known passphrase).
   const bearerRefs = secrets.cryptoPassphrase === undefined ? [APACHE_PASSPHRASE_REF] : [];
-  const browserRefs = [...bearerRefs, ...(kc.client.accessType === "CONFIDENTIAL" && secrets.clientSecret === undefined ? [APACHE_CLIENT_SECRET_REF] : [])];
+  const browserRefs = [
+    ...bearerRefs,
+    ...(kc.client.accessType === "CONFIDENTIAL" && secrets.clientSecret === undefined
+      ? [APACHE_CLIENT_SECRET_REF]
+      : []),
+  ];
   const lines = [
     `# mod_auth_openidc for Keystone: stack ${model.stack}, realm ${kc.realm.name}. Generated; do not edit.`,
     `OIDCProviderMetadataURL ${q(discoveryUrl(kc.issuer))}`,
     `OIDCClientID ${q(kc.client.clientId)}`,
-    ...(kc.client.accessType === "CONFIDENTIAL" ? [`OIDCClientSecret ${secretArg(secrets.clientSecret, APACHE_CLIENT_SECRET_REF)}`] : []),
+    ...(kc.client.accessType === "CONFIDENTIAL"
+      ? [`OIDCClientSecret ${secretArg(secrets.clientSecret, APACHE_CLIENT_SECRET_REF)}`]
+      : []),
     `OIDCRedirectURI ${q(k.redirectUri)}`,
     `OIDCCryptoPassphrase ${secretArg(secrets.cryptoPassphrase, APACHE_PASSPHRASE_REF)}`,
     `OIDCResponseType "code"`,
@@ -72,8 +92,12 @@ export function renderApacheOidc(model: FederationModel, secrets: RenderSecrets 
     `OIDCClaimDelimiter ${q(f.claimDelimiter)}`,
     `OIDCRemoteUserClaim "sub"`,
     `OIDCSessionType server-cache`,
-    ...(opts.memcacheServers?.length ? ["OIDCCacheType memcache", `OIDCMemCacheServers ${q(opts.memcacheServers.join(" "))}`] : []),
-    ...(opts.behindProxy ? ["OIDCXForwardedHeaders X-Forwarded-Proto X-Forwarded-Host X-Forwarded-Port"] : []),
+    ...(opts.memcacheServers?.length
+      ? ["OIDCCacheType memcache", `OIDCMemCacheServers ${q(opts.memcacheServers.join(" "))}`]
+      : []),
+    ...(opts.behindProxy
+      ? ["OIDCXForwardedHeaders X-Forwarded-Proto X-Forwarded-Host X-Forwarded-Port"]
+      : []),
     ...(opts.caBundlePath ? [`OIDCCABundlePath ${q(opts.caBundlePath)}`] : []),
     `OIDCDefaultLoggedOutURL ${q(model.horizon.urls[0] ? `${model.horizon.urls[0]}/` : `${model.keystone.url}/`)}`,
     // Horizon's logout sends the browser to `<redirect URI>?logout=<Horizon URL>`; Horizon usually

@@ -19,7 +19,14 @@ export function cloudNames(model: FederationModel): { device: string; token: str
 
 export function renderCloudsYaml(model: FederationModel, opts: CloudsOptions = {}): string {
   const first = model.keystone.projects[0];
-  const project = opts.project ?? (first ? { domain: model.keystone.domains.find((d) => d.key === first.domainKey)?.name ?? "", name: first.name } : undefined);
+  const project =
+    opts.project ??
+    (first
+      ? {
+          domain: model.keystone.domains.find((d) => d.key === first.domainKey)?.name ?? "",
+          name: first.name,
+        }
+      : undefined);
   const f = model.federation;
   const common = {
     auth_url: model.keystone.urls.v3,
@@ -30,22 +37,29 @@ export function renderCloudsYaml(model: FederationModel, opts: CloudsOptions = {
   const names = cloudNames(model);
   const cli = model.keycloak.cliClient;
   const base = { region_name: "RegionOne", interface: "public", identity_api_version: 3 };
-  return `# clouds.yaml for federated users of stack ${model.stack}. Generated; do not edit.\n${stringify({
-    clouds: {
-      ...(cli
-        ? {
-            [names.device]: {
-              auth_type: "v3oidcdeviceauthz",
-              auth: { ...common, client_id: cli.clientId, discovery_endpoint: discoveryUrl(model.keycloak.issuer), code_challenge_method: cli.pkceMethod },
-              ...base,
-            },
-          }
-        : {}),
-      [names.token]: {
-        auth_type: "v3oidcaccesstoken",
-        auth: { ...common, access_token: "<paste an access token, or pass --os-access-token>" },
-        ...base,
+  return `# clouds.yaml for federated users of stack ${model.stack}. Generated; do not edit.\n${stringify(
+    {
+      clouds: {
+        ...(cli
+          ? {
+              [names.device]: {
+                auth_type: "v3oidcdeviceauthz",
+                auth: {
+                  ...common,
+                  client_id: cli.clientId,
+                  discovery_endpoint: discoveryUrl(model.keycloak.issuer),
+                  code_challenge_method: cli.pkceMethod,
+                },
+                ...base,
+              },
+            }
+          : {}),
+        [names.token]: {
+          auth_type: "v3oidcaccesstoken",
+          auth: { ...common, access_token: "<paste an access token, or pass --os-access-token>" },
+          ...base,
+        },
       },
     },
-  })}`;
+  )}`;
 }

@@ -22,7 +22,9 @@ import type { FederationModel } from "../federation-model";
  * can end the literal or the line.
  */
 export function pyStr(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(s)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 export function renderHorizon(model: FederationModel): string {

@@ -6,7 +6,12 @@ import { renderMapping } from "../mapping/generate";
 import { type ApacheOptions, renderApacheOidc } from "./apache-oidc";
 import { renderCloudsYaml } from "./clouds-yaml";
 import { renderHorizon } from "./horizon";
-import { KOLLA_MAPPING_FILE, kollaMetadataStem, renderKollaGlobals, renderKollaMetadata } from "./kolla";
+import {
+  KOLLA_MAPPING_FILE,
+  kollaMetadataStem,
+  renderKollaGlobals,
+  renderKollaMetadata,
+} from "./kolla";
 import { renderKeystoneConf } from "./keystone-conf";
 import type { RenderSecrets } from "./secrets";
 
@@ -39,14 +44,23 @@ const kollaClientFile = (model: FederationModel): string =>
 export function secretPaths(model: FederationModel, present: SecretsPresent): Set<string> {
   const paths = new Set<string>();
   if (present.clientSecret || present.cryptoPassphrase) paths.add(APACHE_FILE);
-  if (present.clientSecret && model.keycloak.client.accessType === "CONFIDENTIAL") paths.add(kollaClientFile(model));
+  if (present.clientSecret && model.keycloak.client.accessType === "CONFIDENTIAL")
+    paths.add(kollaClientFile(model));
   return paths;
 }
 
 export function renderAll(model: FederationModel, opts: RenderOptions = {}): Artifact[] {
   const s = opts.secrets ?? {};
-  const secret = secretPaths(model, { clientSecret: s.clientSecret !== undefined, cryptoPassphrase: s.cryptoPassphrase !== undefined });
-  const file = (path: string, content: string): Artifact => ({ path, content, mode: secret.has(path) ? 0o600 : 0o644, secret: secret.has(path) });
+  const secret = secretPaths(model, {
+    clientSecret: s.clientSecret !== undefined,
+    cryptoPassphrase: s.cryptoPassphrase !== undefined,
+  });
+  const file = (path: string, content: string): Artifact => ({
+    path,
+    content,
+    mode: secret.has(path) ? 0o600 : 0o644,
+    secret: secret.has(path),
+  });
   const meta = renderKollaMetadata(model, s);
   const stem = kollaMetadataStem(model.keycloak.issuer);
   return [
@@ -55,7 +69,10 @@ export function renderAll(model: FederationModel, opts: RenderOptions = {}): Art
     file("keystone/rules.json", renderMapping(model.federation.mapping)),
     file("horizon/local_settings.d/_50_okf_websso.py", renderHorizon(model)),
     file("kolla/globals.d/okf-federation.yml", renderKollaGlobals(model)),
-    file(`kolla/config/keystone/federation/oidc/${KOLLA_MAPPING_FILE}`, renderMapping(model.federation.mapping)),
+    file(
+      `kolla/config/keystone/federation/oidc/${KOLLA_MAPPING_FILE}`,
+      renderMapping(model.federation.mapping),
+    ),
     file(`kolla/config/keystone/federation/oidc/metadata/${stem}.provider`, meta.provider),
     file(kollaClientFile(model), meta.client),
     file(`kolla/config/keystone/federation/oidc/metadata/${stem}.conf`, meta.conf),
@@ -70,7 +87,11 @@ export function renderAll(model: FederationModel, opts: RenderOptions = {}): Art
  */
 export function plannedArtifacts(model: FederationModel, present: SecretsPresent): Artifact[] {
   const secret = secretPaths(model, present);
-  return renderAll(model).map((a) => ({ ...a, mode: secret.has(a.path) ? 0o600 : 0o644, secret: secret.has(a.path) }));
+  return renderAll(model).map((a) => ({
+    ...a,
+    mode: secret.has(a.path) ? 0o600 : 0o644,
+    secret: secret.has(a.path),
+  }));
 }
 
 export type { RenderSecrets } from "./secrets";

@@ -18,7 +18,12 @@ function bodySizeLimit(model: FederationModel): string[] {
   const bytes = mappingRequestBytes(model);
   if (bytes * 2 <= KEYSTONE_MAX_BODY_DEFAULT) return [];
   const limit = Math.ceil((bytes * 2) / 65_536) * 65_536;
-  return ["", "[oslo_middleware]", `# the mapping request is ${bytes} bytes; Keystone's default limit is ${KEYSTONE_MAX_BODY_DEFAULT}`, `max_request_body_size = ${limit}`];
+  return [
+    "",
+    "[oslo_middleware]",
+    `# the mapping request is ${bytes} bytes; Keystone's default limit is ${KEYSTONE_MAX_BODY_DEFAULT}`,
+    `max_request_body_size = ${limit}`,
+  ];
 }
 
 export function renderKeystoneConf(model: FederationModel): string {
@@ -32,8 +37,12 @@ export function renderKeystoneConf(model: FederationModel): string {
     `remote_id_attribute = ${f.remoteIdAttribute}`,
     "",
     "[federation]",
-    ...model.horizon.trustedDashboards.map((d) => `trusted_dashboard = ${safe(d, "ini", "keystone.conf overlay")}`),
-    ...(f.authorizationTtlMinutes !== undefined ? [`default_authorization_ttl = ${f.authorizationTtlMinutes}`] : []),
+    ...model.horizon.trustedDashboards.map(
+      (d) => `trusted_dashboard = ${safe(d, "ini", "keystone.conf overlay")}`,
+    ),
+    ...(f.authorizationTtlMinutes !== undefined
+      ? [`default_authorization_ttl = ${f.authorizationTtlMinutes}`]
+      : []),
     ...bodySizeLimit(model),
     "",
   ].join("\n");

@@ -17,7 +17,8 @@ export function kollaMetadataStem(issuer: string): string {
 
 export function renderKollaGlobals(model: FederationModel): string {
   const f = model.federation;
-  const userDomain = model.keystone.domains.find((d) => d.key === f.idpDomainKey)?.name ?? f.idpDomainKey;
+  const userDomain =
+    model.keystone.domains.find((d) => d.key === f.idpDomainKey)?.name ?? f.idpDomainKey;
   return `# kolla-ansible globals for stack ${model.stack}. Generated; do not edit.\n${stringify({
     enable_keystone_federation: "yes",
     keystone_identity_providers: [
@@ -31,13 +32,24 @@ export function renderKollaGlobals(model: FederationModel): string {
         metadata_folder: "{{ node_custom_config }}/keystone/federation/oidc/metadata",
       },
     ],
-    keystone_identity_mappings: [{ name: f.mappingId, file: `{{ node_custom_config }}/keystone/federation/oidc/${KOLLA_MAPPING_FILE}` }],
+    keystone_identity_mappings: [
+      {
+        name: f.mappingId,
+        file: `{{ node_custom_config }}/keystone/federation/oidc/${KOLLA_MAPPING_FILE}`,
+      },
+    ],
     keystone_federation_oidc_jwks_uri: model.keycloak.endpoints.jwks,
-    keystone_federation_oidc_additional_options: { OIDCPKCEMethod: model.keycloak.client.pkceMethod, OIDCClaimDelimiter: f.claimDelimiter },
+    keystone_federation_oidc_additional_options: {
+      OIDCPKCEMethod: model.keycloak.client.pkceMethod,
+      OIDCClaimDelimiter: f.claimDelimiter,
+    },
   })}`;
 }
 
-export function renderKollaMetadata(model: FederationModel, secrets: RenderSecrets = {}): { provider: string; client: string; conf: string } {
+export function renderKollaMetadata(
+  model: FederationModel,
+  secrets: RenderSecrets = {},
+): { provider: string; client: string; conf: string } {
   const e = model.keycloak.endpoints;
   const provider = {
     issuer: model.keycloak.issuer,
@@ -49,7 +61,20 @@ export function renderKollaMetadata(model: FederationModel, secrets: RenderSecre
     response_types_supported: ["code"],
     code_challenge_methods_supported: ["S256"],
   };
-  const client = { client_id: model.keycloak.client.clientId, ...(model.keycloak.client.accessType === "CONFIDENTIAL" ? { client_secret: secrets.clientSecret ?? CLIENT_SECRET_PLACEHOLDER } : {}) };
-  const conf = { scope: "openid email profile", pkce_method: model.keycloak.client.pkceMethod, response_type: "code" };
-  return { provider: `${JSON.stringify(provider, null, 2)}\n`, client: `${JSON.stringify(client, null, 2)}\n`, conf: `${JSON.stringify(conf, null, 2)}\n` };
+  const client = {
+    client_id: model.keycloak.client.clientId,
+    ...(model.keycloak.client.accessType === "CONFIDENTIAL"
+      ? { client_secret: secrets.clientSecret ?? CLIENT_SECRET_PLACEHOLDER }
+      : {}),
+  };
+  const conf = {
+    scope: "openid email profile",
+    pkce_method: model.keycloak.client.pkceMethod,
+    response_type: "code",
+  };
+  return {
+    provider: `${JSON.stringify(provider, null, 2)}\n`,
+    client: `${JSON.stringify(client, null, 2)}\n`,
+    conf: `${JSON.stringify(conf, null, 2)}\n`,
+  };
 }

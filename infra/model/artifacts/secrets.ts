@@ -13,4 +13,5 @@ export interface RenderSecrets {
 
 export const APACHE_CLIENT_SECRET_REF = "${OKF_OIDC_CLIENT_SECRET}";
 export const APACHE_PASSPHRASE_REF = "${OKF_OIDC_CRYPTO_PASSPHRASE}";
-export const CLIENT_SECRET_PLACEHOLDER = "<set me: pulumi stack output clientSecret --show-secrets>";
+export const CLIENT_SECRET_PLACEHOLDER =
+  "<set me: pulumi stack output clientSecret --show-secrets>";

@@ -50,7 +50,12 @@ export interface MappingInput {
   readonly remoteIdAttribute: string;
   /** mod_auth_openidc OIDCClaimPrefix. */
   readonly claimPrefix: string;
-  readonly claims: { readonly userId: string; readonly username: string; readonly email?: string; readonly groups: string };
+  readonly claims: {
+    readonly userId: string;
+    readonly username: string;
+    readonly email?: string;
+    readonly groups: string;
+  };
   /** Claim carrying the broker alias (a session-note mapper). */
   readonly brokerClaim: string;
   readonly userType: "ephemeral" | "local";
@@ -90,7 +95,10 @@ function exactly(type: string, values: readonly string[]): RemoteRequirement[] {
 
 function baseRemote(input: MappingInput): RemoteRequirement[] {
   const p = input.claimPrefix;
-  const remote: RemoteRequirement[] = [{ type: p + input.claims.userId }, { type: p + input.claims.username }];
+  const remote: RemoteRequirement[] = [
+    { type: p + input.claims.userId },
+    { type: p + input.claims.username },
+  ];
   if (input.claims.email !== undefined) remote.push({ type: p + input.claims.email });
   remote.push({ type: input.remoteIdAttribute, any_one_of: [input.issuer] });
   remote.push(...exactly(`${p}azp`, input.clientIds));
@@ -98,7 +106,15 @@ function baseRemote(input: MappingInput): RemoteRequirement[] {
 }
 
 function compareGroups(a: MappedGroup, b: MappedGroup): number {
-  return a.domain === b.domain ? (a.keystoneGroup < b.keystoneGroup ? -1 : a.keystoneGroup > b.keystoneGroup ? 1 : 0) : a.domain < b.domain ? -1 : 1;
+  return a.domain === b.domain
+    ? a.keystoneGroup < b.keystoneGroup
+      ? -1
+      : a.keystoneGroup > b.keystoneGroup
+        ? 1
+        : 0
+    : a.domain < b.domain
+      ? -1
+      : 1;
 }
 
 function perTenantRules(input: MappingInput, user: LocalUser): MappingRule[] {
@@ -110,12 +126,24 @@ function perTenantRules(input: MappingInput, user: LocalUser): MappingRule[] {
   const groupsClaim = input.claimPrefix + input.claims.groups;
   return [...tenants.entries()].map(([domain, groups]) => {
     const remote = baseRemote(input);
-    const slot = remote.filter((r) => r.any_one_of === undefined && r.not_any_of === undefined).length; // any_one_of and not_any_of entries take no slot
+    const slot = remote.filter(
+      (r) => r.any_one_of === undefined && r.not_any_of === undefined,
+    ).length; // any_one_of and not_any_of entries take no slot
     const broker = groups[0]!.brokerAlias;
-    if (broker !== undefined) remote.push(...exactly(input.claimPrefix + input.brokerClaim, [broker]));
+    if (broker !== undefined)
+      remote.push(...exactly(input.claimPrefix + input.brokerClaim, [broker]));
     const values = groups.map((g) => g.claimValue).sort();
-    remote.push({ type: groupsClaim, any_one_of: values }, { type: groupsClaim, whitelist: values });
-    return { local: [{ user: { ...user } }, { groups: `{${slot}}`, domain: { name: escapeFormat(domain) } }], remote };
+    remote.push(
+      { type: groupsClaim, any_one_of: values },
+      { type: groupsClaim, whitelist: values },
+    );
+    return {
+      local: [
+        { user: { ...user } },
+        { groups: `{${slot}}`, domain: { name: escapeFormat(domain) } },
+      ],
+      remote,
+    };
   });
 }
 
@@ -123,19 +151,27 @@ export function generateMapping(input: MappingInput): MappingDocument {
   const user = userLocal(input);
   if (input.layout === "perTenant") {
     const rules = perTenantRules(input, user);
-    if (!input.denyWithoutGroup) rules.push({ local: [{ user: { ...user } }], remote: baseRemote(input) });
+    if (!input.denyWithoutGroup)
+      rules.push({ local: [{ user: { ...user } }], remote: baseRemote(input) });
     return { rules };
   }
   const rules: MappingRule[] = [...input.groups].sort(compareGroups).map((g) => {
     const remote = baseRemote(input);
-    if (g.brokerAlias !== undefined) remote.push(...exactly(input.claimPrefix + input.brokerClaim, [g.brokerAlias]));
+    if (g.brokerAlias !== undefined)
+      remote.push(...exactly(input.claimPrefix + input.brokerClaim, [g.brokerAlias]));
     remote.push({ type: input.claimPrefix + input.claims.groups, any_one_of: [g.claimValue] });
     return {
-      local: [{ user: { ...user } }, { group: { name: escapeFormat(g.keystoneGroup), domain: { name: escapeFormat(g.domain) } } }],
+      local: [
+        { user: { ...user } },
+        {
+          group: { name: escapeFormat(g.keystoneGroup), domain: { name: escapeFormat(g.domain) } },
+        },
+      ],
       remote,
     };
   });
-  if (!input.denyWithoutGroup) rules.push({ local: [{ user: { ...user } }], remote: baseRemote(input) });
+  if (!input.denyWithoutGroup)
+    rules.push({ local: [{ user: { ...user } }], remote: baseRemote(input) });
   return { rules };
 }
 

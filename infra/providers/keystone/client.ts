@@ -48,7 +48,11 @@ export function scrub(text: string, secrets: readonly string[]): string {
 
 function secretsOf(conn: KeystoneConnection): string[] {
   const a = conn.auth;
-  return a.method === "password" ? [a.password] : a.method === "applicationCredential" ? [a.secret] : [a.token];
+  return a.method === "password"
+    ? [a.password]
+    : a.method === "applicationCredential"
+      ? [a.secret]
+      : [a.token];
 }
 
 export class KeystoneError extends Error {
@@ -58,19 +62,36 @@ export class KeystoneError extends Error {
     readonly status: number | undefined,
     readonly keystoneMessage: string,
   ) {
-    super(`Keystone ${method} ${path} failed${status !== undefined ? ` with HTTP ${status}` : ""}: ${keystoneMessage}`);
+    super(
+      `Keystone ${method} ${path} failed${status !== undefined ? ` with HTTP ${status}` : ""}: ${keystoneMessage}`,
+    );
     this.name = "KeystoneError";
   }
 }
 
 /** One HTTP exchange with node's http/https (global fetch cannot take a CA bundle without undici). */
-function exchange(conn: KeystoneConnection, method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<KeystoneResponse> {
+function exchange(
+  conn: KeystoneConnection,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<KeystoneResponse> {
   const http = require("node:http") as typeof import("node:http");
   const https = require("node:https") as typeof import("node:https");
   const fs = require("node:fs") as typeof import("node:fs");
   const u = new URL(url);
   const lib = u.protocol === "https:" ? https : http;
-  const options: import("node:https").RequestOptions = { method, headers: { accept: "application/json", ...headers, ...(body !== undefined ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } : {}) } };
+  const options: import("node:https").RequestOptions = {
+    method,
+    headers: {
+      accept: "application/json",
+      ...headers,
+      ...(body !== undefined
+        ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }
+        : {}),
+    },
+  };
   if (u.protocol === "https:") {
     if (conn.caFile) options.ca = fs.readFileSync(conn.caFile);
     if (conn.insecure) options.rejectUnauthorized = false;
@@ -90,7 +111,9 @@ function exchange(conn: KeystoneConnection, method: string, url: string, headers
         resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
       });
     });
-    req.setTimeout(conn.timeoutMs, () => req.destroy(new Error(`timed out after ${conn.timeoutMs} ms`)));
+    req.setTimeout(conn.timeoutMs, () =>
+      req.destroy(new Error(`timed out after ${conn.timeoutMs} ms`)),
+    );
     req.on("error", reject);
     if (body !== undefined) req.write(body);
     req.end();
@@ -100,7 +123,13 @@ function exchange(conn: KeystoneConnection, method: string, url: string, headers
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000];
 
 /** Sends with retries on connection errors, 429 and 5xx (all our calls are idempotent). */
-async function send(conn: KeystoneConnection, method: string, path: string, headers: Record<string, string>, body: unknown): Promise<KeystoneResponse> {
+async function send(
+  conn: KeystoneConnection,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: unknown,
+): Promise<KeystoneResponse> {
   const url = `${conn.authUrl}${path}`;
   const text = body === undefined ? undefined : JSON.stringify(body);
   const calls = clientGlobals().calls;
@@ -121,13 +150,23 @@ async function send(conn: KeystoneConnection, method: string, path: string, head
       lastError = e instanceof Error ? e.message : String(e);
     }
   }
-  throw new KeystoneError(method, path, undefined, scrub(`no usable answer after ${attempts} attempts (last: ${lastError}); is Keystone at ${conn.authUrl} up?`, secretsOf(conn)));
+  throw new KeystoneError(
+    method,
+    path,
+    undefined,
+    scrub(
+      `no usable answer after ${attempts} attempts (last: ${lastError}); is Keystone at ${conn.authUrl} up?`,
+      secretsOf(conn),
+    ),
+  );
 }
 
 /** Operator hints for statuses whose fix lies outside the stack. */
 export function hintFor(status: number): string {
-  if (status === 413) return " (raise [oslo_middleware] max_request_body_size in keystone.conf: the rendered keystone-federation.conf overlay sets it for this mapping)";
-  if (status === 403) return " (the Keystone credentials lack the admin role needed for OS-FEDERATION)";
+  if (status === 413)
+    return " (raise [oslo_middleware] max_request_body_size in keystone.conf: the rendered keystone-federation.conf overlay sets it for this mapping)";
+  if (status === 403)
+    return " (the Keystone credentials lack the admin role needed for OS-FEDERATION)";
   return "";
 }
 
@@ -141,8 +180,17 @@ export function messageOf(res: KeystoneResponse): string {
 function cacheKey(conn: KeystoneConnection): string {
   const crypto = require("node:crypto") as typeof import("node:crypto");
   const a = conn.auth;
-  const who = a.method === "password" ? `${a.userDomainName}/${a.username}/${a.projectDomainName ?? ""}/${a.projectName ?? ""}` : a.method === "applicationCredential" ? a.id : "token";
-  const digest = crypto.createHash("sha256").update(secretsOf(conn).join("\u0000")).digest("hex").slice(0, 16);
+  const who =
+    a.method === "password"
+      ? `${a.userDomainName}/${a.username}/${a.projectDomainName ?? ""}/${a.projectName ?? ""}`
+      : a.method === "applicationCredential"
+        ? a.id
+        : "token";
+  const digest = crypto
+    .createHash("sha256")
+    .update(secretsOf(conn).join("\u0000"))
+    .digest("hex")
+    .slice(0, 16);
   return `${conn.authUrl}|${a.method}|${who}|${digest}`;
 }
 
@@ -154,21 +202,56 @@ async function authenticate(conn: KeystoneConnection): Promise<string> {
   if (cached && cached.expires > Date.now() + 60_000) return cached.token;
   const identity =
     a.method === "applicationCredential"
-      ? { methods: ["application_credential"], application_credential: { id: a.id, secret: a.secret } }
-      : { methods: ["password"], password: { user: { name: a.username, domain: { name: a.userDomainName }, password: a.password } } };
-  const scope = a.method === "password" ? (a.projectName ? { project: { name: a.projectName, domain: { name: a.projectDomainName ?? "Default" } } } : { system: { all: true } }) : undefined;
-  const res = await send(conn, "POST", "/auth/tokens", {}, { auth: { identity, ...(scope ? { scope } : {}) } });
+      ? {
+          methods: ["application_credential"],
+          application_credential: { id: a.id, secret: a.secret },
+        }
+      : {
+          methods: ["password"],
+          password: {
+            user: { name: a.username, domain: { name: a.userDomainName }, password: a.password },
+          },
+        };
+  const scope =
+    a.method === "password"
+      ? a.projectName
+        ? { project: { name: a.projectName, domain: { name: a.projectDomainName ?? "Default" } } }
+        : { system: { all: true } }
+      : undefined;
+  const res = await send(
+    conn,
+    "POST",
+    "/auth/tokens",
+    {},
+    { auth: { identity, ...(scope ? { scope } : {}) } },
+  );
   const token = res.headers["x-subject-token"];
   if (res.status !== 201 || typeof token !== "string") {
-    throw new KeystoneError("POST", "/auth/tokens", res.status, scrub(`${messageOf(res)} (check the Keystone credentials of this stack: keystone.credentials and its --secret key, or the keystone.cloud entry in clouds.yaml)`, secretsOf(conn)));
+    throw new KeystoneError(
+      "POST",
+      "/auth/tokens",
+      res.status,
+      scrub(
+        `${messageOf(res)} (check the Keystone credentials of this stack: keystone.credentials and its --secret key, or the keystone.cloud entry in clouds.yaml)`,
+        secretsOf(conn),
+      ),
+    );
   }
-  const expiresAt = Date.parse(String((res.body.token as { expires_at?: unknown } | undefined)?.expires_at ?? "")) || Date.now() + 3_600_000;
+  const expiresAt =
+    Date.parse(
+      String((res.body.token as { expires_at?: unknown } | undefined)?.expires_at ?? ""),
+    ) || Date.now() + 3_600_000;
   clientGlobals().tokens.set(key, { token, expires: expiresAt });
   return token;
 }
 
 /** An authenticated call; renews the token once on 401. Returns the response for any status < 500. */
-export async function keystoneCall(conn: KeystoneConnection, method: string, path: string, body?: unknown): Promise<KeystoneResponse> {
+export async function keystoneCall(
+  conn: KeystoneConnection,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<KeystoneResponse> {
   for (let round = 0; round < 2; round++) {
     const token = await authenticate(conn);
     const res = await send(conn, method, path, { "x-auth-token": token }, body);
@@ -182,8 +265,20 @@ export async function keystoneCall(conn: KeystoneConnection, method: string, pat
 }
 
 /** Like keystoneCall, but any status outside `ok` becomes a KeystoneError. */
-export async function keystoneExpect(conn: KeystoneConnection, method: string, path: string, ok: readonly number[], body?: unknown): Promise<KeystoneResponse> {
+export async function keystoneExpect(
+  conn: KeystoneConnection,
+  method: string,
+  path: string,
+  ok: readonly number[],
+  body?: unknown,
+): Promise<KeystoneResponse> {
   const res = await keystoneCall(conn, method, path, body);
-  if (!ok.includes(res.status)) throw new KeystoneError(method, path, res.status, scrub(messageOf(res) + hintFor(res.status), secretsOf(conn)));
+  if (!ok.includes(res.status))
+    throw new KeystoneError(
+      method,
+      path,
+      res.status,
+      scrub(messageOf(res) + hintFor(res.status), secretsOf(conn)),
+    );
   return res;
 }

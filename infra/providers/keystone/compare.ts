@@ -30,7 +30,10 @@ export function sameStructure(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-export function sameSet(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {
+export function sameSet(
+  a: readonly unknown[] | undefined,
+  b: readonly unknown[] | undefined,
+): boolean {
   const sa = new Set((a ?? []).map(canonicalJson));
   const sb = new Set((b ?? []).map(canonicalJson));
   return sa.size === sb.size && [...sa].every((x) => sb.has(x));

@@ -18,7 +18,8 @@ export async function readOne(path: string): Promise<Body | undefined> {
 /** DELETE one object; already gone (404) counts as done. */
 export async function deleteOne(path: string): Promise<void> {
   const res = await keystoneCall(currentConnection(), "DELETE", path);
-  if (res.status !== 204 && res.status !== 404) throw new KeystoneError("DELETE", path, res.status, messageOf(res));
+  if (res.status !== 204 && res.status !== 404)
+    throw new KeystoneError("DELETE", path, res.status, messageOf(res));
 }
 
 export interface CreateExactly<S> {
@@ -54,7 +55,8 @@ export async function createExactly<S>(c: CreateExactly<S>): Promise<S> {
     const res = await keystoneExpect(conn, "PATCH", c.path, [200], c.patchBody);
     return c.stateFrom(res.body);
   }
-  if (existing.status !== 404) throw new KeystoneError("GET", c.path, existing.status, messageOf(existing));
+  if (existing.status !== 404)
+    throw new KeystoneError("GET", c.path, existing.status, messageOf(existing));
   const res = await keystoneCall(conn, "PUT", c.path, c.createBody);
   if (res.status === 201) return c.stateFrom(res.body);
   if (res.status === 409) {

@@ -31,30 +31,70 @@ function desired(inputs: IdentityProviderState) {
 }
 
 function stateFrom(body: Record<string, unknown>, adopt: boolean): IdentityProviderState {
-  const idp = body.identity_provider as { id: string; domain_id: string; remote_ids?: string[]; enabled?: boolean; description?: string | null };
-  return { idpId: idp.id, domainId: idp.domain_id, remoteIds: idp.remote_ids ?? [], enabled: idp.enabled ?? true, description: idp.description ?? "", adopt };
+  const idp = body.identity_provider as {
+    id: string;
+    domain_id: string;
+    remote_ids?: string[];
+    enabled?: boolean;
+    description?: string | null;
+  };
+  return {
+    idpId: idp.id,
+    domainId: idp.domain_id,
+    remoteIds: idp.remote_ids ?? [],
+    enabled: idp.enabled ?? true,
+    description: idp.description ?? "",
+    adopt,
+  };
 }
 
 const path = (idpId: string) => `/OS-FEDERATION/identity_providers/${encodeURIComponent(idpId)}`;
 
-export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityProviderState, IdentityProviderState> = {
+export const identityProviderProvider: pulumi.dynamic.ResourceProvider<
+  IdentityProviderState,
+  IdentityProviderState
+> = {
   async configure(req) {
     configureFromStack((k) => req.config.get(k));
   },
 
   async check(_olds, news) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (!isUnknown(news.idpId) && !/^[A-Za-z0-9._-]{1,64}$/.test(String(news.idpId ?? ""))) failures.push({ property: "idpId", reason: "must be 1-64 letters, digits, '.', '_' or '-'" });
-    if (!isUnknown(news.remoteIds) && (!Array.isArray(news.remoteIds) || news.remoteIds.length === 0)) {
-      failures.push({ property: "remoteIds", reason: "must list at least one issuer: an identity provider without remote_ids accepts tokens of any issuer" });
+    if (!isUnknown(news.idpId) && !/^[A-Za-z0-9._-]{1,64}$/.test(String(news.idpId ?? "")))
+      failures.push({ property: "idpId", reason: "must be 1-64 letters, digits, '.', '_' or '-'" });
+    if (
+      !isUnknown(news.remoteIds) &&
+      (!Array.isArray(news.remoteIds) || news.remoteIds.length === 0)
+    ) {
+      failures.push({
+        property: "remoteIds",
+        reason:
+          "must list at least one issuer: an identity provider without remote_ids accepts tokens of any issuer",
+      });
     }
-    if (!isUnknown(news.domainId) && (typeof news.domainId !== "string" || news.domainId === "")) failures.push({ property: "domainId", reason: "is required" });
-    return { inputs: { ...news, enabled: news.enabled ?? true, description: news.description ?? "", adopt: news.adopt ?? false }, failures };
+    if (!isUnknown(news.domainId) && (typeof news.domainId !== "string" || news.domainId === ""))
+      failures.push({ property: "domainId", reason: "is required" });
+    return {
+      inputs: {
+        ...news,
+        enabled: news.enabled ?? true,
+        description: news.description ?? "",
+        adopt: news.adopt ?? false,
+      },
+      failures,
+    };
   },
 
   async diff(_id, olds, news) {
-    const replaces = (["idpId", "domainId"] as const).filter((k) => isUnknown(news[k]) || olds[k] !== news[k]);
-    const changed = replaces.length > 0 || isUnknown(news.remoteIds) || !sameSet(olds.remoteIds, news.remoteIds) || olds.enabled !== news.enabled || olds.description !== news.description;
+    const replaces = (["idpId", "domainId"] as const).filter(
+      (k) => isUnknown(news[k]) || olds[k] !== news[k],
+    );
+    const changed =
+      replaces.length > 0 ||
+      isUnknown(news.remoteIds) ||
+      !sameSet(olds.remoteIds, news.remoteIds) ||
+      olds.enabled !== news.enabled ||
+      olds.description !== news.description;
     return { changes: changed, replaces, deleteBeforeReplace: true };
   },
 
@@ -87,7 +127,9 @@ export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityP
   },
 
   async update(_id, olds, news) {
-    const res = await keystoneExpect(currentConnection(), "PATCH", path(olds.idpId), [200], { identity_provider: desired(news) });
+    const res = await keystoneExpect(currentConnection(), "PATCH", path(olds.idpId), [200], {
+      identity_provider: desired(news),
+    });
     return { outs: stateFrom(res.body, news.adopt) };
   },
 

@@ -33,15 +33,27 @@ export const mappingProvider: pulumi.dynamic.ResourceProvider<MappingState, Mapp
 
   async check(_olds, news) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (!isUnknown(news.mappingId) && !/^[A-Za-z0-9._-]{1,64}$/.test(String(news.mappingId ?? ""))) failures.push({ property: "mappingId", reason: "must be 1-64 letters, digits, '.', '_' or '-'" });
+    if (!isUnknown(news.mappingId) && !/^[A-Za-z0-9._-]{1,64}$/.test(String(news.mappingId ?? "")))
+      failures.push({
+        property: "mappingId",
+        reason: "must be 1-64 letters, digits, '.', '_' or '-'",
+      });
     const rules = isUnknown(news.rules) ? news.rules : mappingDocument(news.rules);
-    if (!isUnknown(rules) && (rules as { rules: unknown[] }).rules.length === 0) failures.push({ property: "rules", reason: "a mapping needs at least one rule" });
-    return { inputs: { ...news, rules: rules as MappingState["rules"], adopt: news.adopt ?? false }, failures };
+    if (!isUnknown(rules) && (rules as { rules: unknown[] }).rules.length === 0)
+      failures.push({ property: "rules", reason: "a mapping needs at least one rule" });
+    return {
+      inputs: { ...news, rules: rules as MappingState["rules"], adopt: news.adopt ?? false },
+      failures,
+    };
   },
 
   async diff(_id, olds, news) {
-    const replaces = isUnknown(news.mappingId) || olds.mappingId !== news.mappingId ? ["mappingId"] : [];
-    const changes = replaces.length > 0 || isUnknown(news.rules) || !sameStructure(mappingDocument(olds.rules), mappingDocument(news.rules));
+    const replaces =
+      isUnknown(news.mappingId) || olds.mappingId !== news.mappingId ? ["mappingId"] : [];
+    const changes =
+      replaces.length > 0 ||
+      isUnknown(news.rules) ||
+      !sameStructure(mappingDocument(olds.rules), mappingDocument(news.rules));
     return { changes, replaces, deleteBeforeReplace: true };
   },
 
@@ -66,7 +78,9 @@ export const mappingProvider: pulumi.dynamic.ResourceProvider<MappingState, Mapp
   },
 
   async update(_id, olds, news) {
-    const res = await keystoneExpect(currentConnection(), "PATCH", path(olds.mappingId), [200], { mapping: { rules: mappingDocument(news.rules).rules } });
+    const res = await keystoneExpect(currentConnection(), "PATCH", path(olds.mappingId), [200], {
+      mapping: { rules: mappingDocument(news.rules).rules },
+    });
     return { outs: stateFrom(res.body, news.adopt) };
   },
 

@@ -23,7 +23,8 @@ export interface ProtocolState {
   adopt: boolean;
 }
 
-const listPath = (idp: string) => `/OS-FEDERATION/identity_providers/${encodeURIComponent(idp)}/protocols`;
+const listPath = (idp: string) =>
+  `/OS-FEDERATION/identity_providers/${encodeURIComponent(idp)}/protocols`;
 const onePath = (idp: string, p: string) => `${listPath(idp)}/${encodeURIComponent(p)}`;
 const idOf = (s: { idpId: string; protocolId: string }) => `${s.idpId}/${s.protocolId}`;
 
@@ -40,44 +41,82 @@ export const protocolProvider: pulumi.dynamic.ResourceProvider<ProtocolState, Pr
 
   async check(_olds, news) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (!isUnknown(news.remoteIdAttribute) && (typeof news.remoteIdAttribute !== "string" || news.remoteIdAttribute === "")) {
-      failures.push({ property: "remoteIdAttribute", reason: "is required: without it Keystone uses keystone.conf's [openid] remote_id_attribute, which another stack may change" });
+    if (
+      !isUnknown(news.remoteIdAttribute) &&
+      (typeof news.remoteIdAttribute !== "string" || news.remoteIdAttribute === "")
+    ) {
+      failures.push({
+        property: "remoteIdAttribute",
+        reason:
+          "is required: without it Keystone uses keystone.conf's [openid] remote_id_attribute, which another stack may change",
+      });
     }
     for (const k of ["idpId", "protocolId", "mappingId"] as const) {
-      if (!isUnknown(news[k]) && (typeof news[k] !== "string" || news[k] === "")) failures.push({ property: k, reason: "is required" });
+      if (!isUnknown(news[k]) && (typeof news[k] !== "string" || news[k] === ""))
+        failures.push({ property: k, reason: "is required" });
     }
     return { inputs: { ...news, adopt: news.adopt ?? false }, failures };
   },
 
   async diff(_id, olds, news) {
-    const replaces = (["idpId", "protocolId"] as const).filter((k) => isUnknown(news[k]) || olds[k] !== news[k]);
-    const changes = replaces.length > 0 || isUnknown(news.mappingId) || isUnknown(news.remoteIdAttribute) || olds.mappingId !== news.mappingId || olds.remoteIdAttribute !== news.remoteIdAttribute;
+    const replaces = (["idpId", "protocolId"] as const).filter(
+      (k) => isUnknown(news[k]) || olds[k] !== news[k],
+    );
+    const changes =
+      replaces.length > 0 ||
+      isUnknown(news.mappingId) ||
+      isUnknown(news.remoteIdAttribute) ||
+      olds.mappingId !== news.mappingId ||
+      olds.remoteIdAttribute !== news.remoteIdAttribute;
     return { changes, replaces, deleteBeforeReplace: true };
   },
 
   async create(inputs) {
     const conn = currentConnection();
     const list = await keystoneExpect(conn, "GET", listPath(inputs.idpId), [200]);
-    const present = ((list.body.protocols as ListedProtocol[]) ?? []).find((p) => p.id === inputs.protocolId);
-    const body = { protocol: { mapping_id: inputs.mappingId, remote_id_attribute: inputs.remoteIdAttribute } };
-    const exact = (p: ListedProtocol) => p.mapping_id === inputs.mappingId && p.remote_id_attribute === inputs.remoteIdAttribute;
+    const present = ((list.body.protocols as ListedProtocol[]) ?? []).find(
+      (p) => p.id === inputs.protocolId,
+    );
+    const body = {
+      protocol: { mapping_id: inputs.mappingId, remote_id_attribute: inputs.remoteIdAttribute },
+    };
+    const exact = (p: ListedProtocol) =>
+      p.mapping_id === inputs.mappingId && p.remote_id_attribute === inputs.remoteIdAttribute;
     if (present) {
       // Exactly as desired (an interrupted earlier create): taken as created.
       if (exact(present)) return { id: idOf(inputs), outs: { ...inputs } };
       if (!inputs.adopt) {
-        throw new KeystoneError("PUT", onePath(inputs.idpId, inputs.protocolId), 409, `protocol "${inputs.protocolId}" of identity provider "${inputs.idpId}" already exists (mapping ${present.mapping_id}); nothing was changed. To take it over, set adopt: true on this resource (federation.adopt in the stack configuration)`);
+        throw new KeystoneError(
+          "PUT",
+          onePath(inputs.idpId, inputs.protocolId),
+          409,
+          `protocol "${inputs.protocolId}" of identity provider "${inputs.idpId}" already exists (mapping ${present.mapping_id}); nothing was changed. To take it over, set adopt: true on this resource (federation.adopt in the stack configuration)`,
+        );
       }
       await keystoneExpect(conn, "PATCH", onePath(inputs.idpId, inputs.protocolId), [200], body);
       return { id: idOf(inputs), outs: { ...inputs } };
     }
     const res = await keystoneCall(conn, "PUT", onePath(inputs.idpId, inputs.protocolId), body);
-    if (res.status !== 201 && res.status !== 409) throw new KeystoneError("PUT", onePath(inputs.idpId, inputs.protocolId), res.status, messageOf(res) + hintFor(res.status));
+    if (res.status !== 201 && res.status !== 409)
+      throw new KeystoneError(
+        "PUT",
+        onePath(inputs.idpId, inputs.protocolId),
+        res.status,
+        messageOf(res) + hintFor(res.status),
+      );
     if (res.status === 409) {
       // A retried PUT whose first answer was lost: converge only if what exists is exactly ours.
       const again = await keystoneExpect(conn, "GET", listPath(inputs.idpId), [200]);
-      const now = ((again.body.protocols as ListedProtocol[]) ?? []).find((p) => p.id === inputs.protocolId);
+      const now = ((again.body.protocols as ListedProtocol[]) ?? []).find(
+        (p) => p.id === inputs.protocolId,
+      );
       if (!now || !exact(now)) {
-        throw new KeystoneError("PUT", onePath(inputs.idpId, inputs.protocolId), 409, `protocol "${inputs.protocolId}" of identity provider "${inputs.idpId}" appeared meanwhile with mapping ${now?.mapping_id ?? "?"}; nothing was changed. To take it over, set adopt: true`);
+        throw new KeystoneError(
+          "PUT",
+          onePath(inputs.idpId, inputs.protocolId),
+          409,
+          `protocol "${inputs.protocolId}" of identity provider "${inputs.idpId}" appeared meanwhile with mapping ${now?.mapping_id ?? "?"}; nothing was changed. To take it over, set adopt: true`,
+        );
       }
     }
     return { id: idOf(inputs), outs: { ...inputs } };
@@ -86,13 +125,30 @@ export const protocolProvider: pulumi.dynamic.ResourceProvider<ProtocolState, Pr
   async read(id, props) {
     const [idpId, protocolId] = id.split("/") as [string, string];
     const body = await readOne(listPath(idpId));
-    const p = ((body?.protocols as ListedProtocol[] | undefined) ?? []).find((x) => x.id === protocolId);
+    const p = ((body?.protocols as ListedProtocol[] | undefined) ?? []).find(
+      (x) => x.id === protocolId,
+    );
     if (!p) return {};
-    return { id, props: { idpId, protocolId, mappingId: p.mapping_id, remoteIdAttribute: p.remote_id_attribute ?? "", adopt: props?.adopt ?? false } };
+    return {
+      id,
+      props: {
+        idpId,
+        protocolId,
+        mappingId: p.mapping_id,
+        remoteIdAttribute: p.remote_id_attribute ?? "",
+        adopt: props?.adopt ?? false,
+      },
+    };
   },
 
   async update(_id, olds, news) {
-    await keystoneExpect(currentConnection(), "PATCH", onePath(olds.idpId, olds.protocolId), [200], { protocol: { mapping_id: news.mappingId, remote_id_attribute: news.remoteIdAttribute } });
+    await keystoneExpect(
+      currentConnection(),
+      "PATCH",
+      onePath(olds.idpId, olds.protocolId),
+      [200],
+      { protocol: { mapping_id: news.mappingId, remote_id_attribute: news.remoteIdAttribute } },
+    );
     return { outs: { ...news } };
   },
 

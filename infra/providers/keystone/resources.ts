@@ -35,7 +35,14 @@ export class IdentityProvider extends pulumi.dynamic.Resource {
   declare readonly description: pulumi.Output<string>;
 
   constructor(name: string, args: IdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
-    super(identityProviderProvider, name, { enabled: true, description: "", adopt: false, ...args }, opts, "keystone", "IdentityProvider");
+    super(
+      identityProviderProvider,
+      name,
+      { enabled: true, description: "", adopt: false, ...args },
+      opts,
+      "keystone",
+      "IdentityProvider",
+    );
   }
 }
 
@@ -79,6 +86,13 @@ export class FederationProtocol extends pulumi.dynamic.Resource {
   declare readonly remoteIdAttribute: pulumi.Output<string>;
 
   constructor(name: string, args: FederationProtocolArgs, opts?: pulumi.CustomResourceOptions) {
-    super(protocolProvider, name, { adopt: false, ...args }, opts, "keystone", "FederationProtocol");
+    super(
+      protocolProvider,
+      name,
+      { adopt: false, ...args },
+      opts,
+      "keystone",
+      "FederationProtocol",
+    );
   }
 }

@@ -28,7 +28,9 @@ export function setConnection(conn: KeystoneConnection | undefined): void {
 export function currentConnection(): KeystoneConnection {
   const conn = globals().conn;
   if (!conn) {
-    throw new Error("no Keystone credentials in the stack: set keystone.credentials (with its --secret key) or keystone.cloud; ambient OS_* variables are never used");
+    throw new Error(
+      "no Keystone credentials in the stack: set keystone.credentials (with its --secret key) or keystone.cloud; ambient OS_* variables are never used",
+    );
   }
   return conn;
 }

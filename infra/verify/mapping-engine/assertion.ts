@@ -26,5 +26,7 @@ export function parseAssertionText(text: string, prefix?: string): Record<string
 
 /** keystone-manage's JSON output: `json.dumps(mapped, indent=2)` with ensure_ascii. */
 export function keystoneJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[\u007f-\uffff]/g, (c) => (c === "\u007f" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\uffff]/g, (c) =>
+    c === "\u007f" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

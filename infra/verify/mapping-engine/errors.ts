@@ -24,7 +24,8 @@ export class MappingEngineError extends Error {
   }
 }
 
-export const NO_MATCH_MESSAGE = "Could not map any federated user properties to identity values. Check debug logs or the mapping used for additional details.";
+export const NO_MATCH_MESSAGE =
+  "Could not map any federated user properties to identity values. Check debug logs or the mapping used for additional details.";
 
 export function fail(cls: KeystoneErrorClass, message: string): never {
   throw new MappingEngineError(cls, message);

@@ -23,8 +23,18 @@ export interface MappedProperties {
 
 /** Why a rule did or did not match. */
 export type RuleTrace =
-  | { readonly rule: number; readonly matched: true; readonly slots: readonly (readonly string[])[] }
-  | { readonly rule: number; readonly matched: false; readonly requirement: number; readonly type: string; readonly reason: string };
+  | {
+      readonly rule: number;
+      readonly matched: true;
+      readonly slots: readonly (readonly string[])[];
+    }
+  | {
+      readonly rule: number;
+      readonly matched: false;
+      readonly requirement: number;
+      readonly type: string;
+      readonly reason: string;
+    };
 
 interface Requirement {
   type: string;
@@ -43,12 +53,14 @@ interface Rule {
 /** Step 1 of `process`: drop non-strings, split every value on ';' exactly (§1.1). */
 export function normalizeAssertion(assertion: Assertion): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const [k, v] of Object.entries(assertion)) if (typeof v === "string") out.set(k, v.split(";"));
+  for (const [k, v] of Object.entries(assertion))
+    if (typeof v === "string") out.set(k, v.split(";"));
   return out;
 }
 
 function hashKey(v: unknown): string {
-  if (Array.isArray(v) || (v !== null && typeof v === "object")) fail("TypeError", `unhashable type: '${Array.isArray(v) ? "list" : "dict"}'`);
+  if (Array.isArray(v) || (v !== null && typeof v === "object"))
+    fail("TypeError", `unhashable type: '${Array.isArray(v) ? "list" : "dict"}'`);
   return typeof v === "string" ? `s:${v}` : `o:${JSON.stringify(v)}`;
 }
 
@@ -62,22 +74,35 @@ function matches(list: unknown[], values: string[], regex: boolean): string[] {
   return [...new Set(values)].filter((v) => set.has(`s:${v}`));
 }
 
-type SlotResult = { ok: true; slots: string[][] } | { ok: false; requirement: number; type: string; reason: string };
+type SlotResult =
+  | { ok: true; slots: string[][] }
+  | { ok: false; requirement: number; type: string; reason: string };
 
 function verify(remote: Requirement[], assertion: Map<string, string[]>): SlotResult {
   const slots: string[][] = [];
   for (const [i, req] of remote.entries()) {
     const values = assertion.get(req.type);
-    if (values === undefined) return { ok: false, requirement: i, type: req.type, reason: "attribute missing" };
+    if (values === undefined)
+      return { ok: false, requirement: i, type: req.type, reason: "attribute missing" };
     const regex = Boolean(req.regex);
     if (req.any_one_of !== undefined && req.any_one_of !== null) {
       if (matches(req.any_one_of, values, regex).length > 0) continue;
-      return { ok: false, requirement: i, type: req.type, reason: `any_one_of: none of ${JSON.stringify(req.any_one_of)} in ${JSON.stringify(values)}` };
+      return {
+        ok: false,
+        requirement: i,
+        type: req.type,
+        reason: `any_one_of: none of ${JSON.stringify(req.any_one_of)} in ${JSON.stringify(values)}`,
+      };
     }
     if (req.not_any_of !== undefined && req.not_any_of !== null) {
       const hit = matches(req.not_any_of, values, regex);
       if (hit.length === 0) continue;
-      return { ok: false, requirement: i, type: req.type, reason: `not_any_of: ${JSON.stringify(hit)} present` };
+      return {
+        ok: false,
+        requirement: i,
+        type: req.type,
+        reason: `not_any_of: ${JSON.stringify(hit)} present`,
+      };
     }
     if (req.blacklist !== undefined && req.blacklist !== null) {
       const hit = new Set(matches(req.blacklist, values, regex));
@@ -129,28 +154,47 @@ export function pyFormat(template: string, slots: string[][]): string {
     const [, name, index, conversion, spec] = m;
     let slotIndex: number;
     if (name === "") {
-      if (mode === "manual") fail("ValueError", "cannot switch from manual field specification to automatic field numbering");
+      if (mode === "manual")
+        fail(
+          "ValueError",
+          "cannot switch from manual field specification to automatic field numbering",
+        );
       mode = "auto";
       slotIndex = auto++;
     } else if (/^\d+$/.test(name!)) {
-      if (mode === "auto") fail("ValueError", "cannot switch from automatic field numbering to manual field specification");
+      if (mode === "auto")
+        fail(
+          "ValueError",
+          "cannot switch from automatic field numbering to manual field specification",
+        );
       mode = "manual";
       slotIndex = Number(name);
     } else {
       fail("KeyError", `'${name}'`);
     }
-    if (slotIndex >= slots.length) fail("DirectMappingError", "An unexpected error prevented the server from fulfilling your request.");
+    if (slotIndex >= slots.length)
+      fail(
+        "DirectMappingError",
+        "An unexpected error prevented the server from fulfilling your request.",
+      );
     const slot = slots[slotIndex]!;
     let value: unknown = slot.length === 1 ? slot[0]! : slot;
     for (const idx of (index ?? "").match(/\[[^\]]*\]/g) ?? []) {
       const k = idx.slice(1, -1);
       if (!/^\d+$/.test(k)) fail("NotSupported", `format index ${idx} is not supported`);
       const seq = value as string | string[];
-      if (Number(k) >= seq.length) fail("ValueError", `${typeof seq === "string" ? "string" : "list"} index out of range`);
+      if (Number(k) >= seq.length)
+        fail("ValueError", `${typeof seq === "string" ? "string" : "list"} index out of range`);
       value = seq[Number(k)];
     }
-    if (spec !== undefined && spec !== "") fail("NotSupported", `format spec '${spec}' is not supported`);
-    out += conversion === "r" || conversion === "a" ? pyRepr(value) : typeof value === "string" ? value : pyRepr(value);
+    if (spec !== undefined && spec !== "")
+      fail("NotSupported", `format spec '${spec}' is not supported`);
+    out +=
+      conversion === "r" || conversion === "a"
+        ? pyRepr(value)
+        : typeof value === "string"
+          ? value
+          : pyRepr(value);
     i = end;
   }
   return out;
@@ -161,7 +205,11 @@ function substitute(value: unknown, slots: string[][]): unknown {
   if (typeof value === "string") return pyFormat(value, slots);
   if (Array.isArray(value)) {
     return value.map((item) => {
-      if (item === null || typeof item !== "object" || Array.isArray(item)) fail("AttributeError", `'${typeof item === "string" ? "str" : "list"}' object has no attribute 'items'`);
+      if (item === null || typeof item !== "object" || Array.isArray(item))
+        fail(
+          "AttributeError",
+          `'${typeof item === "string" ? "str" : "list"}' object has no attribute 'items'`,
+        );
       return substitute(item, slots);
     });
   }
@@ -170,7 +218,10 @@ function substitute(value: unknown, slots: string[][]): unknown {
     for (const [k, v] of Object.entries(value)) out[k] = substitute(v, slots);
     return out;
   }
-  return fail("AttributeError", `'${value === null ? "NoneType" : typeof value === "boolean" ? "bool" : "int"}' object has no attribute 'format'`);
+  return fail(
+    "AttributeError",
+    `'${value === null ? "NoneType" : typeof value === "boolean" ? "bool" : "int"}' object has no attribute 'format'`,
+  );
 }
 
 /** Python truthiness of a JSON value. */
@@ -186,7 +237,10 @@ function containsDomain(item: unknown): boolean {
   if (typeof item === "string") return item.includes("domain");
   if (Array.isArray(item)) return item.includes("domain");
   if (item !== null && typeof item === "object") return "domain" in item;
-  return fail("TypeError", `argument of type '${item === null ? "NoneType" : typeof item === "boolean" ? "bool" : typeof item === "number" ? (Number.isInteger(item) ? "int" : "float") : "object"}' is not iterable`);
+  return fail(
+    "TypeError",
+    `argument of type '${item === null ? "NoneType" : typeof item === "boolean" ? "bool" : typeof item === "number" ? (Number.isInteger(item) ? "int" : "float") : "object"}' is not iterable`,
+  );
 }
 
 const GROUPS_DOMAIN_ERROR = "Invalid rule: Both 'groups' and 'domain' keywords must be specified.";
@@ -214,29 +268,51 @@ export type ProcessorVersion = "1.0" | "2.0" | "3.0";
 function projectsJson(local: Record<string, unknown>, slots: string[][]): Record<string, unknown> {
   const { projects_json: pj, ...rest } = local;
   const extra: unknown[] = [];
-  for (const [key, template] of [["projects_json", pj], ["projects", typeof rest.projects === "string" ? rest.projects : undefined]] as const) {
+  for (const [key, template] of [
+    ["projects_json", pj],
+    ["projects", typeof rest.projects === "string" ? rest.projects : undefined],
+  ] as const) {
     if (template === undefined) continue;
     const m = /^\{?(\d+)\}?/.exec(String(template));
     if (!m) fail("SchemaValidationError", `${key} must reference a slot like {0}`);
     const slot = slots[Number(m[1])];
-    if (!slot) fail("DirectMappingError", "An unexpected error prevented the server from fulfilling your request.");
+    if (!slot)
+      fail(
+        "DirectMappingError",
+        "An unexpected error prevented the server from fulfilling your request.",
+      );
     const value = parseJson(renderSlot(slot));
-    const ok = Array.isArray(value) && value.every((p) => p !== null && typeof p === "object" && typeof (p as Record<string, unknown>).name === "string" && Array.isArray((p as Record<string, unknown>).roles));
+    const ok =
+      Array.isArray(value) &&
+      value.every(
+        (p) =>
+          p !== null &&
+          typeof p === "object" &&
+          typeof (p as Record<string, unknown>).name === "string" &&
+          Array.isArray((p as Record<string, unknown>).roles),
+      );
     if (!ok) fail("ValidationError", `${key} does not hold a list of projects`);
     extra.push(...(value as unknown[]));
     if (key === "projects") delete rest.projects;
   }
   const base = Array.isArray(rest.projects) ? (rest.projects as unknown[]) : [];
-  return pj === undefined && extra.length === 0 ? local : { ...rest, projects: [...base, ...extra] };
+  return pj === undefined && extra.length === 0
+    ? local
+    : { ...rest, projects: [...base, ...extra] };
 }
 
 /** Schema >= 2.0: projects without a domain take their local's `domain` (or None), §8.2. */
 function projectDomains(iv: Record<string, unknown>): void {
   if (!Array.isArray(iv.projects)) return;
-  iv.projects = (iv.projects as Record<string, unknown>[]).map((p) => (truthy(p.domain) ? p : { ...p, domain: iv.domain ?? null }));
+  iv.projects = (iv.projects as Record<string, unknown>[]).map((p) =>
+    truthy(p.domain) ? p : { ...p, domain: iv.domain ?? null },
+  );
 }
 
-function transform(identityValues: Record<string, unknown>[], version: ProcessorVersion = "1.0"): MappedProperties {
+function transform(
+  identityValues: Record<string, unknown>[],
+  version: ProcessorVersion = "1.0",
+): MappedProperties {
   if (version !== "1.0") identityValues.forEach(projectDomains);
   if (identityValues.length === 0) fail("ValidationError", NO_MATCH_MESSAGE);
   let user: Record<string, unknown> = {};
@@ -259,7 +335,11 @@ function transform(identityValues: Record<string, unknown>[], version: Processor
       if ("id" in group) addGroupId(group.id);
       else if ("name" in group) {
         const d = (group.domain ?? {}) as Record<string, unknown>;
-        const key = truthy(d.name) ? `n:${String(d.name)}` : truthy(d.id) ? `i:${String(d.id)}` : "none";
+        const key = truthy(d.name)
+          ? `n:${String(d.name)}`
+          : truthy(d.id)
+            ? `i:${String(d.id)}`
+            : "none";
         if (!buckets.has(key)) buckets.set(key, []);
         buckets.get(key)!.push(group);
         for (const bucket of buckets.values()) {
@@ -280,8 +360,11 @@ function transform(identityValues: Record<string, unknown>[], version: Processor
     if ("groups" in iv) {
       const s = String(iv.groups);
       if (s.includes("name")) {
-        const items = astLiteralList(s).map((item) => (typeof item === "string" && item.startsWith("JSON:") ? parseJson(lstripJson(item)) : item));
-        for (const item of items) if (!containsDomain(item)) fail("ValidationError", GROUPS_DOMAIN_ERROR);
+        const items = astLiteralList(s).map((item) =>
+          typeof item === "string" && item.startsWith("JSON:") ? parseJson(lstripJson(item)) : item,
+        );
+        for (const item of items)
+          if (!containsDomain(item)) fail("ValidationError", GROUPS_DOMAIN_ERROR);
         groupNames.push(...items);
       } else {
         if (!("domain" in iv)) fail("ValidationError", GROUPS_DOMAIN_ERROR);
@@ -297,12 +380,17 @@ function transform(identityValues: Record<string, unknown>[], version: Processor
   }
   const type = user.type;
   if (type === undefined || type === null) user = { ...user, type: "ephemeral" };
-  else if (truthy(type) && type !== "ephemeral" && type !== "local") fail("ValidationError", `User type ${String(type)} not supported`);
+  else if (truthy(type) && type !== "ephemeral" && type !== "local")
+    fail("ValidationError", `User type ${String(type)} not supported`);
   return { user, group_ids: groupIds, group_names: groupNames, projects };
 }
 
 /** Evaluates a (validated) mapping; returns the mapped properties and why each rule matched or not. */
-export function processWithTrace(mapping: { rules: unknown[] }, assertion: Assertion, version: ProcessorVersion = "1.0"): { result?: MappedProperties; error?: MappingEngineError; trace: RuleTrace[] } {
+export function processWithTrace(
+  mapping: { rules: unknown[] },
+  assertion: Assertion,
+  version: ProcessorVersion = "1.0",
+): { result?: MappedProperties; error?: MappingEngineError; trace: RuleTrace[] } {
   const normalized = normalizeAssertion(assertion);
   const identityValues: Record<string, unknown>[] = [];
   const trace: RuleTrace[] = [];
@@ -310,12 +398,19 @@ export function processWithTrace(mapping: { rules: unknown[] }, assertion: Asser
     for (const [i, r] of (mapping.rules as Rule[]).entries()) {
       const res = verify(r.remote, normalized);
       if (!res.ok) {
-        trace.push({ rule: i, matched: false, requirement: res.requirement, type: res.type, reason: res.reason });
+        trace.push({
+          rule: i,
+          matched: false,
+          requirement: res.requirement,
+          type: res.type,
+          reason: res.reason,
+        });
         continue;
       }
       trace.push({ rule: i, matched: true, slots: res.slots });
       for (const local of r.local) {
-        const prepared = version === "3.0" ? projectsJson(local as Record<string, unknown>, res.slots) : local;
+        const prepared =
+          version === "3.0" ? projectsJson(local as Record<string, unknown>, res.slots) : local;
         identityValues.push(substitute(prepared, res.slots) as Record<string, unknown>);
       }
     }
@@ -331,10 +426,18 @@ export function processWithTrace(mapping: { rules: unknown[] }, assertion: Asser
  * `schemaVersion` 2.0/3.0 select Keystone >= 25/29's processors (spec §8): implemented from the
  * spec and upstream code reading, not verifiable against Keystone 22.
  */
-export function evaluateMapping(mapping: unknown, assertion: Assertion, opts: ValidateOptions = {}): MappedProperties {
+export function evaluateMapping(
+  mapping: unknown,
+  assertion: Assertion,
+  opts: ValidateOptions = {},
+): MappedProperties {
   const doc = Array.isArray(mapping) ? { rules: mapping } : (mapping as { rules: unknown[] });
   validateMapping(doc, opts);
-  const { result, error } = processWithTrace(doc, assertion, (opts.schemaVersion ?? "1.0") as ProcessorVersion);
+  const { result, error } = processWithTrace(
+    doc,
+    assertion,
+    (opts.schemaVersion ?? "1.0") as ProcessorVersion,
+  );
   if (error) throw error;
   return result!;
 }

@@ -58,7 +58,11 @@ class Parser {
     if (/[0-9.]/.test(c)) return this.number();
     if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.i))![0];
-      if (/^(r|u|b|br|rb)$/i.test(m) && (this.s[this.i + m.length] === "'" || this.s[this.i + m.length] === '"')) return this.strings();
+      if (
+        /^(r|u|b|br|rb)$/i.test(m) &&
+        (this.s[this.i + m.length] === "'" || this.s[this.i + m.length] === '"')
+      )
+        return this.strings();
       this.i += m.length;
       if (m === "True") return true;
       if (m === "False") return false;
@@ -108,7 +112,8 @@ class Parser {
         } else if (c !== "}") throw new ParseFailure("expected , or }");
         if (c === "}") {
           this.i++;
-          for (const [k] of entries) if (isUnhashable(k)) fail("TypeError", `unhashable type: '${typeName(k)}'`);
+          for (const [k] of entries)
+            if (isUnhashable(k)) fail("TypeError", `unhashable type: '${typeName(k)}'`);
           return { __dict: entries };
         }
         key = this.expr();
@@ -124,7 +129,8 @@ class Parser {
       } else if (c !== "}") throw new ParseFailure("expected , or }");
       if (c === "}") {
         this.i++;
-        for (const k of items) if (isUnhashable(k)) fail("TypeError", `unhashable type: '${typeName(k)}'`);
+        for (const k of items)
+          if (isUnhashable(k)) fail("TypeError", `unhashable type: '${typeName(k)}'`);
         return { __set: items };
       }
       items.push(this.expr());
@@ -133,10 +139,14 @@ class Parser {
 
   private number(): number {
     const rest = this.s.slice(this.i);
-    const m = /^(0[xX](_?[0-9a-fA-F])+|0[oO](_?[0-7])+|0[bB](_?[01])+|(\d(_?\d)*)?\.?(\d(_?\d)*)?([eE][+-]?\d(_?\d)*)?)/.exec(rest);
+    const m =
+      /^(0[xX](_?[0-9a-fA-F])+|0[oO](_?[0-7])+|0[bB](_?[01])+|(\d(_?\d)*)?\.?(\d(_?\d)*)?([eE][+-]?\d(_?\d)*)?)/.exec(
+        rest,
+      );
     const text = m?.[0] ?? "";
     if (text === "" || text === ".") throw new ParseFailure("bad number");
-    if (/^[jJ]/.test(rest.slice(text.length))) throw new ParseFailure("complex numbers are not supported");
+    if (/^[jJ]/.test(rest.slice(text.length)))
+      throw new ParseFailure("complex numbers are not supported");
     if (/^[A-Za-z0-9_]/.test(rest.slice(text.length))) throw new ParseFailure("bad number");
     this.i += text.length;
     const clean = text.replace(/_/g, "");
@@ -190,7 +200,19 @@ class Parser {
         continue;
       }
       this.i += 2;
-      const simple: Record<string, string> = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\n": "" };
+      const simple: Record<string, string> = {
+        "\\": "\\",
+        "'": "'",
+        '"': '"',
+        a: "\x07",
+        b: "\b",
+        f: "\f",
+        n: "\n",
+        r: "\r",
+        t: "\t",
+        v: "\v",
+        "\n": "",
+      };
       if (n in simple) out += simple[n];
       else if (/[0-7]/.test(n)) {
         const m = /^[0-7]{1,3}/.exec(this.s.slice(this.i - 1))![0];
@@ -212,7 +234,10 @@ class Parser {
 }
 
 function isUnhashable(v: Lit): boolean {
-  return (Array.isArray(v) && (v as Lit[] & { __tuple?: boolean }).__tuple !== true) || (v !== null && typeof v === "object" && !Array.isArray(v));
+  return (
+    (Array.isArray(v) && (v as Lit[] & { __tuple?: boolean }).__tuple !== true) ||
+    (v !== null && typeof v === "object" && !Array.isArray(v))
+  );
 }
 
 function typeName(v: Lit): string {

@@ -45,8 +45,17 @@ function translate(pattern: string): RegExp {
       if (n === "A" && !inClass) out += "(?<![\\s\\S])";
       else if (n === "Z" && !inClass) out += "(?![\\s\\S])";
       else if (!ascii && (n === "d" || n === "D")) out += n === "d" ? "\\p{Nd}" : "\\P{Nd}";
-      else if (!ascii && (n === "w" || n === "W")) out += n === "w" ? (inClass ? "\\p{L}\\p{N}_\\p{M}" : "[\\p{L}\\p{N}_\\p{M}]") : inClass ? fail("re.error", "\\W in a class is not supported") : "[^\\p{L}\\p{N}_\\p{M}]";
-      else if (/[A-Za-z]/.test(n) && !"dDwWsSbBntrfvx0uU".includes(n)) fail("re.error", `bad escape \\${n}`);
+      else if (!ascii && (n === "w" || n === "W"))
+        out +=
+          n === "w"
+            ? inClass
+              ? "\\p{L}\\p{N}_\\p{M}"
+              : "[\\p{L}\\p{N}_\\p{M}]"
+            : inClass
+              ? fail("re.error", "\\W in a class is not supported")
+              : "[^\\p{L}\\p{N}_\\p{M}]";
+      else if (/[A-Za-z]/.test(n) && !"dDwWsSbBntrfvx0uU".includes(n))
+        fail("re.error", `bad escape \\${n}`);
       else out += `\\${n}`;
       continue;
     }
@@ -74,7 +83,8 @@ function translate(pattern: string): RegExp {
       i = end;
       continue;
     }
-    if (c === "(" && /^\(\?[aiLmsux-]*[:)]/.test(p.slice(i)) && !/^\(\?:/.test(p.slice(i))) fail("re.error", "scoped inline flags are not supported");
+    if (c === "(" && /^\(\?[aiLmsux-]*[:)]/.test(p.slice(i)) && !/^\(\?:/.test(p.slice(i)))
+      fail("re.error", "scoped inline flags are not supported");
     if (c === "$" && !flags.includes("m")) {
       out += "(?=\\n?(?![\\s\\S]))";
       continue;
@@ -91,7 +101,8 @@ function translate(pattern: string): RegExp {
 
 /** Python `re.search(pattern, value) is not None`. */
 export function pySearch(pattern: unknown, value: string): boolean {
-  if (typeof pattern !== "string") fail("TypeError", "first argument must be string or compiled pattern");
+  if (typeof pattern !== "string")
+    fail("TypeError", "first argument must be string or compiled pattern");
   let re = cache.get(pattern);
   if (!re) {
     re = translate(pattern);
@@ -103,7 +114,8 @@ export function pySearch(pattern: unknown, value: string): boolean {
 /** Compiles every pattern now (Zed evaluates all patterns for each value, so any invalid one raises). */
 export function compileAll(patterns: readonly unknown[]): void {
   for (const p of patterns) {
-    if (typeof p !== "string") fail("TypeError", "first argument must be string or compiled pattern");
+    if (typeof p !== "string")
+      fail("TypeError", "first argument must be string or compiled pattern");
     if (!cache.has(p)) cache.set(p, translate(p));
   }
 }

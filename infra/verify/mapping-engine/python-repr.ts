@@ -21,7 +21,9 @@ export function pyReprStr(s: string): string {
     else if (ch === "\r") out += "\\r";
     else if (cp < 0x20 || cp === 0x7f) out += `\\x${hex(cp, 2)}`;
     else if (cp < 0x7f || ch === " ") out += ch;
-    else if (NON_PRINTABLE.test(ch)) out += cp <= 0xff ? `\\x${hex(cp, 2)}` : cp <= 0xffff ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
+    else if (NON_PRINTABLE.test(ch))
+      out +=
+        cp <= 0xff ? `\\x${hex(cp, 2)}` : cp <= 0xffff ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
     else out += ch;
   }
   return out + quote;

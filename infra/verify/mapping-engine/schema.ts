@@ -10,15 +10,28 @@ import { fail } from "./errors";
 export type SchemaVersion = "1.0" | "2.0" | "3.0";
 
 function mappingSchema(version: SchemaVersion): object {
-  const domain = { type: "object", properties: { id: { type: "string" }, name: { type: "string" } }, additionalProperties: false };
+  const domain = {
+    type: "object",
+    properties: { id: { type: "string" }, name: { type: "string" } },
+    additionalProperties: false,
+  };
   const role = { type: "object", required: ["name"], properties: { name: { type: "string" } } };
   const project = {
     type: "object",
     required: ["name", "roles"],
-    properties: { name: { type: "string" }, roles: { type: "array", items: role }, ...(version !== "1.0" ? { domain } : {}) },
+    properties: {
+      name: { type: "string" },
+      roles: { type: "array", items: role },
+      ...(version !== "1.0" ? { domain } : {}),
+    },
     additionalProperties: false,
   };
-  const condition = (key: string) => ({ type: "object", required: ["type", key], properties: { type: { type: "string" }, [key]: { type: "array" }, regex: { type: "boolean" } }, additionalProperties: false });
+  const condition = (key: string) => ({
+    type: "object",
+    required: ["type", key],
+    properties: { type: { type: "string" }, [key]: { type: "array" }, regex: { type: "boolean" } },
+    additionalProperties: false,
+  });
   return {
     type: "object",
     required: ["rules"],
@@ -37,12 +50,30 @@ function mappingSchema(version: SchemaVersion): object {
                 type: "object",
                 additionalProperties: false,
                 properties: {
-                  user: { type: "object", properties: { id: { type: "string" }, name: { type: "string" }, email: { type: "string" }, domain, type: { type: "string", enum: ["ephemeral", "local"] } }, additionalProperties: false },
+                  user: {
+                    type: "object",
+                    properties: {
+                      id: { type: "string" },
+                      name: { type: "string" },
+                      email: { type: "string" },
+                      domain,
+                      type: { type: "string", enum: ["ephemeral", "local"] },
+                    },
+                    additionalProperties: false,
+                  },
                   group: {
                     type: "object",
                     oneOf: [
-                      { properties: { id: { type: "string" } }, required: ["id"], additionalProperties: false },
-                      { properties: { name: { type: "string" }, domain }, required: ["name", "domain"], additionalProperties: false },
+                      {
+                        properties: { id: { type: "string" } },
+                        required: ["id"],
+                        additionalProperties: false,
+                      },
+                      {
+                        properties: { name: { type: "string" }, domain },
+                        required: ["name", "domain"],
+                        additionalProperties: false,
+                      },
                     ],
                   },
                   groups: { type: "string" },
@@ -59,7 +90,11 @@ function mappingSchema(version: SchemaVersion): object {
               items: {
                 type: "object",
                 oneOf: [
-                  { required: ["type"], properties: { type: { type: "string" } }, additionalProperties: false },
+                  {
+                    required: ["type"],
+                    properties: { type: { type: "string" } },
+                    additionalProperties: false,
+                  },
                   condition("any_one_of"),
                   condition("not_any_of"),
                   condition("blacklist"),
@@ -79,7 +114,13 @@ const validators = new Map<SchemaVersion, (data: unknown) => boolean>();
 function rolesOf(mapping: unknown): unknown[] {
   const rules = (mapping as { rules?: unknown }).rules;
   if (!Array.isArray(rules)) return [];
-  return rules.flatMap((r) => ((r as { local?: unknown[] }).local ?? []).flatMap((l) => ((l as { projects?: unknown[] }).projects ?? []).flatMap((p) => (p as { roles?: unknown[] }).roles ?? [])));
+  return rules.flatMap((r) =>
+    ((r as { local?: unknown[] }).local ?? []).flatMap((l) =>
+      ((l as { projects?: unknown[] }).projects ?? []).flatMap(
+        (p) => (p as { roles?: unknown[] }).roles ?? [],
+      ),
+    ),
+  );
 }
 
 export interface ValidateOptions {
@@ -92,7 +133,8 @@ export interface ValidateOptions {
 /** Throws ValidationError (or KeyError for an unknown schema version) like Keystone. */
 export function validateMapping(mapping: unknown, opts: ValidateOptions = {}): void {
   const requested = opts.schemaVersion;
-  if (requested !== undefined && !["1.0", "2.0", "3.0"].includes(requested)) fail("KeyError", `'${requested}'`);
+  if (requested !== undefined && !["1.0", "2.0", "3.0"].includes(requested))
+    fail("KeyError", `'${requested}'`);
   const version = (requested ?? "1.0") as SchemaVersion;
   let validate = validators.get(version);
   if (!validate) {
@@ -100,9 +142,14 @@ export function validateMapping(mapping: unknown, opts: ValidateOptions = {}): v
     validate = ajv.compile(mappingSchema(version)) as (data: unknown) => boolean;
     validators.set(version, validate);
   }
-  const v = validate as ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+  const v = validate as ((data: unknown) => boolean) & {
+    errors?: { instancePath: string; message?: string }[] | null;
+  };
   if (!v(mapping)) {
-    const msg = (v.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`).sort().join("\n");
+    const msg = (v.errors ?? [])
+      .map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`)
+      .sort()
+      .join("\n");
     fail("ValidationError", `Invalid mapping: ${msg}`);
   }
   const quirk = opts.zedRoleQuirk ?? version === "1.0";

@@ -15,7 +15,10 @@ import { STACKS_DIR as STACKS } from "../../../infra/config/stack-file";
 
 const { raw, secretKeys } = readStackFileOffline(stackFilePath("dev", STACKS));
 const dev = buildModel(parseStackConfig(raw, { stack: "dev", secretKeys }).config, "dev");
-const withHorizon = (url: string): FederationModel => ({ ...dev, horizon: { urls: [url], trustedDashboards: [`${url}/auth/websso/`] } });
+const withHorizon = (url: string): FederationModel => ({
+  ...dev,
+  horizon: { urls: [url], trustedDashboards: [`${url}/auth/websso/`] },
+});
 
 describe("renderers refuse values that would become syntax", () => {
   it.each([
@@ -23,7 +26,9 @@ describe("renderers refuse values that would become syntax", () => {
     ["a carriage return", "http://localhost:8000\rX"],
     ["an Apache variable", "http://localhost:8000/${OKF_OIDC_CRYPTO_PASSPHRASE}"],
   ])("mod_auth_openidc: %s in a Horizon URL", (_what, url) => {
-    expect(() => renderApacheOidc(withHorizon(url))).toThrow(/^mod_auth_openidc configuration: refuses to render a value containing /);
+    expect(() => renderApacheOidc(withHorizon(url))).toThrow(
+      /^mod_auth_openidc configuration: refuses to render a value containing /,
+    );
   });
 
   it.each([
@@ -31,13 +36,25 @@ describe("renderers refuse values that would become syntax", () => {
     ["an inline comment", "http://localhost:8000/#x"],
     ["an oslo.config interpolation", "http://localhost:8000/$admin_token"],
   ])("keystone.conf: %s in a trusted dashboard", (_what, url) => {
-    expect(() => renderKeystoneConf(withHorizon(url))).toThrow(/^keystone\.conf overlay: refuses to render a value containing /);
+    expect(() => renderKeystoneConf(withHorizon(url))).toThrow(
+      /^keystone\.conf overlay: refuses to render a value containing /,
+    );
   });
 
   it("Horizon: Python reads back exactly the display name, whatever it holds", () => {
     const name = 'ACME "Prod" \\ \r\n\t\u2028\u2029 ünïcode \' end';
-    const settings = renderHorizon({ ...dev, keycloak: { ...dev.keycloak, realm: { ...dev.keycloak.realm, displayName: name } } });
-    const out = execFileSync("python3", ["-c", "import sys, json; ns = {}; exec(compile(sys.stdin.read(), 'settings', 'exec'), ns); print(json.dumps(ns['WEBSSO_CHOICES'][1][1]))"], { input: settings, encoding: "utf8" });
+    const settings = renderHorizon({
+      ...dev,
+      keycloak: { ...dev.keycloak, realm: { ...dev.keycloak.realm, displayName: name } },
+    });
+    const out = execFileSync(
+      "python3",
+      [
+        "-c",
+        "import sys, json; ns = {}; exec(compile(sys.stdin.read(), 'settings', 'exec'), ns); print(json.dumps(ns['WEBSSO_CHOICES'][1][1]))",
+      ],
+      { input: settings, encoding: "utf8" },
+    );
     expect(JSON.parse(out)).toBe(name);
     expect(settings.split("\n").filter((l) => l.includes("ACME"))).toHaveLength(1);
   });

@@ -13,17 +13,28 @@ import { STACKS_DIR as STACKS } from "../../../infra/config/stack-file";
 
 const { raw, secretKeys } = readStackFileOffline(stackFilePath("dev", STACKS));
 const dev = buildModel(parseStackConfig(raw, { stack: "dev", secretKeys }).config, "dev");
-const jwksLine = (conf: string) => conf.split("\n").filter((l) => l.startsWith("OIDCOAuthVerifyJwksUri"));
+const jwksLine = (conf: string) =>
+  conf.split("\n").filter((l) => l.startsWith("OIDCOAuthVerifyJwksUri"));
 
 describe("renderApacheOidc jwksUri", () => {
   it("defaults to the realm's own jwks_uri", () => {
-    expect(jwksLine(renderApacheOidc(dev))).toEqual(['OIDCOAuthVerifyJwksUri "http://localhost:8080/realms/openstack/protocol/openid-connect/certs"']);
+    expect(jwksLine(renderApacheOidc(dev))).toEqual([
+      'OIDCOAuthVerifyJwksUri "http://localhost:8080/realms/openstack/protocol/openid-connect/certs"',
+    ]);
   });
 
   it("uses the given https URL, and only for the keys: the issuer's metadata URL stays the realm's", () => {
-    const conf = renderApacheOidc(dev, {}, { jwksUri: "https://127.0.0.1:8443/realms/openstack/protocol/openid-connect/certs" });
-    expect(jwksLine(conf)).toEqual(['OIDCOAuthVerifyJwksUri "https://127.0.0.1:8443/realms/openstack/protocol/openid-connect/certs"']);
-    expect(conf).toContain('OIDCProviderMetadataURL "http://localhost:8080/realms/openstack/.well-known/openid-configuration"');
+    const conf = renderApacheOidc(
+      dev,
+      {},
+      { jwksUri: "https://127.0.0.1:8443/realms/openstack/protocol/openid-connect/certs" },
+    );
+    expect(jwksLine(conf)).toEqual([
+      'OIDCOAuthVerifyJwksUri "https://127.0.0.1:8443/realms/openstack/protocol/openid-connect/certs"',
+    ]);
+    expect(conf).toContain(
+      'OIDCProviderMetadataURL "http://localhost:8080/realms/openstack/.well-known/openid-configuration"',
+    );
   });
 
   it.each([
@@ -31,11 +42,24 @@ describe("renderApacheOidc jwksUri", () => {
     ['https://x/"\nOIDCClaimPrefix "evil'],
     ["https://x/${OKF_OIDC_CRYPTO_PASSPHRASE}"],
   ])("refuses %j", (uri) => {
-    expect(() => renderApacheOidc(dev, {}, { jwksUri: uri })).toThrow(/^jwksUri: must be an https URL without spaces, quotes, backslashes or '\$' \(mod_auth_openidc refuses http\)/);
+    expect(() => renderApacheOidc(dev, {}, { jwksUri: uri })).toThrow(
+      /^jwksUri: must be an https URL without spaces, quotes, backslashes or '\$' \(mod_auth_openidc refuses http\)/,
+    );
   });
 
   it("the render CLI reports a bad --jwks-uri without writing anything", () => {
-    const r = main(["--stack", "dev", "--out", "/nonexistent/never-written", "--jwks-uri", "http://127.0.0.1:8080/certs"]);
-    expect(r).toEqual({ code: 2, stdout: "", stderr: `render: --jwks-uri: must be an https URL without spaces, quotes, backslashes or '$' (mod_auth_openidc refuses http), got "http://127.0.0.1:8080/certs"\n` });
+    const r = main([
+      "--stack",
+      "dev",
+      "--out",
+      "/nonexistent/never-written",
+      "--jwks-uri",
+      "http://127.0.0.1:8080/certs",
+    ]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `render: --jwks-uri: must be an https URL without spaces, quotes, backslashes or '$' (mod_auth_openidc refuses http), got "http://127.0.0.1:8080/certs"\n`,
+    });
   });
 });

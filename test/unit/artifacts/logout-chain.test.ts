@@ -20,7 +20,9 @@ const model = (stack: string) => {
 describe("logout chain", () => {
   it("Horizon redirects on login and logout, and logs out through mod_auth_openidc on Keystone", () => {
     const horizon = renderHorizon(model("staging"));
-    expect(horizon.split("\n").filter((l) => /^(WEBSSO_DEFAULT_REDIRECT|LOGOUT_URL)/.test(l))).toEqual([
+    expect(
+      horizon.split("\n").filter((l) => /^(WEBSSO_DEFAULT_REDIRECT|LOGOUT_URL)/.test(l)),
+    ).toEqual([
       "WEBSSO_DEFAULT_REDIRECT = True",
       'WEBSSO_DEFAULT_REDIRECT_PROTOCOL = "openid"',
       'WEBSSO_DEFAULT_REDIRECT_REGION = "https://keystone.staging.example.com:5000/v3"',
@@ -30,7 +32,13 @@ describe("logout chain", () => {
 
   it("Apache allows exactly the Horizon URLs as logout targets, as anchored regular expressions", () => {
     const m = model("staging");
-    expect(renderApacheOidc(m).split("\n").filter((l) => l.startsWith("OIDCRedirectURLsAllowed"))).toEqual(['OIDCRedirectURLsAllowed "^https://dashboard\\\\.staging\\\\.example\\\\.com/"']);
-    expect(m.keycloak.client.postLogoutRedirectUris).toContain("https://dashboard.staging.example.com/");
+    expect(
+      renderApacheOidc(m)
+        .split("\n")
+        .filter((l) => l.startsWith("OIDCRedirectURLsAllowed")),
+    ).toEqual(['OIDCRedirectURLsAllowed "^https://dashboard\\\\.staging\\\\.example\\\\.com/"']);
+    expect(m.keycloak.client.postLogoutRedirectUris).toContain(
+      "https://dashboard.staging.example.com/",
+    );
   });
 });

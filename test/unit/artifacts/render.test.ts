@@ -1,4 +1,13 @@
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -18,7 +27,10 @@ function model(stack: string) {
 }
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => relative(dir, join(d.parentPath, d.name))).sort();
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)))
+    .sort();
 }
 
 describe.each(stacks())("rendered artifacts of %s", (stack) => {
@@ -27,7 +39,13 @@ describe.each(stacks())("rendered artifacts of %s", (stack) => {
 
   it("take every Apache path, the JWKS URI and the claim settings from the model", () => {
     const apache = artifacts.find((a) => a.path === "apache/keystone-oidc.conf")!.content;
-    for (const url of [m.keystone.urls.redirectUri, m.keystone.urls.websso, m.keystone.urls.webssoIdp, m.keystone.urls.cliAuth]) expect(apache).toContain(`<Location "${new URL(url).pathname}">`);
+    for (const url of [
+      m.keystone.urls.redirectUri,
+      m.keystone.urls.websso,
+      m.keystone.urls.webssoIdp,
+      m.keystone.urls.cliAuth,
+    ])
+      expect(apache).toContain(`<Location "${new URL(url).pathname}">`);
     expect(apache).toContain(`OIDCOAuthVerifyJwksUri "${m.keycloak.endpoints.jwks}"`);
     expect(apache).toContain('OIDCClaimDelimiter ";"');
     expect(apache).toContain('OIDCPKCEMethod "S256"');
@@ -38,13 +56,17 @@ describe.each(stacks())("rendered artifacts of %s", (stack) => {
 
   it("carry references, not secret values, unless secrets are passed; then only 0600 files hold them", () => {
     expect(artifacts.every((a) => a.mode === 0o644 && !a.secret)).toBe(true);
-    const withSecrets = renderAll(m, { secrets: { clientSecret: "CS-9f8e7d6c5b", cryptoPassphrase: "PP-0a1b2c3d4e" } });
+    const withSecrets = renderAll(m, {
+      secrets: { clientSecret: "CS-9f8e7d6c5b", cryptoPassphrase: "PP-0a1b2c3d4e" },
+    });
     for (const a of withSecrets) {
       const holds = a.content.includes("CS-9f8e7d6c5b") || a.content.includes("PP-0a1b2c3d4e");
       expect(a.secret, a.path).toBe(holds);
       expect(a.mode, a.path).toBe(holds ? 0o600 : 0o644);
     }
-    expect(withSecrets.filter((a) => a.secret).map((a) => a.path)).toContain("apache/keystone-oidc.conf");
+    expect(withSecrets.filter((a) => a.secret).map((a) => a.path)).toContain(
+      "apache/keystone-oidc.conf",
+    );
   });
 });
 
@@ -67,7 +89,9 @@ describe("render CLI", () => {
     }
     const apache = join(out, "apache/keystone-oidc.conf");
     expect(statSync(apache).mode & 0o777).toBe(0o600);
-    expect(readFileSync(apache, "utf8")).toContain('OIDCCryptoPassphrase "staging-oidc-crypto-passphrase"');
+    expect(readFileSync(apache, "utf8")).toContain(
+      'OIDCCryptoPassphrase "staging-oidc-crypto-passphrase"',
+    );
     expect(main(["--stack", "staging", "--out", out, "--with-secrets"])).toMatchObject({ code: 2 });
   });
 
@@ -97,14 +121,34 @@ describe("render CLI", () => {
 
 describe("keystone.conf overlay for large mappings", () => {
   it("raises Keystone's request size limit when the mapping would exceed it (HTTP 413 measured with 1,000 groups)", async () => {
-    const { renderKeystoneConf, mappingRequestBytes, KEYSTONE_MAX_BODY_DEFAULT } = await import("../../../infra/model/artifacts/keystone-conf");
-    const tenants = [{ name: "big", projects: Array.from({ length: 400 }, (_, i) => ({ name: `p${i}` })) }];
-    const access = Array.from({ length: 400 }, (_, i) => ({ tenant: "big", group: `g${i}`, grants: [{ role: "member", project: `p${i}` }] }));
-    const raw = { environment: "test", keycloak: { url: "https://id.example.com", admin: { clientId: "a" } }, keycloakAdminSecret: "x", realm: { name: "r" }, keystone: { url: "https://k.example.com", cloud: "c" }, tenants, access };
-    const big = buildModel(parseStackConfig(raw, { stack: "big", secretKeys: new Set(["keycloakAdminSecret"]) }).config, "big");
+    const { renderKeystoneConf, mappingRequestBytes, KEYSTONE_MAX_BODY_DEFAULT } =
+      await import("../../../infra/model/artifacts/keystone-conf");
+    const tenants = [
+      { name: "big", projects: Array.from({ length: 400 }, (_, i) => ({ name: `p${i}` })) },
+    ];
+    const access = Array.from({ length: 400 }, (_, i) => ({
+      tenant: "big",
+      group: `g${i}`,
+      grants: [{ role: "member", project: `p${i}` }],
+    }));
+    const raw = {
+      environment: "test",
+      keycloak: { url: "https://id.example.com", admin: { clientId: "a" } },
+      keycloakAdminSecret: "x",
+      realm: { name: "r" },
+      keystone: { url: "https://k.example.com", cloud: "c" },
+      tenants,
+      access,
+    };
+    const big = buildModel(
+      parseStackConfig(raw, { stack: "big", secretKeys: new Set(["keycloakAdminSecret"]) }).config,
+      "big",
+    );
     const bytes = mappingRequestBytes(big);
     expect(bytes).toBeGreaterThan(KEYSTONE_MAX_BODY_DEFAULT);
-    expect(renderKeystoneConf(big)).toContain(`[oslo_middleware]\n# the mapping request is ${bytes} bytes; Keystone's default limit is 114688\nmax_request_body_size = ${Math.ceil((bytes * 2) / 65536) * 65536}\n`);
+    expect(renderKeystoneConf(big)).toContain(
+      `[oslo_middleware]\n# the mapping request is ${bytes} bytes; Keystone's default limit is 114688\nmax_request_body_size = ${Math.ceil((bytes * 2) / 65536) * 65536}\n`,
+    );
     expect(renderKeystoneConf(model("dev"))).not.toContain("oslo_middleware");
   });
 });

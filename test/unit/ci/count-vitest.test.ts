@@ -20,15 +20,42 @@ function count(report: unknown): string {
 
 describe("count-vitest", () => {
   it("counts passed, failed and skipped tests", () => {
-    expect(count({ numPassedTests: 3, numFailedTests: 1, numPendingTests: 2, testResults: [{ status: "failed", assertionResults: [{ status: "failed" }, { status: "passed" }] }] })).toBe("3 1 2");
+    expect(
+      count({
+        numPassedTests: 3,
+        numFailedTests: 1,
+        numPendingTests: 2,
+        testResults: [
+          { status: "failed", assertionResults: [{ status: "failed" }, { status: "passed" }] },
+        ],
+      }),
+    ).toBe("3 1 2");
   });
 
   it("counts a file whose hook failed (all its tests skipped) as one failure", () => {
-    expect(count({ numPassedTests: 9, numFailedTests: 0, numPendingTests: 7, testResults: [{ status: "passed", assertionResults: [{ status: "passed" }] }, { status: "failed", assertionResults: [{ status: "skipped" }, { status: "skipped" }] }] })).toBe("9 1 7");
+    expect(
+      count({
+        numPassedTests: 9,
+        numFailedTests: 0,
+        numPendingTests: 7,
+        testResults: [
+          { status: "passed", assertionResults: [{ status: "passed" }] },
+          { status: "failed", assertionResults: [{ status: "skipped" }, { status: "skipped" }] },
+        ],
+      }),
+    ).toBe("9 1 7");
   });
 
   it("counts a file that did not load as one failure, and a missing report as one failure", () => {
-    expect(count({ numPassedTests: 0, numFailedTests: 0, testResults: [{ status: "failed", assertionResults: [] }] })).toBe("0 1 0");
-    expect(execFileSync("node", [SCRIPT, join(dir, "missing.json")], { encoding: "utf8" }).trim()).toBe("0 1 0");
+    expect(
+      count({
+        numPassedTests: 0,
+        numFailedTests: 0,
+        testResults: [{ status: "failed", assertionResults: [] }],
+      }),
+    ).toBe("0 1 0");
+    expect(
+      execFileSync("node", [SCRIPT, join(dir, "missing.json")], { encoding: "utf8" }).trim(),
+    ).toBe("0 1 0");
   });
 });

@@ -13,547 +13,694 @@ export interface InvalidCase {
 const v = validRaw;
 /** A local stack: environment local, and the example hosts moved to loopback (where a case kept them). */
 const local = (raw: Record<string, unknown>) => {
-  const r = withValue("environment", "local", raw) as { keycloak: { url: string }; keystone: { url: string }; horizon: { urls: string[] } };
+  const r = withValue("environment", "local", raw) as {
+    keycloak: { url: string };
+    keystone: { url: string };
+    horizon: { urls: string[] };
+  };
   if (r.keycloak.url === "https://id.example.com") r.keycloak.url = "http://localhost:8080";
-  if (r.keystone.url === "https://keystone.example.com:5000") r.keystone.url = "http://localhost:5000";
-  r.horizon.urls = r.horizon.urls.map((u) => (u === "https://dashboard.example.com" ? "http://localhost:8000" : u));
+  if (r.keystone.url === "https://keystone.example.com:5000")
+    r.keystone.url = "http://localhost:5000";
+  r.horizon.urls = r.horizon.urls.map((u) =>
+    u === "https://dashboard.example.com" ? "http://localhost:8000" : u,
+  );
   return r as unknown as Record<string, unknown>;
 };
 
 export const INVALID_CASES: InvalidCase[] = [
   {
-    name: "unknown top-level key", raw: withValue("tenant", []),
+    name: "unknown top-level key",
+    raw: withValue("tenant", []),
     expected: [
-      "tenant: unknown key (known keys of the project namespace: environment, keycloak, realm, client, keystone, horizon, federation, tenants, access, roles, protection, delivery, smokeCheck, keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase, deliverySshKey, smokeCheckPassword)"
+      "tenant: unknown key (known keys of the project namespace: environment, keycloak, realm, client, keystone, horizon, federation, tenants, access, roles, protection, delivery, smokeCheck, keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase, deliverySshKey, smokeCheckPassword)",
     ],
   },
   {
-    name: "unknown nested key", raw: withValue("keycloak.adminUrl", "https://id.example.com"),
+    name: "unknown nested key",
+    raw: withValue("keycloak.adminUrl", "https://id.example.com"),
+    expected: ["keycloak.adminUrl: unknown key (known keys: url, admin, caBundle, insecure)"],
+  },
+  {
+    name: "password typed into plain config",
+    raw: withValue("keycloak.admin.password", "hunter2"),
     expected: [
-      "keycloak.adminUrl: unknown key (known keys: url, admin, caBundle, insecure)"
+      "keycloak.admin.password: unknown key (secrets are never plain configuration: use `pulumi config set --secret <key>` with one of keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase, deliverySshKey, smokeCheckPassword)",
     ],
   },
   {
-    name: "password typed into plain config", raw: withValue("keycloak.admin.password", "hunter2"),
+    name: "missing environment",
+    raw: without("environment"),
+    expected: ["environment: is required (see the configuration reference in README.md)"],
+  },
+  {
+    name: "environment not a known kind",
+    raw: withValue("environment", "prod"),
     expected: [
-      "keycloak.admin.password: unknown key (secrets are never plain configuration: use `pulumi config set --secret <key>` with one of keycloakAdminSecret, keycloakAdminPassword, keystonePassword, keystoneApplicationCredentialSecret, keystoneToken, clientSecret, oidcCryptoPassphrase, deliverySshKey, smokeCheckPassword)"
+      'environment: "prod" is not one of local, test, staging, production (pick one of the listed values)',
     ],
   },
   {
-    name: "missing environment", raw: without("environment"),
+    name: "missing keycloak url",
+    raw: without("keycloak.url"),
+    expected: ["keycloak.url: is required (see the configuration reference in README.md)"],
+  },
+  {
+    name: "keycloak url not https on production",
+    raw: withValue("keycloak.url", "http://id.example.com"),
     expected: [
-      "environment: is required (see the configuration reference in README.md)"
+      'keycloak.url: "http://id.example.com" is not https (only a local stack may use http; this stack\'s environment is production)',
     ],
   },
   {
-    name: "environment not a known kind", raw: withValue("environment", "prod"),
+    name: "keycloak url with trailing slash",
+    raw: withValue("keycloak.url", "https://id.example.com/"),
     expected: [
-      "environment: \"prod\" is not one of local, test, staging, production (pick one of the listed values)"
+      'keycloak.url: "https://id.example.com/" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)',
     ],
   },
   {
-    name: "missing keycloak url", raw: without("keycloak.url"),
+    name: "issuer typed instead of base URL",
+    raw: withValue("keycloak.url", "https://id.example.com/realms/openstack"),
     expected: [
-      "keycloak.url: is required (see the configuration reference in README.md)"
+      'keycloak.url: "https://id.example.com/realms/openstack" contains /realms/ (give the Keycloak base URL; the issuer https://<host>/realms/<realm> is derived from realm.name)',
     ],
   },
   {
-    name: "keycloak url not https on production", raw: withValue("keycloak.url", "http://id.example.com"),
+    name: "keycloak url not a URL",
+    raw: withValue("keycloak.url", "id.example.com"),
     expected: [
-      "keycloak.url: \"http://id.example.com\" is not https (only a local stack may use http; this stack's environment is production)"
+      'keycloak.url: "id.example.com" is not a valid URL (give an absolute URL such as https://id.example.com)',
     ],
   },
   {
-    name: "keycloak url with trailing slash", raw: withValue("keycloak.url", "https://id.example.com/"),
+    name: "keycloak url with query",
+    raw: withValue("keycloak.url", "https://id.example.com?x=1"),
     expected: [
-      "keycloak.url: \"https://id.example.com/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"
+      'keycloak.url: "https://id.example.com?x=1" has a query or fragment (give the bare base URL)',
     ],
   },
   {
-    name: "issuer typed instead of base URL", raw: withValue("keycloak.url", "https://id.example.com/realms/openstack"),
+    name: "keycloak url with credentials",
+    raw: withValue("keycloak.url", "https://admin:pw@id.example.com"),
     expected: [
-      "keycloak.url: \"https://id.example.com/realms/openstack\" contains /realms/ (give the Keycloak base URL; the issuer https://<host>/realms/<realm> is derived from realm.name)"
+      "keycloak.url: the URL embeds credentials (remove them; secrets are set with `pulumi config set --secret`)",
     ],
   },
   {
-    name: "keycloak url not a URL", raw: withValue("keycloak.url", "id.example.com"),
+    name: "keystone url with /v3",
+    raw: withValue("keystone.url", "https://keystone.example.com:5000/v3"),
     expected: [
-      "keycloak.url: \"id.example.com\" is not a valid URL (give an absolute URL such as https://id.example.com)"
+      'keystone.url: "https://keystone.example.com:5000/v3" contains /v3 (give Keystone\'s public base URL without /v3; API paths are derived)',
     ],
   },
   {
-    name: "keycloak url with query", raw: withValue("keycloak.url", "https://id.example.com?x=1"),
+    name: "keystone url not https on staging",
+    raw: withValue(
+      "environment",
+      "staging",
+      withValue("keystone.url", "http://keystone.example.com:5000"),
+    ),
     expected: [
-      "keycloak.url: \"https://id.example.com?x=1\" has a query or fragment (give the bare base URL)"
+      'keystone.url: "http://keystone.example.com:5000" is not https (only a local stack may use http; this stack\'s environment is staging)',
     ],
   },
   {
-    name: "keycloak url with credentials", raw: withValue("keycloak.url", "https://admin:pw@id.example.com"),
+    name: "horizon url with trailing slash",
+    raw: withValue("horizon.urls", ["https://dashboard.example.com/"]),
     expected: [
-      "keycloak.url: the URL embeds credentials (remove them; secrets are set with `pulumi config set --secret`)"
+      'horizon.urls[0]: "https://dashboard.example.com/" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)',
     ],
   },
   {
-    name: "keystone url with /v3", raw: withValue("keystone.url", "https://keystone.example.com:5000/v3"),
+    name: "horizon url listed twice",
+    raw: withValue("horizon.urls", [
+      "https://dashboard.example.com",
+      "https://dashboard.example.com",
+    ]),
     expected: [
-      "keystone.url: \"https://keystone.example.com:5000/v3\" contains /v3 (give Keystone's public base URL without /v3; API paths are derived)"
+      'horizon.urls: "https://dashboard.example.com" is listed twice (list each dashboard once)',
     ],
   },
   {
-    name: "keystone url not https on staging", raw: withValue("environment", "staging", withValue("keystone.url", "http://keystone.example.com:5000")),
+    name: "wildcard redirect URI",
+    raw: withValue("client.extraRedirectUris", ["https://app.example.com/*"]),
     expected: [
-      "keystone.url: \"http://keystone.example.com:5000\" is not https (only a local stack may use http; this stack's environment is staging)"
+      'client.extraRedirectUris[0]: "https://app.example.com/*" contains a wildcard (Keycloak must only redirect to exact URIs; list each URI in full)',
     ],
   },
   {
-    name: "horizon url with trailing slash", raw: withValue("horizon.urls", ["https://dashboard.example.com/"]),
+    name: "http redirect URI on production",
+    raw: withValue("client.extraRedirectUris", ["http://app.example.com/cb"]),
     expected: [
-      "horizon.urls[0]: \"https://dashboard.example.com/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"
+      'client.extraRedirectUris[0]: "http://app.example.com/cb" is not https (only a local stack may use http; this stack\'s environment is production)',
     ],
   },
   {
-    name: "horizon url listed twice", raw: withValue("horizon.urls", ["https://dashboard.example.com", "https://dashboard.example.com"]),
+    name: "CLI client with the Keystone client's id",
+    raw: withValue("client.cliClientId", "keystone"),
     expected: [
-      "horizon.urls: \"https://dashboard.example.com\" is listed twice (list each dashboard once)"
+      'client.cliClientId: "keystone" is the Keystone client\'s own id (give the public CLI client its own id, or leave it out (default `<clientId>-cli`))',
     ],
   },
   {
-    name: "wildcard redirect URI", raw: withValue("client.extraRedirectUris", ["https://app.example.com/*"]),
+    name: "CLI client id without the device grant",
+    raw: withValue("client", { deviceGrant: false, cliClientId: "os-cli" }),
     expected: [
-      "client.extraRedirectUris[0]: \"https://app.example.com/*\" contains a wildcard (Keycloak must only redirect to exact URIs; list each URI in full)"
+      "client.cliClientId: is set but client.deviceGrant is false, so no CLI client is declared (remove client.cliClientId, or enable client.deviceGrant)",
     ],
   },
   {
-    name: "http redirect URI on production", raw: withValue("client.extraRedirectUris", ["http://app.example.com/cb"]),
+    name: "PKCE plain",
+    raw: withValue("client.pkceMethod", "plain"),
     expected: [
-      "client.extraRedirectUris[0]: \"http://app.example.com/cb\" is not https (only a local stack may use http; this stack's environment is production)"
+      'client.pkceMethod: "plain" is not allowed (PKCE must use S256; `plain` leaks the verifier)',
     ],
   },
   {
-    name: "CLI client with the Keystone client's id", raw: withValue("client.cliClientId", "keystone"),
+    name: "password grant on production",
+    raw: withValue("client.directAccessGrants", true),
     expected: [
-      "client.cliClientId: \"keystone\" is the Keystone client's own id (give the public CLI client its own id, or leave it out (default `<clientId>-cli`))"
+      "client.directAccessGrants: the password grant is enabled on a production stack (only local or test stacks may enable it; use the device grant for CLI login)",
     ],
   },
   {
-    name: "CLI client id without the device grant", raw: withValue("client", { deviceGrant: false, cliClientId: "os-cli" }),
+    name: "implicit flow on staging",
+    raw: withValue("environment", "staging", withValue("client.implicitFlow", true)),
     expected: [
-      "client.cliClientId: is set but client.deviceGrant is false, so no CLI client is declared (remove client.cliClientId, or enable client.deviceGrant)"
+      "client.implicitFlow: the implicit flow is enabled on a staging stack (only local or test stacks may enable it; the code flow with PKCE replaces it)",
     ],
   },
   {
-    name: "PKCE plain", raw: withValue("client.pkceMethod", "plain"),
+    name: "keycloak TLS verification off on production",
+    raw: withValue("keycloak.insecure", true),
     expected: [
-      "client.pkceMethod: \"plain\" is not allowed (PKCE must use S256; `plain` leaks the verifier)"
+      "keycloak.insecure: TLS verification is off on a production stack (give keycloak.caBundle instead)",
     ],
   },
   {
-    name: "password grant on production", raw: withValue("client.directAccessGrants", true),
+    name: "keystone TLS verification off on production",
+    raw: withValue("keystone.insecure", true),
     expected: [
-      "client.directAccessGrants: the password grant is enabled on a production stack (only local or test stacks may enable it; use the device grant for CLI login)"
+      "keystone.insecure: TLS verification is off on a production stack (give keystone.caBundle instead)",
     ],
   },
   {
-    name: "implicit flow on staging", raw: withValue("environment", "staging", withValue("client.implicitFlow", true)),
+    name: "realm name with a space",
+    raw: withValue("realm.name", "open stack"),
     expected: [
-      "client.implicitFlow: the implicit flow is enabled on a staging stack (only local or test stacks may enable it; the code flow with PKCE replaces it)"
+      "realm.name: realm name may contain only letters, digits, '.', '_' and '-' and must start with a letter or digit (rename it)",
     ],
   },
   {
-    name: "keycloak TLS verification off on production", raw: withValue("keycloak.insecure", true),
+    name: "sso idle longer than max",
+    raw: withValue("realm.tokens", { ssoSessionIdle: 7200, ssoSessionMax: 3600 }),
     expected: [
-      "keycloak.insecure: TLS verification is off on a production stack (give keycloak.caBundle instead)"
+      "realm.tokens.ssoSessionIdle: idle timeout 7200s exceeds the session maximum 3600s (make ssoSessionIdle <= ssoSessionMax)",
     ],
   },
   {
-    name: "keystone TLS verification off on production", raw: withValue("keystone.insecure", true),
+    name: "negative access token lifetime",
+    raw: withValue("realm.tokens", { accessToken: -5 }),
     expected: [
-      "keystone.insecure: TLS verification is off on a production stack (give keystone.caBundle instead)"
+      "realm.tokens.accessToken: must be a positive number of seconds (give a larger value)",
     ],
   },
   {
-    name: "realm name with a space", raw: withValue("realm.name", "open stack"),
+    name: "claim delimiter comma",
+    raw: withValue("federation", { claimDelimiter: "," }),
     expected: [
-      "realm.name: realm name may contain only letters, digits, '.', '_' and '-' and must start with a letter or digit (rename it)"
+      'federation.claimDelimiter: "," is not ";" (Keystone splits multi-valued attributes on \';\' only; any other delimiter merges all groups into one value)',
     ],
   },
   {
-    name: "sso idle longer than max", raw: withValue("realm.tokens", { ssoSessionIdle: 7200, ssoSessionMax: 3600 }),
+    name: "remote id attribute that is not the issuer",
+    raw: withValue("federation", { remoteIdAttribute: "HTTP_OIDC_SUB" }),
     expected: [
-      "realm.tokens.ssoSessionIdle: idle timeout 7200s exceeds the session maximum 3600s (make ssoSessionIdle <= ssoSessionMax)"
+      'federation.remoteIdAttribute: "HTTP_OIDC_SUB" does not carry the token issuer (use one of HTTP_OIDC_ISS, OIDC-iss (derived from claimPrefix))',
     ],
   },
   {
-    name: "negative access token lifetime", raw: withValue("realm.tokens", { accessToken: -5 }),
+    name: "claim prefix with a space",
+    raw: withValue("federation", { claimPrefix: "OIDC " }),
     expected: [
-      "realm.tokens.accessToken: must be a positive number of seconds (give a larger value)"
+      "federation.claimPrefix: \"OIDC \" is not a valid environment prefix (use letters, digits, '-' and '_', e.g. OIDC-)",
     ],
   },
   {
-    name: "claim delimiter comma", raw: withValue("federation", { claimDelimiter: "," }),
+    name: "no tenants",
+    raw: withValue("tenants", []),
+    expected: ["tenants: at least one tenant is required (add at least one entry)"],
+  },
+  {
+    name: "duplicate tenant (case-insensitive)",
+    raw: withValue("tenants[1].name", "ACME"),
     expected: [
-      "federation.claimDelimiter: \",\" is not \";\" (Keystone splits multi-valued attributes on ';' only; any other delimiter merges all groups into one value)"
+      'tenants: tenant "acme" is declared twice (names are case-insensitive in Keystone) (give each tenant a unique name)',
+      'access[2].tenant: unknown tenant "globex" (declare it in tenants (known: acme, ACME))',
     ],
   },
   {
-    name: "remote id attribute that is not the issuer", raw: withValue("federation", { remoteIdAttribute: "HTTP_OIDC_SUB" }),
+    name: "tenant named Default",
+    raw: withValue("tenants[1].name", "Default", withValue("access", [])),
     expected: [
-      "federation.remoteIdAttribute: \"HTTP_OIDC_SUB\" does not carry the token issuer (use one of HTTP_OIDC_ISS, OIDC-iss (derived from claimPrefix))"
+      'tenants[1].name: "Default" collides with Keystone\'s built-in Default domain (choose another tenant name)',
     ],
   },
   {
-    name: "claim prefix with a space", raw: withValue("federation", { claimPrefix: "OIDC " }),
+    name: "duplicate project in a domain",
+    raw: withValue("tenants[0].projects[1].name", "web"),
     expected: [
-      "federation.claimPrefix: \"OIDC \" is not a valid environment prefix (use letters, digits, '-' and '_', e.g. OIDC-)"
+      'tenants[0].projects: project "web" is declared twice in tenant "acme" (project names are unique per domain)',
     ],
   },
   {
-    name: "no tenants", raw: withValue("tenants", []),
+    name: "project name with braces",
+    raw: withValue("tenants[0].projects[1].name", "{data}"),
     expected: [
-      "tenants: at least one tenant is required (add at least one entry)"
+      "tenants[0].projects[1].name: project name may contain only letters, digits, '.', '_' and '-' and must start with a letter or digit (rename it)",
     ],
   },
   {
-    name: "duplicate tenant (case-insensitive)", raw: withValue("tenants[1].name", "ACME"),
+    name: "access rule naming an unknown tenant",
+    raw: withValue("access[2].tenant", "initech"),
     expected: [
-      "tenants: tenant \"acme\" is declared twice (names are case-insensitive in Keystone) (give each tenant a unique name)",
-      "access[2].tenant: unknown tenant \"globex\" (declare it in tenants (known: acme, ACME))"
+      'access[2].tenant: unknown tenant "initech" (declare it in tenants (known: acme, globex))',
     ],
   },
   {
-    name: "tenant named Default", raw: withValue("tenants[1].name", "Default", withValue("access", [])),
+    name: "access rule naming an unknown project",
+    raw: withValue("access[1].grants[0].project", "mobile"),
     expected: [
-      "tenants[1].name: \"Default\" collides with Keystone's built-in Default domain (choose another tenant name)"
+      'access[1].grants[0].project: unknown project "mobile" in tenant "acme" (declare it in the tenant\'s projects (known: web, data))',
     ],
   },
   {
-    name: "duplicate project in a domain", raw: withValue("tenants[0].projects[1].name", "web"),
+    name: "access rule naming an unknown role",
+    raw: withValue("access[1].grants[0].role", "superuser"),
     expected: [
-      "tenants[0].projects: project \"web\" is declared twice in tenant \"acme\" (project names are unique per domain)"
+      'access[1].grants[0].role: unknown role "superuser" (add it to roles.existing or roles.create (known: admin, member, reader))',
     ],
   },
   {
-    name: "project name with braces", raw: withValue("tenants[0].projects[1].name", "{data}"),
+    name: "grant with both project and domain",
+    raw: withValue("access[1].grants[0].domain", true),
     expected: [
-      "tenants[0].projects[1].name: project name may contain only letters, digits, '.', '_' and '-' and must start with a letter or digit (rename it)"
+      "access[1].grants[0]: a grant needs exactly one of project or domain (set `project: <name>` or `domain: true`)",
     ],
   },
   {
-    name: "access rule naming an unknown tenant", raw: withValue("access[2].tenant", "initech"),
+    name: "grant with neither project nor domain",
+    raw: without("access[0].grants[0].domain"),
     expected: [
-      "access[2].tenant: unknown tenant \"initech\" (declare it in tenants (known: acme, globex))"
+      "access[0].grants[0]: a grant needs exactly one of project or domain (set `project: <name>` or `domain: true`)",
     ],
   },
   {
-    name: "access rule naming an unknown project", raw: withValue("access[1].grants[0].project", "mobile"),
+    name: "access rule without grants",
+    raw: withValue("access[0].grants", []),
     expected: [
-      "access[1].grants[0].project: unknown project \"mobile\" in tenant \"acme\" (declare it in the tenant's projects (known: web, data))"
+      "access[0].grants: an access rule needs at least one grant (add at least one entry)",
     ],
   },
   {
-    name: "access rule naming an unknown role", raw: withValue("access[1].grants[0].role", "superuser"),
+    name: "duplicate access rule",
+    raw: withValue("access[1].group", "admins"),
     expected: [
-      "access[1].grants[0].role: unknown role \"superuser\" (add it to roles.existing or roles.create (known: admin, member, reader))"
+      'access[1].group: group "admins" of tenant "acme" has two access rules (merge their grants into one rule)',
     ],
   },
   {
-    name: "grant with both project and domain", raw: withValue("access[1].grants[0].domain", true),
+    name: "duplicate grant",
+    raw: withValue("access[1].grants", [
+      { role: "member", project: "web" },
+      { role: "member", project: "web" },
+    ]),
     expected: [
-      "access[1].grants[0]: a grant needs exactly one of project or domain (set `project: <name>` or `domain: true`)"
+      'access[1].grants[1]: grant of "member" on project "web" is listed twice (list each grant once)',
     ],
   },
   {
-    name: "grant with neither project nor domain", raw: without("access[0].grants[0].domain"),
+    name: "group value containing name",
+    raw: withValue("access[1].group", "project-names"),
     expected: [
-      "access[0].grants[0]: a grant needs exactly one of project or domain (set `project: <name>` or `domain: true`)"
+      'access[1].group: group "project-names" contains "name" (Keystone\'s engine treats a groups value containing "name" as JSON and refuses the login; rename it (e.g. \'nm\' or \'label\'))',
     ],
   },
   {
-    name: "access rule without grants", raw: withValue("access[0].grants", []),
+    name: "group value containing braces",
+    raw: withValue("access[1].group", "dev{0}"),
     expected: [
-      "access[0].grants: an access rule needs at least one grant (add at least one entry)"
+      'access[1].group: group "dev{0}" contains a brace (Keystone formats every mapped string with Python str.format, where braces are placeholders; rename it)',
     ],
   },
   {
-    name: "duplicate access rule", raw: withValue("access[1].group", "admins"),
+    name: "group value containing ;",
+    raw: withValue("access[1].group", "dev;ops"),
     expected: [
-      "access[1].group: group \"admins\" of tenant \"acme\" has two access rules (merge their grants into one rule)"
+      "access[1].group: group \"dev;ops\" contains ';' (mod_auth_openidc joins groups with ';' and Keystone splits on it, so this group would arrive as two values; rename it)",
     ],
   },
   {
-    name: "duplicate grant", raw: withValue("access[1].grants", [{ role: "member", project: "web" }, { role: "member", project: "web" }]),
+    name: "group value containing /",
+    raw: withValue("access[1].group", "acme/dev"),
     expected: [
-      "access[1].grants[1]: grant of \"member\" on project \"web\" is listed twice (list each grant once)"
+      "access[1].group: group \"acme/dev\" contains '/' ('/' separates Keycloak group paths; give the bare group name, the path /<tenant>/<group> is derived)",
     ],
   },
   {
-    name: "group value containing name", raw: withValue("access[1].group", "project-names"),
+    name: "group value with a quote",
+    raw: withValue("access[1].group", "dev's"),
     expected: [
-      "access[1].group: group \"project-names\" contains \"name\" (Keystone's engine treats a groups value containing \"name\" as JSON and refuses the login; rename it (e.g. 'nm' or 'label'))"
+      "access[1].group: group \"dev's\" has characters other than letters, digits, '.', '_' and '-' (quotes, brackets and spaces are re-parsed by Keystone's literal_eval; use a plain name)",
     ],
   },
   {
-    name: "group value containing braces", raw: withValue("access[1].group", "dev{0}"),
+    name: "bare group names that collide across tenants",
+    raw: withValue("client", { groupsFullPath: false }, withValue("access[2].group", "admins")),
     expected: [
-      "access[1].group: group \"dev{0}\" contains a brace (Keystone formats every mapped string with Python str.format, where braces are placeholders; rename it)"
+      'access[2].group: group "admins" exists in tenants "acme" and "globex" (with client.groupsFullPath false Keycloak emits bare names, so tenants could not be told apart: set groupsFullPath true or rename)',
     ],
   },
   {
-    name: "group value containing ;", raw: withValue("access[1].group", "dev;ops"),
+    name: "production stack without protection",
+    raw: withValue("protection.protect", false),
     expected: [
-      "access[1].group: group \"dev;ops\" contains ';' (mod_auth_openidc joins groups with ';' and Keystone splits on it, so this group would arrive as two values; rename it)"
+      "protection.protect: a production stack is not protected (set protection.protect: true so `pulumi destroy` cannot delete production objects)",
     ],
   },
   {
-    name: "group value containing /", raw: withValue("access[1].group", "acme/dev"),
+    name: "secret stored in plain text",
+    raw: v(),
+    secretKeys: ["keystoneApplicationCredentialSecret"],
     expected: [
-      "access[1].group: group \"acme/dev\" contains '/' ('/' separates Keycloak group paths; give the bare group name, the path /<tenant>/<group> is derived)"
+      "keycloakAdminSecret: is stored in plain text (run `pulumi config set --secret keycloakAdminSecret <value>`; client secret of the Keycloak admin client (keycloak.admin.clientId))",
     ],
   },
   {
-    name: "group value with a quote", raw: withValue("access[1].group", "dev's"),
+    name: "admin client without its secret",
+    raw: without("keycloakAdminSecret"),
     expected: [
-      "access[1].group: group \"dev's\" has characters other than letters, digits, '.', '_' and '-' (quotes, brackets and spaces are re-parsed by Keystone's literal_eval; use a plain name)"
+      "keycloakAdminSecret: is not set (run `pulumi config set --secret keycloakAdminSecret <secret>`)",
     ],
   },
   {
-    name: "bare group names that collide across tenants", raw: withValue("client", { groupsFullPath: false }, withValue("access[2].group", "admins")),
+    name: "admin with both client and user",
+    raw: withValue("keycloak.admin.username", "admin"),
     expected: [
-      "access[2].group: group \"admins\" exists in tenants \"acme\" and \"globex\" (with client.groupsFullPath false Keycloak emits bare names, so tenants could not be told apart: set groupsFullPath true or rename)"
+      "keycloak.admin: exactly one of clientId or username is required (use an admin client (recommended) or an admin user)",
     ],
   },
   {
-    name: "production stack without protection", raw: withValue("protection.protect", false),
+    name: "admin with neither client nor user",
+    raw: without("keycloak.admin.clientId"),
     expected: [
-      "protection.protect: a production stack is not protected (set protection.protect: true so `pulumi destroy` cannot delete production objects)"
+      "keycloak.admin: exactly one of clientId or username is required (use an admin client (recommended) or an admin user)",
     ],
   },
   {
-    name: "secret stored in plain text", raw: v(), secretKeys: ["keystoneApplicationCredentialSecret"],
+    name: "application credential without id",
+    raw: without("keystone.credentials.applicationCredentialId"),
     expected: [
-      "keycloakAdminSecret: is stored in plain text (run `pulumi config set --secret keycloakAdminSecret <value>`; client secret of the Keycloak admin client (keycloak.admin.clientId))"
+      "keystone.credentials.applicationCredentialId: is required for method applicationCredential (give the application credential's id)",
     ],
   },
   {
-    name: "admin client without its secret", raw: without("keycloakAdminSecret"),
-    expected: [
-      "keycloakAdminSecret: is not set (run `pulumi config set --secret keycloakAdminSecret <secret>`)"
-    ],
-  },
-  {
-    name: "admin with both client and user", raw: withValue("keycloak.admin.username", "admin"),
-    expected: [
-      "keycloak.admin: exactly one of clientId or username is required (use an admin client (recommended) or an admin user)"
-    ],
-  },
-  {
-    name: "admin with neither client nor user", raw: without("keycloak.admin.clientId"),
-    expected: [
-      "keycloak.admin: exactly one of clientId or username is required (use an admin client (recommended) or an admin user)"
-    ],
-  },
-  {
-    name: "application credential without id", raw: without("keystone.credentials.applicationCredentialId"),
-    expected: [
-      "keystone.credentials.applicationCredentialId: is required for method applicationCredential (give the application credential's id)"
-    ],
-  },
-  {
-    name: "password credentials without user or password", raw: withValue("keystone.credentials", { method: "password" }),
+    name: "password credentials without user or password",
+    raw: withValue("keystone.credentials", { method: "password" }),
     expected: [
       "keystone.credentials.username: is required for method password (give the Keystone user name)",
-      "keystonePassword: is not set (run `pulumi config set --secret keystonePassword <password>`)"
+      "keystonePassword: is not set (run `pulumi config set --secret keystonePassword <password>`)",
     ],
   },
   {
-    name: "cloud and credentials together", raw: withValue("keystone.cloud", "openstack"),
+    name: "cloud and credentials together",
+    raw: withValue("keystone.cloud", "openstack"),
     expected: [
-      "keystone: both cloud and credentials are set (use either a clouds.yaml entry or explicit credentials)"
+      "keystone: both cloud and credentials are set (use either a clouds.yaml entry or explicit credentials)",
     ],
   },
   {
-    name: "client secret for a public client", raw: withValue("client", { confidential: false }, withValue("clientSecret", "abc")),
+    name: "client secret for a public client",
+    raw: withValue("client", { confidential: false }, withValue("clientSecret", "abc")),
     expected: [
-      "clientSecret: is set but client.confidential is false (a public client has no secret: remove it or make the client confidential)"
+      "clientSecret: is set but client.confidential is false (a public client has no secret: remove it or make the client confidential)",
     ],
   },
   {
-    name: "unknown customer realm on a tenant", raw: withValue("tenants[1].customerRealm", "globex"),
+    name: "unknown customer realm on a tenant",
+    raw: withValue("tenants[1].customerRealm", "globex"),
     expected: [
-      "tenants[1].customerRealm: unknown customer realm \"globex\" (declare it in realm.customerRealms (known: none))"
+      'tenants[1].customerRealm: unknown customer realm "globex" (declare it in realm.customerRealms (known: none))',
     ],
   },
   {
-    name: "customer realm with an invalid e-mail domain", raw: withValue("realm.customerRealms", [{ name: "globex", emailDomains: ["@Globex.example"] }]),
+    name: "customer realm with an invalid e-mail domain",
+    raw: withValue("realm.customerRealms", [{ name: "globex", emailDomains: ["@Globex.example"] }]),
     expected: [
-      "realm.customerRealms[0].emailDomains[0]: \"@Globex.example\" is not a lower-case DNS domain (write the part after @, e.g. acme.example)"
+      'realm.customerRealms[0].emailDomains[0]: "@Globex.example" is not a lower-case DNS domain (write the part after @, e.g. acme.example)',
     ],
   },
   {
-    name: "e-mail domain routed to two realms", raw: withValue("realm.customerRealms", [{ name: "globex", emailDomains: ["globex.example"] }, { name: "initech", emailDomains: ["globex.example"] }]),
+    name: "e-mail domain routed to two realms",
+    raw: withValue("realm.customerRealms", [
+      { name: "globex", emailDomains: ["globex.example"] },
+      { name: "initech", emailDomains: ["globex.example"] },
+    ]),
     expected: [
-      "realm.customerRealms[1].emailDomains[0]: \"globex.example\" is already routed to customer realm \"globex\" (home-IdP-discovery needs each e-mail domain in one realm only)"
+      'realm.customerRealms[1].emailDomains[0]: "globex.example" is already routed to customer realm "globex" (home-IdP-discovery needs each e-mail domain in one realm only)',
     ],
   },
   {
-    name: "customer realm that is the proxy realm", raw: withValue("realm.customerRealms", [{ name: "openstack", emailDomains: ["globex.example"] }]),
+    name: "customer realm that is the proxy realm",
+    raw: withValue("realm.customerRealms", [
+      { name: "openstack", emailDomains: ["globex.example"] },
+    ]),
     expected: [
-      "realm.customerRealms[0].name: \"openstack\" is the proxy realm itself (a customer realm must be a separate realm)"
+      'realm.customerRealms[0].name: "openstack" is the proxy realm itself (a customer realm must be a separate realm)',
     ],
   },
   {
-    name: "role both existing and created", raw: withValue("roles", { create: ["member"] }),
+    name: "role both existing and created",
+    raw: withValue("roles", { create: ["member"] }),
     expected: [
-      "roles.create: role \"member\" is also in roles.existing (a role is either looked up or created, not both)"
+      'roles.create: role "member" is also in roles.existing (a role is either looked up or created, not both)',
     ],
   },
   {
-    name: "federated users' domain named Federated", raw: withValue("federation", { userDomain: "Federated" }),
+    name: "federated users' domain named Federated",
+    raw: withValue("federation", { userDomain: "Federated" }),
     expected: [
-      "federation.userDomain: \"Federated\" is reserved by Keystone ([federation] federated_domain_name) (use another name, e.g. federated-users)"
+      'federation.userDomain: "Federated" is reserved by Keystone ([federation] federated_domain_name) (use another name, e.g. federated-users)',
     ],
   },
   {
-    name: "ssh delivery without host and key", raw: withValue("delivery", { enabled: true, targets: [{ name: "ks1", kind: "ssh", artifacts: ["apache"], directory: "/etc/okf" }] }),
+    name: "ssh delivery without host and key",
+    raw: withValue("delivery", {
+      enabled: true,
+      targets: [{ name: "ks1", kind: "ssh", artifacts: ["apache"], directory: "/etc/okf" }],
+    }),
     expected: [
       "delivery.targets[0].host: is required for kind ssh (give the host name or address)",
-      "deliverySshKey: is not set but a delivery target uses ssh (run `pulumi config set --secret deliverySshKey < id_ed25519`)"
+      "deliverySshKey: is not set but a delivery target uses ssh (run `pulumi config set --secret deliverySshKey < id_ed25519`)",
     ],
   },
   {
-    name: "delivery enabled without targets", raw: withValue("delivery", { enabled: true }),
+    name: "delivery enabled without targets",
+    raw: withValue("delivery", { enabled: true }),
     expected: [
-      "delivery.targets: delivery is enabled but has no targets (add a target or set delivery.enabled: false)"
+      "delivery.targets: delivery is enabled but has no targets (add a target or set delivery.enabled: false)",
     ],
   },
   {
-    name: "smoke check without the password grant, user, password or project", raw: withValue("smokeCheck", { enabled: true }),
+    name: "smoke check without the password grant, user, password or project",
+    raw: withValue("smokeCheck", { enabled: true }),
     expected: [
       "smokeCheck.enabled: the smoke check logs in with the password grant, which this stack's client does not allow (enable client.directAccessGrants (local/test stacks only) or turn the smoke check off)",
       "smokeCheck.username: is required when the smoke check is enabled (give a Keycloak test user in a granted group)",
       "smokeCheckPassword: is not set (run `pulumi config set --secret smokeCheckPassword <password>`)",
-      "smokeCheck.project: is required when the smoke check is enabled (give <tenant>/<project>)"
+      "smokeCheck.project: is required when the smoke check is enabled (give <tenant>/<project>)",
     ],
   },
   {
-    name: "smoke check creating a user on production", raw: withValue("smokeCheck", { enabled: true, username: "smoke", project: "acme/web", createUser: true, group: "acme/ops" }, withValue("client", { directAccessGrants: false }, withValue("smokeCheckPassword", "pw"))),
+    name: "smoke check creating a user on production",
+    raw: withValue(
+      "smokeCheck",
+      {
+        enabled: true,
+        username: "smoke",
+        project: "acme/web",
+        createUser: true,
+        group: "acme/ops",
+      },
+      withValue("client", { directAccessGrants: false }, withValue("smokeCheckPassword", "pw")),
+    ),
     expected: [
       "smokeCheck.enabled: the smoke check logs in with the password grant, which this stack's client does not allow (enable client.directAccessGrants (local/test stacks only) or turn the smoke check off)",
       "smokeCheck.createUser: a test user would be created on a production stack (only local or test stacks may create one; use an existing user)",
-      "smokeCheck.group: no access rule for \"acme/ops\" (name a group of the access rules)"
+      'smokeCheck.group: no access rule for "acme/ops" (name a group of the access rules)',
     ],
   },
   {
-    name: "a tenant named like the federated users' domain (any case)", raw: withValue("federation", { userDomain: "ACME" }),
+    name: "a tenant named like the federated users' domain (any case)",
+    raw: withValue("federation", { userDomain: "ACME" }),
     expected: [
-      "tenants[0].name: tenant \"acme\" is also the federated users' domain (every tenant's federated users live there, and this tenant's readers could list them: rename the tenant or set federation.userDomain to a domain of its own)"
+      "tenants[0].name: tenant \"acme\" is also the federated users' domain (every tenant's federated users live there, and this tenant's readers could list them: rename the tenant or set federation.userDomain to a domain of its own)",
     ],
   },
   {
-    name: "federated users in Keystone's Default domain", raw: withValue("federation", { userDomain: "default" }),
+    name: "federated users in Keystone's Default domain",
+    raw: withValue("federation", { userDomain: "default" }),
     expected: [
-      "federation.userDomain: \"default\" is Keystone's built-in Default domain (give the federated users a domain of their own, e.g. federated-users)"
+      'federation.userDomain: "default" is Keystone\'s built-in Default domain (give the federated users a domain of their own, e.g. federated-users)',
     ],
   },
   {
-    name: "Keycloak's master realm as the proxy realm", raw: withValue("realm.name", "Master"),
+    name: "Keycloak's master realm as the proxy realm",
+    raw: withValue("realm.name", "Master"),
     expected: [
-      "realm.name: \"Master\" is Keycloak's administration realm (declare a realm of its own for the federation)"
+      'realm.name: "Master" is Keycloak\'s administration realm (declare a realm of its own for the federation)',
     ],
   },
   {
-    name: "a derived Keystone group name longer than Keystone stores", raw: withValue("access[1].group", "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"),
+    name: "a derived Keystone group name longer than Keystone stores",
+    raw: withValue(
+      "access[1].group",
+      "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg",
+    ),
     expected: [
-      "access[1].group: the derived Keystone group name \"acme-gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg\" is 65 characters long (Keystone accepts at most 64; shorten it)"
+      'access[1].group: the derived Keystone group name "acme-gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg" is 65 characters long (Keystone accepts at most 64; shorten it)',
     ],
   },
   {
-    name: "credentials in a URL are reported, never echoed", raw: withValue("keystone.url", "http://admin:hunter2-pw@keystone.example.com:5000/"),
+    name: "credentials in a URL are reported, never echoed",
+    raw: withValue("keystone.url", "http://admin:hunter2-pw@keystone.example.com:5000/"),
     expected: [
-      "keystone.url: \"http://***@keystone.example.com:5000/\" is not https (only a local stack may use http; this stack's environment is production)",
-      "keystone.url: \"http://***@keystone.example.com:5000/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)",
-      "keystone.url: the URL embeds credentials (remove them; secrets are set with `pulumi config set --secret`)"
+      'keystone.url: "http://***@keystone.example.com:5000/" is not https (only a local stack may use http; this stack\'s environment is production)',
+      'keystone.url: "http://***@keystone.example.com:5000/" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)',
+      "keystone.url: the URL embeds credentials (remove them; secrets are set with `pulumi config set --secret`)",
     ],
   },
   {
-    name: "no Keystone credentials at all (ambient OS_* variables are never used)", raw: withValue("keystone", { url: "https://keystone.example.com:5000" }, without("keystoneApplicationCredentialSecret")),
+    name: "no Keystone credentials at all (ambient OS_* variables are never used)",
+    raw: withValue(
+      "keystone",
+      { url: "https://keystone.example.com:5000" },
+      without("keystoneApplicationCredentialSecret"),
+    ),
     expected: [
-      "keystone: has neither credentials nor cloud (set keystone.credentials (and its --secret key) or keystone.cloud; Pulumi never falls back to ambient OS_* variables)"
+      "keystone: has neither credentials nor cloud (set keystone.credentials (and its --secret key) or keystone.cloud; Pulumi never falls back to ambient OS_* variables)",
     ],
   },
   {
-    name: "Keystone's admin role granted to a tenant group (cloud-wide)", raw: withValue("access[0].grants", [{ role: "admin", domain: true }, { role: "member", project: "web" }]),
+    name: "Keystone's admin role granted to a tenant group (cloud-wide)",
+    raw: withValue("access[0].grants", [
+      { role: "admin", domain: true },
+      { role: "member", project: "web" },
+    ]),
     expected: [
-      "access[0].grants[0].role: \"admin\" is cloud-wide in Keystone: members of acme/admins would administer every tenant, the mapping and the IdP (grant member or reader (or a role the stack creates), or set roles.allowCloudWideGrants: true if that is really meant)"
+      'access[0].grants[0].role: "admin" is cloud-wide in Keystone: members of acme/admins would administer every tenant, the mapping and the IdP (grant member or reader (or a role the stack creates), or set roles.allowCloudWideGrants: true if that is really meant)',
     ],
   },
   {
-    name: "an operator's own cloud-wide role", raw: withValue("roles", { create: ["cloud-operator"], cloudWide: ["admin", "cloud-operator"] }, withValue("access[1].grants", [{ role: "cloud-operator", project: "web" }])),
+    name: "an operator's own cloud-wide role",
+    raw: withValue(
+      "roles",
+      { create: ["cloud-operator"], cloudWide: ["admin", "cloud-operator"] },
+      withValue("access[1].grants", [{ role: "cloud-operator", project: "web" }]),
+    ),
     expected: [
-      "access[1].grants[0].role: \"cloud-operator\" is cloud-wide in Keystone: members of acme/developers would administer every tenant, the mapping and the IdP (grant member or reader (or a role the stack creates), or set roles.allowCloudWideGrants: true if that is really meant)"
+      'access[1].grants[0].role: "cloud-operator" is cloud-wide in Keystone: members of acme/developers would administer every tenant, the mapping and the IdP (grant member or reader (or a role the stack creates), or set roles.allowCloudWideGrants: true if that is really meant)',
     ],
   },
   {
-    name: "tenant and project names whose joined resource names collide", raw: withValue("tenants", [{ name: "a", projects: [{ name: "b-c" }] }, { name: "a-b", projects: [{ name: "c" }] }], withValue("access", [])),
+    name: "tenant and project names whose joined resource names collide",
+    raw: withValue(
+      "tenants",
+      [
+        { name: "a", projects: [{ name: "b-c" }] },
+        { name: "a-b", projects: [{ name: "c" }] },
+      ],
+      withValue("access", []),
+    ),
     expected: [
-      "tenants[1].projects[0].name: a-b/c gets the same resource name as a/b-c (\"project-a-b-c\") (rename one of them: tenant and project names are joined with '-')"
+      "tenants[1].projects[0].name: a-b/c gets the same resource name as a/b-c (\"project-a-b-c\") (rename one of them: tenant and project names are joined with '-')",
     ],
   },
   {
-    name: "projects differing only in case", raw: withValue("tenants[0].projects[1].name", "Web"),
+    name: "projects differing only in case",
+    raw: withValue("tenants[0].projects[1].name", "Web"),
     expected: [
-      "tenants[0].projects[1].name: \"Web\" and \"web\" differ only in case (Keystone compares project names case-insensitively within a domain: rename one)"
+      'tenants[0].projects[1].name: "Web" and "web" differ only in case (Keystone compares project names case-insensitively within a domain: rename one)',
     ],
   },
   {
-    name: "a mutable claim as the Keystone user id", raw: withValue("federation", { claims: { userId: "email" } }),
+    name: "a mutable claim as the Keystone user id",
+    raw: withValue("federation", { claims: { userId: "email" } }),
     expected: [
-      "federation.claims.userId: \"email\" can change or be chosen by whoever administers the realm (use sub: the Keystone user id must be immutable, or a recycled e-mail or username inherits an old Keystone identity)"
+      'federation.claims.userId: "email" can change or be chosen by whoever administers the realm (use sub: the Keystone user id must be immutable, or a recycled e-mail or username inherits an old Keystone identity)',
     ],
   },
   {
-    name: "local users with customer realms", raw: withValue("federation", { userType: "local" }, withValue("realm", { name: "openstack", customerRealms: [{ name: "partner", emailDomains: ["partner.example"] }] })),
+    name: "local users with customer realms",
+    raw: withValue(
+      "federation",
+      { userType: "local" },
+      withValue("realm", {
+        name: "openstack",
+        customerRealms: [{ name: "partner", emailDomains: ["partner.example"] }],
+      }),
+    ),
     expected: [
-      "federation.userType: local users are looked up by a username a customer-realm admin can choose (use ephemeral users with customer realms, so a brokered user can never become an existing Keystone user)"
+      "federation.userType: local users are looked up by a username a customer-realm admin can choose (use ephemeral users with customer realms, so a brokered user can never become an existing Keystone user)",
     ],
   },
   {
-    name: "group memberships kept for months", raw: withValue("federation", { authorizationTtlMinutes: 525600 }),
+    name: "group memberships kept for months",
+    raw: withValue("federation", { authorizationTtlMinutes: 525600 }),
     expected: [
-      "federation.authorizationTtlMinutes: 525600 minutes keeps group memberships for over 30 days after a login (give at most 43200; a removed Keycloak group should not grant access for long)"
+      "federation.authorizationTtlMinutes: 525600 minutes keeps group memberships for over 30 days after a login (give at most 43200; a removed Keycloak group should not grant access for long)",
     ],
   },
   {
-    name: "a newline in a Horizon URL (it would add a mod_auth_openidc directive)", raw: withValue("horizon.urls[0]", "https://dashboard.example.com\nOIDCXForwardedHeaders"),
+    name: "a newline in a Horizon URL (it would add a mod_auth_openidc directive)",
+    raw: withValue("horizon.urls[0]", "https://dashboard.example.com\nOIDCXForwardedHeaders"),
     expected: [
-      "horizon.urls[0]: contains a control character (U+000A) (URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL)"
+      "horizon.urls[0]: contains a control character (U+000A) (URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL)",
     ],
   },
   {
-    name: "an Apache variable in a URL and a carriage return in a display name", raw: withValue("keystone.url", "https://keystone.example.com:5000/${OKF_OIDC_CRYPTO_PASSPHRASE}", withValue("realm.displayName", "ACME\rCloud")),
+    name: "an Apache variable in a URL and a carriage return in a display name",
+    raw: withValue(
+      "keystone.url",
+      "https://keystone.example.com:5000/${OKF_OIDC_CRYPTO_PASSPHRASE}",
+      withValue("realm.displayName", "ACME\rCloud"),
+    ),
     expected: [
       "keystone.url: contains '${' (URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL)",
-      "realm.displayName: contains a control character (U+000D) (remove it; display names and descriptions are shown on login pages and written into settings files)"
+      "realm.displayName: contains a control character (U+000D) (remove it; display names and descriptions are shown on login pages and written into settings files)",
     ],
   },
   {
-    name: "a quote in a redirect URI", raw: withValue("client.extraRedirectUris", ['https://app.example.com/cb" x']),
+    name: "a quote in a redirect URI",
+    raw: withValue("client.extraRedirectUris", ['https://app.example.com/cb" x']),
     expected: [
-      "client.extraRedirectUris[0]: contains a quote, backslash, space or angle bracket (URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL)"
+      "client.extraRedirectUris[0]: contains a quote, backslash, space or angle bracket (URLs are written into Apache, keystone.conf and Horizon's settings; give a plain URL)",
     ],
   },
   {
-    name: "a local stack pointing at remote services", raw: withValue("environment", "local", withValue("keycloak.url", "http://id.example.com")),
+    name: "a local stack pointing at remote services",
+    raw: withValue("environment", "local", withValue("keycloak.url", "http://id.example.com")),
     expected: [
-      "keycloak.url: host \"id.example.com\" is not on this machine, but the environment is local (local turns off TLS and grant guards and is only for services on loopback; use environment test, staging or production)",
-      "keystone.url: host \"keystone.example.com\" is not on this machine, but the environment is local (local turns off TLS and grant guards and is only for services on loopback; use environment test, staging or production)",
-      "horizon.urls[0]: host \"dashboard.example.com\" is not on this machine, but the environment is local (local turns off TLS and grant guards and is only for services on loopback; use environment test, staging or production)"
+      'keycloak.url: host "id.example.com" is not on this machine, but the environment is local (local turns off TLS and grant guards and is only for services on loopback; use environment test, staging or production)',
+      'keystone.url: host "keystone.example.com" is not on this machine, but the environment is local (local turns off TLS and grant guards and is only for services on loopback; use environment test, staging or production)',
+      'horizon.urls[0]: host "dashboard.example.com" is not on this machine, but the environment is local (local turns off TLS and grant guards and is only for services on loopback; use environment test, staging or production)',
     ],
   },
   {
-    name: "http allowed on local but not a trailing slash", raw: local(withValue("keycloak.url", "http://localhost:8080/")),
+    name: "http allowed on local but not a trailing slash",
+    raw: local(withValue("keycloak.url", "http://localhost:8080/")),
     expected: [
-      "keycloak.url: \"http://localhost:8080/\" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)"
+      'keycloak.url: "http://localhost:8080/" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)',
     ],
   },
 ];

@@ -31,7 +31,11 @@ describe("parseStackConfig: invalid configurations", () => {
   });
 
   it("lists every problem at once, one per line, under a header naming the stack", () => {
-    const raw = { ...validRaw(), environment: "staging", keycloak: { url: "http://id.example.com/", admin: { clientId: "a" } } };
+    const raw = {
+      ...validRaw(),
+      environment: "staging",
+      keycloak: { url: "http://id.example.com/", admin: { clientId: "a" } },
+    };
     try {
       parse(raw);
       throw new Error("no error");
@@ -39,7 +43,7 @@ describe("parseStackConfig: invalid configurations", () => {
       expect((e as Error).message).toBe(
         [
           'invalid configuration for stack "unit" (2 problems):',
-          "  keycloak.url: \"http://id.example.com/\" is not https (only a local stack may use http; this stack's environment is staging)",
+          '  keycloak.url: "http://id.example.com/" is not https (only a local stack may use http; this stack\'s environment is staging)',
           '  keycloak.url: "http://id.example.com/" ends with a slash (remove the trailing slash; derived URLs (issuer, redirect URIs) must match exactly)',
         ].join("\n"),
       );
@@ -47,7 +51,12 @@ describe("parseStackConfig: invalid configurations", () => {
   });
 
   it("never echoes a secret value in an error", () => {
-    const raw = { ...validRaw(), keycloakAdminSecret: "TOPSECRET-1", keystoneApplicationCredentialSecret: "TOPSECRET-2", protection: { protect: false } };
+    const raw = {
+      ...validRaw(),
+      keycloakAdminSecret: "TOPSECRET-1",
+      keystoneApplicationCredentialSecret: "TOPSECRET-2",
+      protection: { protect: false },
+    };
     const lines = issuesOf(() => parse(raw, []));
     expect(lines.length).toBe(3);
     expect(lines.join("\n")).not.toContain("TOPSECRET");
@@ -57,7 +66,10 @@ describe("parseStackConfig: invalid configurations", () => {
 describe("parseStackConfig: valid configurations", () => {
   it("accepts the minimal production configuration and applies documented defaults", () => {
     const { config, secrets } = parse(validRaw());
-    expect(secrets).toEqual({ keycloakAdminSecret: "secret", keystoneApplicationCredentialSecret: "secret" });
+    expect(secrets).toEqual({
+      keycloakAdminSecret: "secret",
+      keystoneApplicationCredentialSecret: "secret",
+    });
     expect(config.client).toEqual({
       clientId: "keystone",
       confidential: true,
@@ -79,16 +91,33 @@ describe("parseStackConfig: valid configurations", () => {
       adopt: false,
       claims: { userId: "sub", username: "preferred_username", groups: "groups" },
     });
-    expect(config.realm.tokens).toEqual({ accessToken: 300, ssoSessionIdle: 1800, ssoSessionMax: 36000, deviceCode: 600 });
-    expect(config.roles).toEqual({ existing: ["admin", "member", "reader"], create: [], cloudWide: ["admin"], allowCloudWideGrants: false });
+    expect(config.realm.tokens).toEqual({
+      accessToken: 300,
+      ssoSessionIdle: 1800,
+      ssoSessionMax: 36000,
+      deviceCode: 600,
+    });
+    expect(config.roles).toEqual({
+      existing: ["admin", "member", "reader"],
+      create: [],
+      cloudWide: ["admin"],
+      allowCloudWideGrants: false,
+    });
   });
 
   it("allows http, the password grant and no protection on a local stack", () => {
     const raw = {
       ...validRaw(),
       environment: "local",
-      keycloak: { url: "http://localhost:8080", admin: { clientId: "pulumi-admin" }, insecure: true },
-      keystone: { url: "http://127.0.0.1:5000", credentials: { method: "applicationCredential", applicationCredentialId: "abc123" } },
+      keycloak: {
+        url: "http://localhost:8080",
+        admin: { clientId: "pulumi-admin" },
+        insecure: true,
+      },
+      keystone: {
+        url: "http://127.0.0.1:5000",
+        credentials: { method: "applicationCredential", applicationCredentialId: "abc123" },
+      },
       horizon: { urls: ["http://localhost:8000"] },
       client: { directAccessGrants: true, implicitFlow: true },
       protection: { protect: false },
@@ -103,19 +132,38 @@ describe("parseStackConfig: valid configurations", () => {
     expect(Object.values(secrets).every((w) => w === "secret")).toBe(true);
   });
 
-describe("cloud-wide roles", () => {
-  it("are accepted on a tenant group only with the explicit opt-in", () => {
-    const raw = withValue("access[0].grants", [{ role: "admin", domain: true }], withValue("roles", { allowCloudWideGrants: true }));
-    expect(parseStackConfig(raw, { stack: "s", secretKeys: new Set(["keycloakAdminSecret", "keystoneApplicationCredentialSecret"]) }).config.access[0]!.grants).toEqual([{ role: "admin", domain: true }]);
+  describe("cloud-wide roles", () => {
+    it("are accepted on a tenant group only with the explicit opt-in", () => {
+      const raw = withValue(
+        "access[0].grants",
+        [{ role: "admin", domain: true }],
+        withValue("roles", { allowCloudWideGrants: true }),
+      );
+      expect(
+        parseStackConfig(raw, {
+          stack: "s",
+          secretKeys: new Set(["keycloakAdminSecret", "keystoneApplicationCredentialSecret"]),
+        }).config.access[0]!.grants,
+      ).toEqual([{ role: "admin", domain: true }]);
+    });
   });
-});
 
-describe("environment is bound to what it names", () => {
-  it("a stack named like production must declare production", () => {
-    expect(() => parseStackConfig({ ...validRaw(), environment: "test", protection: { protect: false } }, { stack: "prod-eu", secretKeys: SECRET_KEYS_SET })).toThrow(
-      'environment: stack "prod-eu" is named like production, but declares "test" (declare environment: production, or give a test stack another name)',
-    );
-    expect(() => parseStackConfig({ ...validRaw(), environment: "test", protection: { protect: false } }, { stack: "product-demo", secretKeys: SECRET_KEYS_SET })).not.toThrow();
+  describe("environment is bound to what it names", () => {
+    it("a stack named like production must declare production", () => {
+      expect(() =>
+        parseStackConfig(
+          { ...validRaw(), environment: "test", protection: { protect: false } },
+          { stack: "prod-eu", secretKeys: SECRET_KEYS_SET },
+        ),
+      ).toThrow(
+        'environment: stack "prod-eu" is named like production, but declares "test" (declare environment: production, or give a test stack another name)',
+      );
+      expect(() =>
+        parseStackConfig(
+          { ...validRaw(), environment: "test", protection: { protect: false } },
+          { stack: "product-demo", secretKeys: SECRET_KEYS_SET },
+        ),
+      ).not.toThrow();
+    });
   });
-});
 });

@@ -6,6 +6,11 @@ describe("configuration reference", () => {
     const { rows, undocumented } = configReference();
     expect(undocumented).toEqual([]);
     expect(rows.map((r) => r.key)).toContain("federation.claims.username");
-    expect(rows.find((r) => r.key === "client.pkceMethod")).toEqual({ key: "client.pkceMethod", type: "string", default: '`"S256"`', description: "PKCE method. Only `S256` is accepted." });
+    expect(rows.find((r) => r.key === "client.pkceMethod")).toEqual({
+      key: "client.pkceMethod",
+      type: "string",
+      default: '`"S256"`',
+      description: "PKCE method. Only `S256` is accepted.",
+    });
   });
 });

@@ -27,7 +27,12 @@ describe.each(stacks())("access table of stack %s (mappings/<stack>.access.yaml)
       expect(outcome.denied).toBe(true);
     } else {
       expect(outcome.denied).toBe(false);
-      if (!outcome.denied) expect({ user: { name: outcome.user.name }, groups: outcome.groups, roles: outcome.roles }).toEqual({ user: want.user, groups: want.groups, roles: want.roles });
+      if (!outcome.denied)
+        expect({
+          user: { name: outcome.user.name },
+          groups: outcome.groups,
+          roles: outcome.roles,
+        }).toEqual({ user: want.user, groups: want.groups, roles: want.roles });
     }
   });
 });

@@ -13,13 +13,35 @@ const RUNS = 10_000;
 
 /** 24 generated stacks with at least one access rule; half bind their first tenant to a customer realm; half use the perTenant layout. */
 const models: FederationModel[] = fc
-  .sample(tenancyArb.filter((s) => s.access.length > 0), { numRuns: 24, seed: 7 })
+  .sample(
+    tenancyArb.filter((s) => s.access.length > 0),
+    { numRuns: 24, seed: 7 },
+  )
   .map((shape, i) => {
     const bind = i % 2 === 0;
-    const tenants = shape.tenants.map((t, j) => (bind && j === 0 ? { ...t, customerRealm: "partner" } : t));
+    const tenants = shape.tenants.map((t, j) =>
+      bind && j === 0 ? { ...t, customerRealm: "partner" } : t,
+    );
     const layout = i % 4 < 2 ? "perTenant" : "perGroup";
-    const raw = rawConfig({ ...shape, tenants }, { federation: { ruleLayout: layout }, ...(bind ? { realm: { name: "openstack", customerRealms: [{ name: "partner", emailDomains: ["partner.example"] }] } } : {}) });
-    return buildModel(parseStackConfig(raw, { stack: `p${i}`, secretKeys: new Set(["keycloakAdminSecret"]) }).config, `p${i}`);
+    const raw = rawConfig(
+      { ...shape, tenants },
+      {
+        federation: { ruleLayout: layout },
+        ...(bind
+          ? {
+              realm: {
+                name: "openstack",
+                customerRealms: [{ name: "partner", emailDomains: ["partner.example"] }],
+              },
+            }
+          : {}),
+      },
+    );
+    return buildModel(
+      parseStackConfig(raw, { stack: `p${i}`, secretKeys: new Set(["keycloakAdminSecret"]) })
+        .config,
+      `p${i}`,
+    );
   });
 
 interface Token {
@@ -29,7 +51,9 @@ interface Token {
 
 // Built once: constructing a regex-based arbitrary costs milliseconds, far more than a case.
 const userArb = fc.stringMatching(/^[a-z][a-z0-9.]{0,12}$/);
-const noiseArb = fc.array(fc.constantFrom("/other/team", "offline_access", "/x/y"), { maxLength: 2 });
+const noiseArb = fc.array(fc.constantFrom("/other/team", "offline_access", "/x/y"), {
+  maxLength: 2,
+});
 const brokerArb = fc.constantFrom(undefined, "partner", "elsewhere");
 const heldArbs = models.map((m) => fc.subarray(m.keystone.groups.map((g) => g.claimValue)));
 
@@ -52,7 +76,9 @@ const tokenArb: fc.Arbitrary<Token> = fc.integer({ min: 0, max: models.length - 
 });
 
 function groupsOf(m: FederationModel, claimValue: string): string[] {
-  return m.keystone.groups.filter((g) => g.claimValue === claimValue).map((g) => `${m.keystone.domains.find((d) => d.key === g.domainKey)!.name}/${g.name}`);
+  return m.keystone.groups
+    .filter((g) => g.claimValue === claimValue)
+    .map((g) => `${m.keystone.domains.find((d) => d.key === g.domainKey)!.name}/${g.name}`);
 }
 
 describe("mapping security properties (10,000 cases each)", () => {
@@ -61,8 +87,17 @@ describe("mapping security properties (10,000 cases each)", () => {
       fc.property(tokenArb, ({ model, claims }) => {
         const out = accessFor(model, claims);
         const held = claims.groups as string[];
-        const bound = new Map(model.keystone.groups.map((g) => [g.claimValue, model.keycloak.customerRealms.some((cr) => cr.groups.some((x) => x.proxyGroupKey === g.key.replace(/^group-/, "kcgroup-")))]));
-        const allowed = held.filter((v) => bound.has(v) && (!bound.get(v) || claims.identity_provider === "partner")).flatMap((v) => groupsOf(model, v));
+        const bound = new Map(
+          model.keystone.groups.map((g) => [
+            g.claimValue,
+            model.keycloak.customerRealms.some((cr) =>
+              cr.groups.some((x) => x.proxyGroupKey === g.key.replace(/^group-/, "kcgroup-")),
+            ),
+          ]),
+        );
+        const allowed = held
+          .filter((v) => bound.has(v) && (!bound.get(v) || claims.identity_provider === "partner"))
+          .flatMap((v) => groupsOf(model, v));
         if (allowed.length === 0) {
           expect(out.denied).toBe(true);
           return;
@@ -72,7 +107,10 @@ describe("mapping security properties (10,000 cases each)", () => {
           expect(out.groups).toEqual([...new Set(allowed)].sort());
           for (const target of Object.keys(out.roles)) {
             const tenant = target.split("/")[0];
-            expect(out.groups.some((g) => g.startsWith(`${tenant}/`)), `role on ${target} without a group of ${tenant}`).toBe(true);
+            expect(
+              out.groups.some((g) => g.startsWith(`${tenant}/`)),
+              `role on ${target} without a group of ${tenant}`,
+            ).toBe(true);
           }
           expect(out.user.name).toBe(claims.preferred_username);
         }
@@ -82,10 +120,22 @@ describe("mapping security properties (10,000 cases each)", () => {
   });
 
   it("a foreign issuer, a foreign azp, or a missing username or subject is always denied", () => {
-    const tamper = fc.constantFrom("iss-foreign", "iss-slash", "iss-case", "azp-foreign", "no-username", "no-sub", "no-azp");
+    const tamper = fc.constantFrom(
+      "iss-foreign",
+      "iss-slash",
+      "iss-case",
+      "azp-foreign",
+      "no-username",
+      "no-sub",
+      "no-azp",
+    );
     fc.assert(
       fc.property(tokenArb, tamper, ({ model, claims }, how) => {
-        const c: Record<string, unknown> = { ...claims, groups: model.keystone.groups.map((g) => g.claimValue), identity_provider: "partner" };
+        const c: Record<string, unknown> = {
+          ...claims,
+          groups: model.keystone.groups.map((g) => g.claimValue),
+          identity_provider: "partner",
+        };
         if (how === "iss-foreign") c.iss = "https://evil.example.com/realms/openstack";
         if (how === "iss-slash") c.iss = `${model.keycloak.issuer}/`;
         if (how === "iss-case") c.iss = model.keycloak.issuer.toUpperCase();
@@ -100,29 +150,60 @@ describe("mapping security properties (10,000 cases each)", () => {
   });
 
   it("prefixes, suffixes and case variants of granted group values grant nothing", () => {
-    const variant = fc.constantFrom((v: string) => v.slice(0, -1), (v: string) => `${v}x`, (v: string) => `${v}/sub`, (v: string) => v.toUpperCase(), (v: string) => ` ${v}`, (v: string) => v.slice(1), (v: string) => `x${v}`);
+    const variant = fc.constantFrom(
+      (v: string) => v.slice(0, -1),
+      (v: string) => `${v}x`,
+      (v: string) => `${v}/sub`,
+      (v: string) => v.toUpperCase(),
+      (v: string) => ` ${v}`,
+      (v: string) => v.slice(1),
+      (v: string) => `x${v}`,
+    );
     fc.assert(
-      fc.property(tokenArb, fc.array(variant, { minLength: 1, maxLength: 4 }), ({ model, claims }, fs) => {
-        const granted = new Set(model.keystone.groups.map((g) => g.claimValue));
-        const variants = model.keystone.groups.flatMap((g) => fs.map((f) => f(g.claimValue))).filter((v) => !granted.has(v));
-        expect(accessFor(model, { ...claims, identity_provider: "partner", groups: variants }).denied).toBe(true);
-      }),
+      fc.property(
+        tokenArb,
+        fc.array(variant, { minLength: 1, maxLength: 4 }),
+        ({ model, claims }, fs) => {
+          const granted = new Set(model.keystone.groups.map((g) => g.claimValue));
+          const variants = model.keystone.groups
+            .flatMap((g) => fs.map((f) => f(g.claimValue)))
+            .filter((v) => !granted.has(v));
+          expect(
+            accessFor(model, { ...claims, identity_provider: "partner", groups: variants }).denied,
+          ).toBe(true);
+        },
+      ),
       { numRuns: RUNS, seed: 13 },
     );
   });
 
   it("a second value joined with ';' to azp or the broker alias never passes (Keystone splits on ';')", () => {
-    const trick = fc.constantFrom("azp-before", "azp-after", "azp-both-clients", "broker-before", "broker-after");
+    const trick = fc.constantFrom(
+      "azp-before",
+      "azp-after",
+      "azp-both-clients",
+      "broker-before",
+      "broker-after",
+    );
     fc.assert(
       fc.property(tokenArb, trick, ({ model, claims }, how) => {
         const boundValues = model.keystone.groups
-          .filter((g) => model.keycloak.customerRealms.some((cr) => cr.groups.some((x) => x.proxyGroupKey === g.key.replace(/^group-/, "kcgroup-"))))
+          .filter((g) =>
+            model.keycloak.customerRealms.some((cr) =>
+              cr.groups.some((x) => x.proxyGroupKey === g.key.replace(/^group-/, "kcgroup-")),
+            ),
+          )
           .map((g) => g.claimValue);
         const azp = String(claims.azp);
-        const c: Record<string, unknown> = { ...claims, groups: model.keystone.groups.map((g) => g.claimValue), identity_provider: "partner" };
+        const c: Record<string, unknown> = {
+          ...claims,
+          groups: model.keystone.groups.map((g) => g.claimValue),
+          identity_provider: "partner",
+        };
         if (how === "azp-before") c.azp = `other-app;${azp}`;
         if (how === "azp-after") c.azp = `${azp};other-app`;
-        if (how === "azp-both-clients") c.azp = `${azp};${model.keycloak.cliClient?.clientId ?? azp};account`;
+        if (how === "azp-both-clients")
+          c.azp = `${azp};${model.keycloak.cliClient?.clientId ?? azp};account`;
         if (how.startsWith("broker")) {
           if (boundValues.length === 0) return; // no tenant of this stack needs a broker
           c.groups = boundValues; // only groups whose rules require the broker

@@ -6,7 +6,14 @@ import { projectValues } from "../../support/stack-files";
 import { rawConfig, tenancyArb } from "./arbitraries";
 
 function modelOf(raw: Record<string, unknown>, stack = "unit") {
-  const secretKeys = new Set(["keycloakAdminSecret", "keystoneApplicationCredentialSecret", "keycloakAdminPassword", "keystonePassword"].filter((k) => k in raw));
+  const secretKeys = new Set(
+    [
+      "keycloakAdminSecret",
+      "keystoneApplicationCredentialSecret",
+      "keycloakAdminPassword",
+      "keystonePassword",
+    ].filter((k) => k in raw),
+  );
   return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
 }
 
@@ -49,14 +56,20 @@ describe("buildModel on the committed dev stack", () => {
 
   it("declares the Keystone graph: domains, projects, groups and grants", () => {
     expect(m.keystone.domains.map((d) => d.name)).toEqual(["acme", "globex", "federated-users"]);
-    expect(m.keystone.projects.map((p) => `${p.domainKey}/${p.name}`)).toEqual(["domain-acme/web", "domain-acme/data", "domain-globex/research"]);
+    expect(m.keystone.projects.map((p) => `${p.domainKey}/${p.name}`)).toEqual([
+      "domain-acme/web",
+      "domain-acme/data",
+      "domain-globex/research",
+    ]);
     expect(m.keystone.groups.map((g) => [g.domainKey, g.name, g.claimValue])).toEqual([
       ["domain-acme", "acme-admins", "/acme/admins"],
       ["domain-acme", "acme-developers", "/acme/developers"],
       ["domain-acme", "acme-auditors", "/acme/auditors"],
       ["domain-globex", "globex-researchers", "/globex/researchers"],
     ]);
-    expect(m.keystone.grants.map((g) => `${g.groupKey} ${g.role} ${JSON.stringify(g.target)}`)).toEqual([
+    expect(
+      m.keystone.grants.map((g) => `${g.groupKey} ${g.role} ${JSON.stringify(g.target)}`),
+    ).toEqual([
       'group-acme-admins member {"domainKey":"domain-acme"}',
       'group-acme-admins member {"projectKey":"project-acme-web"}',
       'group-acme-admins member {"projectKey":"project-acme-data"}',
@@ -71,7 +84,12 @@ describe("buildModel on the committed dev stack", () => {
   it("puts every claim the mapping reads into the tokens", () => {
     expect(m.keycloak.mappers).toEqual([
       { kind: "sub", name: "sub" },
-      { kind: "userProperty", name: "preferred_username", claimName: "preferred_username", userProperty: "username" },
+      {
+        kind: "userProperty",
+        name: "preferred_username",
+        claimName: "preferred_username",
+        userProperty: "username",
+      },
       { kind: "groups", name: "groups", claimName: "groups", fullPath: true },
       { kind: "audience", name: "audience", includedClientAudience: "keystone" },
     ]);
@@ -79,8 +97,14 @@ describe("buildModel on the committed dev stack", () => {
 
   it("protects staging and production and keeps their IdP on destroy; test stacks destroy everything", () => {
     expect(committedModel("prod").protection).toEqual({ protect: true, retainIdpOnDelete: true });
-    expect(committedModel("staging").protection).toEqual({ protect: true, retainIdpOnDelete: true });
-    expect(committedModel("test-template").protection).toEqual({ protect: false, retainIdpOnDelete: false });
+    expect(committedModel("staging").protection).toEqual({
+      protect: true,
+      retainIdpOnDelete: true,
+    });
+    expect(committedModel("test-template").protection).toEqual({
+      protect: false,
+      retainIdpOnDelete: false,
+    });
     expect(m.protection).toEqual({ protect: false, retainIdpOnDelete: false });
   });
 });
@@ -90,14 +114,22 @@ describe("buildModel properties", () => {
     fc.assert(
       fc.property(tenancyArb, (shape) => {
         const m = modelOf(rawConfig(shape));
-        const keys = [...m.keystone.domains, ...m.keystone.projects, ...m.keystone.groups, ...m.keystone.grants].map((x) => x.key);
+        const keys = [
+          ...m.keystone.domains,
+          ...m.keystone.projects,
+          ...m.keystone.groups,
+          ...m.keystone.grants,
+        ].map((x) => x.key);
         expect(new Set(keys).size).toBe(keys.length);
         const perDomain = m.keystone.groups.map((g) => `${g.domainKey}/${g.name}`);
         expect(new Set(perDomain).size).toBe(perDomain.length);
         const groupDomain = new Map(m.keystone.groups.map((g) => [g.key, g.domainKey]));
         const projectDomain = new Map(m.keystone.projects.map((p) => [p.key, p.domainKey]));
         for (const grant of m.keystone.grants) {
-          const target = "projectKey" in grant.target ? projectDomain.get(grant.target.projectKey) : grant.target.domainKey;
+          const target =
+            "projectKey" in grant.target
+              ? projectDomain.get(grant.target.projectKey)
+              : grant.target.domainKey;
           expect(target).toBe(groupDomain.get(grant.groupKey));
         }
         const kcPaths = m.keycloak.groups.map((g) => g.path);
@@ -114,8 +146,14 @@ describe("buildModel properties", () => {
         const rules = m.federation.mapping.rules;
         expect(rules.length).toBe(shape.access.length + (denyWithoutGroup ? 0 : 1));
         for (const rule of rules) {
-          expect(rule.remote).toContainEqual({ type: "HTTP_OIDC_ISS", any_one_of: [m.keycloak.issuer] });
-          expect(rule.remote).toContainEqual({ type: "OIDC-azp", any_one_of: ["keystone", "keystone-cli"] });
+          expect(rule.remote).toContainEqual({
+            type: "HTTP_OIDC_ISS",
+            any_one_of: [m.keycloak.issuer],
+          });
+          expect(rule.remote).toContainEqual({
+            type: "OIDC-azp",
+            any_one_of: ["keystone", "keystone-cli"],
+          });
           expect(rule.local[0]).toEqual({ user: { id: "{0}", name: "{1}", type: "ephemeral" } });
           const groups = rule.local.filter((l) => l.group !== undefined);
           const groupClaim = rule.remote.find((r) => r.type === "OIDC-groups");
@@ -125,8 +163,16 @@ describe("buildModel properties", () => {
           }
           expect(groups.length).toBe(1);
           const [, tenant] = (groupClaim?.any_one_of?.[0] ?? "").split("/");
-          expect(groups[0]?.group).toEqual({ name: expect.stringMatching(new RegExp(`^${tenant}-`)), domain: { name: tenant } });
-          expect(rule.local.some((l) => l.projects !== undefined || l.groups !== undefined || l.group_ids !== undefined)).toBe(false);
+          expect(groups[0]?.group).toEqual({
+            name: expect.stringMatching(new RegExp(`^${tenant}-`)),
+            domain: { name: tenant },
+          });
+          expect(
+            rule.local.some(
+              (l) =>
+                l.projects !== undefined || l.groups !== undefined || l.group_ids !== undefined,
+            ),
+          ).toBe(false);
         }
       }),
       { numRuns: 300 },

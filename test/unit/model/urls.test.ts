@@ -12,13 +12,17 @@ describe("derived URLs", () => {
   });
 
   it("derives every Keystone URL from the public base URL", () => {
-    expect(urls.keystoneUrls("https://keystone.example.com:5000", "keycloak-openstack", "openid")).toEqual({
+    expect(
+      urls.keystoneUrls("https://keystone.example.com:5000", "keycloak-openstack", "openid"),
+    ).toEqual({
       v3: "https://keystone.example.com:5000/v3",
       redirectUri: "https://keystone.example.com:5000/redirect_uri",
       backchannelLogout: "https://keystone.example.com:5000/redirect_uri?logout=backchannel",
       websso: "https://keystone.example.com:5000/v3/auth/OS-FEDERATION/websso/openid",
-      webssoIdp: "https://keystone.example.com:5000/v3/auth/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/websso",
-      cliAuth: "https://keystone.example.com:5000/v3/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/auth",
+      webssoIdp:
+        "https://keystone.example.com:5000/v3/auth/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/websso",
+      cliAuth:
+        "https://keystone.example.com:5000/v3/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/auth",
     });
   });
 
@@ -31,8 +35,12 @@ describe("derived URLs", () => {
       endSession: "https://id.example.com/realms/r/protocol/openid-connect/logout",
       deviceAuthorization: "https://id.example.com/realms/r/protocol/openid-connect/auth/device",
     });
-    expect(urls.trustedDashboard("https://dashboard.example.com")).toBe("https://dashboard.example.com/auth/websso/");
-    expect(urls.brokerRedirectUri("https://id.example.com/realms/openstack", "globex")).toBe("https://id.example.com/realms/openstack/broker/globex/endpoint");
+    expect(urls.trustedDashboard("https://dashboard.example.com")).toBe(
+      "https://dashboard.example.com/auth/websso/",
+    );
+    expect(urls.brokerRedirectUri("https://id.example.com/realms/openstack", "globex")).toBe(
+      "https://id.example.com/realms/openstack/broker/globex/endpoint",
+    );
   });
 
   const host = fc.domain();
@@ -57,7 +65,9 @@ describe("derived URLs", () => {
         const base = `https://${h}:${port}`;
         const u = urls.keystoneUrls(base, idp, proto);
         for (const value of Object.values(u)) expect(value.startsWith(`${base}/`)).toBe(true);
-        expect(u.webssoIdp.endsWith(`/identity_providers/${idp}/protocols/${proto}/websso`)).toBe(true);
+        expect(u.webssoIdp.endsWith(`/identity_providers/${idp}/protocols/${proto}/websso`)).toBe(
+          true,
+        );
         expect(u.cliAuth.endsWith(`/identity_providers/${idp}/protocols/${proto}/auth`)).toBe(true);
       }),
     );
