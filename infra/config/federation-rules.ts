@@ -1,0 +1,141 @@
+/**
+ * Cross-field rules on the Keystone client and the federation settings: flows, PKCE, claims,
+ * identifiers and the authorization TTL.
+ */
+import type { Push } from "./issues";
+import type { StackConfig } from "./schema";
+import { remoteIdAttributes } from "../model/naming";
+import { LOOSE_ENVIRONMENTS } from "./url-rules";
+
+export function clientRules(cfg: StackConfig, push: Push): void {
+  const loose = LOOSE_ENVIRONMENTS.has(cfg.environment);
+  const cliClientId = cfg.client.cliClientId;
+  if (cliClientId !== undefined && cliClientId === cfg.client.clientId) {
+    push(
+      "client.cliClientId",
+      `"${cliClientId}" is the Keystone client's own id`,
+      "give the public CLI client its own id, or leave it out (default `<clientId>-cli`)",
+    );
+  }
+  if (cliClientId !== undefined && !cfg.client.deviceGrant) {
+    push(
+      "client.cliClientId",
+      "is set but client.deviceGrant is false, so no CLI client is declared",
+      "remove client.cliClientId, or enable client.deviceGrant",
+    );
+  }
+  if (cfg.client.pkceMethod !== "S256") {
+    push(
+      "client.pkceMethod",
+      `"${cfg.client.pkceMethod}" is not allowed`,
+      "PKCE must use S256; `plain` leaks the verifier",
+    );
+  }
+  if (cfg.client.directAccessGrants && !loose) {
+    push(
+      "client.directAccessGrants",
+      `the password grant is enabled on a ${cfg.environment} stack`,
+      "only local or test stacks may enable it; use the device grant for CLI login",
+    );
+  }
+  if (cfg.client.implicitFlow && !loose) {
+    push(
+      "client.implicitFlow",
+      `the implicit flow is enabled on a ${cfg.environment} stack`,
+      "only local or test stacks may enable it; the code flow with PKCE replaces it",
+    );
+  }
+  if (cfg.keycloak.insecure && !loose) {
+    push(
+      "keycloak.insecure",
+      `TLS verification is off on a ${cfg.environment} stack`,
+      "give keycloak.caBundle instead",
+    );
+  }
+  if (cfg.keystone.insecure && !loose) {
+    push(
+      "keystone.insecure",
+      `TLS verification is off on a ${cfg.environment} stack`,
+      "give keystone.caBundle instead",
+    );
+  }
+  const t = cfg.realm.tokens;
+  if (t.ssoSessionIdle > t.ssoSessionMax) {
+    push(
+      "realm.tokens.ssoSessionIdle",
+      `idle timeout ${t.ssoSessionIdle}s exceeds the session maximum ${t.ssoSessionMax}s`,
+      "make ssoSessionIdle <= ssoSessionMax",
+    );
+  }
+  if (t.accessToken > t.ssoSessionIdle) {
+    push(
+      "realm.tokens.accessToken",
+      `access token lifetime ${t.accessToken}s exceeds the SSO idle timeout ${t.ssoSessionIdle}s`,
+      "keep access tokens shorter than sessions",
+    );
+  }
+}
+
+/** Longest `federation.authorizationTtlMinutes` accepted: 30 days (group memberships outlive logins). */
+export const MAX_AUTHORIZATION_TTL_MINUTES = 43_200;
+
+export function federationRules(cfg: StackConfig, push: Push): void {
+  const f = cfg.federation;
+  if (f.claims.userId !== "sub") {
+    push(
+      "federation.claims.userId",
+      `"${f.claims.userId}" can change or be chosen by whoever administers the realm`,
+      "use sub: the Keystone user id must be immutable, or a recycled e-mail or username inherits an old Keystone identity",
+    );
+  }
+  if (f.userType === "local" && cfg.realm.customerRealms.length > 0) {
+    push(
+      "federation.userType",
+      "local users are looked up by a username a customer-realm admin can choose",
+      "use ephemeral users with customer realms, so a brokered user can never become an existing Keystone user",
+    );
+  }
+  if (
+    f.authorizationTtlMinutes !== undefined &&
+    f.authorizationTtlMinutes > MAX_AUTHORIZATION_TTL_MINUTES
+  ) {
+    push(
+      "federation.authorizationTtlMinutes",
+      `${f.authorizationTtlMinutes} minutes keeps group memberships for over 30 days after a login`,
+      `give at most ${MAX_AUTHORIZATION_TTL_MINUTES}; a removed Keycloak group should not grant access for long`,
+    );
+  }
+  if (f.claimDelimiter !== ";") {
+    push(
+      "federation.claimDelimiter",
+      `"${f.claimDelimiter}" is not ";"`,
+      "Keystone splits multi-valued attributes on ';' only; any other delimiter merges all groups into one value",
+    );
+  }
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(f.claimPrefix)) {
+    push(
+      "federation.claimPrefix",
+      `"${f.claimPrefix}" is not a valid environment prefix`,
+      "use letters, digits, '-' and '_', e.g. OIDC-",
+    );
+  }
+  if (f.remoteIdAttribute !== undefined) {
+    const allowed = remoteIdAttributes(f.claimPrefix);
+    if (!allowed.includes(f.remoteIdAttribute)) {
+      push(
+        "federation.remoteIdAttribute",
+        `"${f.remoteIdAttribute}" does not carry the token issuer`,
+        `use one of ${allowed.join(", ")} (derived from claimPrefix)`,
+      );
+    }
+  }
+  for (const [key, claim] of Object.entries(f.claims)) {
+    if (claim !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(claim)) {
+      push(
+        `federation.claims.${key}`,
+        `"${claim}" is not a plain claim name`,
+        "use the claim name as it appears in the token",
+      );
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/** Configuration schema: delivery of the rendered host files and the opt-in smoke check. */
+import { z } from "zod";
+import { identifier } from "./schema-common";
+
+export const DeliveryTargetSchema = z.strictObject({
+  name: identifier("delivery target name").describe("Name of the target (used in resource names)."),
+  kind: z
+    .enum(["ssh", "local"])
+    .describe(
+      "`ssh` copies to a host over SSH (key: the `deliverySshKey` secret); `local` writes on the machine running Pulumi (e.g. a kolla-ansible config directory).",
+    ),
+  host: z.string().min(1).optional().describe("SSH host (kind ssh)."),
+  user: z.string().min(1).default("root").describe("SSH user. Default `root`."),
+  port: z.number().int().positive().default(22).describe("SSH port. Default 22."),
+  artifacts: z
+    .array(z.enum(["apache", "keystone", "horizon", "kolla", "clients"]))
+    .min(1)
+    .describe(
+      "Which rendered folders go to this target (apache, keystone, horizon, kolla, clients).",
+    ),
+  directory: z
+    .string()
+    .min(1)
+    .describe(
+      "Directory on the target the files are written under (keeping their relative paths).",
+    ),
+  reloadCommand: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Command run after any file changed, e.g. `systemctl reload apache2` or `kolla-ansible reconfigure -t keystone`.",
+    ),
+});
+
+export const DeliverySchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Deliver the rendered host configuration with @pulumi/command. Default false (render only).",
+    ),
+  targets: z.array(DeliveryTargetSchema).default([]).describe("Where the files go. Default none."),
+});
+
+export const SmokeCheckSchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(false)
+    .describe(
+      "After everything else, log in for real (Keycloak password grant -> Keystone -> project scope) and fail the update if federation does not work. Needs client.directAccessGrants (local/test stacks). Default false.",
+    ),
+  username: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Keycloak test user; its password is the `smokeCheckPassword` secret."),
+  project: z
+    .string()
+    .regex(/^[^/]+\/[^/]+$/, { message: "must read <tenant>/<project>" })
+    .optional()
+    .describe("Project to scope to, as `<tenant>/<project>`."),
+  createUser: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Create the test user in Keycloak (local/test stacks only), with `smokeCheckPassword`, in `group`. Default false.",
+    ),
+  group: z
+    .string()
+    .regex(/^[^/]+\/[^/]+$/, { message: "must read <tenant>/<group>" })
+    .optional()
+    .describe("Access group (`<tenant>/<group>`) the created test user joins."),
+});

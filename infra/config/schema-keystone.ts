@@ -1,0 +1,158 @@
+/** Configuration schema: the Keystone connection, Horizon and the federation settings. */
+import { z } from "zod";
+import { identifier } from "./schema-common";
+
+export const KeystoneCredentialsSchema = z.strictObject({
+  method: z
+    .enum(["applicationCredential", "password", "token"])
+    .describe(
+      "`applicationCredential` (recommended), `password`, or `token`. The secret part is a `--secret` key.",
+    ),
+  applicationCredentialId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Application credential id (method applicationCredential); its secret is `keystoneApplicationCredentialSecret`.",
+    ),
+  username: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("User name (method password); the password is the `keystonePassword` secret."),
+  userDomainName: z
+    .string()
+    .min(1)
+    .default("Default")
+    .describe("Domain of the user. Default `Default`."),
+  projectName: z
+    .string()
+    .min(1)
+    .default("admin")
+    .describe("Project to scope to (method password). Default `admin`."),
+  projectDomainName: z
+    .string()
+    .min(1)
+    .default("Default")
+    .describe("Domain of that project. Default `Default`."),
+});
+
+export const KeystoneSchema = z.strictObject({
+  url: z
+    .string()
+    .describe(
+      "Keystone's public base URL as browsers and CLIs reach it, e.g. `https://keystone.example.com:5000` (no `/v3`).",
+    ),
+  authUrl: z.string().optional().describe("Identity API URL Pulumi uses. Default `<url>/v3`."),
+  region: z.string().min(1).default("RegionOne").describe("Region name. Default `RegionOne`."),
+  cloud: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Cloud name from clouds.yaml for Pulumi's own credentials. Exclusive with `credentials`.",
+    ),
+  credentials: KeystoneCredentialsSchema.optional().describe(
+    "Explicit credentials for Pulumi. Exclusive with `cloud`.",
+  ),
+  caBundle: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("PEM CA bundle file used to verify Keystone's TLS certificate."),
+  insecure: z
+    .boolean()
+    .default(false)
+    .describe("Skip TLS verification. Only accepted on `local` and `test` stacks. Default false."),
+});
+
+export const HorizonSchema = z.strictObject({
+  urls: z
+    .array(z.string())
+    .default([])
+    .describe(
+      "Horizon base URLs, e.g. `https://dashboard.example.com`. Each becomes a trusted dashboard. Default none.",
+    ),
+});
+
+export const ClaimsSchema = z.strictObject({
+  userId: z
+    .string()
+    .default("sub")
+    .describe("Claim holding a stable user id; becomes the Keystone user id. Default `sub`."),
+  username: z
+    .string()
+    .default("preferred_username")
+    .describe("Claim holding the user name. Default `preferred_username`."),
+  email: z
+    .string()
+    .optional()
+    .describe(
+      "Claim holding the e-mail address. Omit to not map e-mail (if set, tokens without it are refused).",
+    ),
+  groups: z
+    .string()
+    .default("groups")
+    .describe("Claim holding the Keycloak groups. Default `groups`."),
+});
+
+export const FederationSchema = z.strictObject({
+  idpId: identifier("identity provider id")
+    .optional()
+    .describe("Keystone identity provider id. Default `keycloak-<realm>`."),
+  protocolId: identifier("protocol id")
+    .default("openid")
+    .describe("Federation protocol id. Default `openid`."),
+  claimPrefix: z
+    .string()
+    .default("OIDC-")
+    .describe("mod_auth_openidc claim prefix (`OIDCClaimPrefix`). Default `OIDC-`."),
+  claimDelimiter: z
+    .string()
+    .default(";")
+    .describe(
+      "mod_auth_openidc claim delimiter. Must be `;`: Keystone splits multi-valued attributes on `;` only.",
+    ),
+  remoteIdAttribute: z
+    .string()
+    .optional()
+    .describe(
+      "Environ key Keystone compares with the IdP's remote_ids. Default `HTTP_<PREFIX>ISS` (e.g. `HTTP_OIDC_ISS`).",
+    ),
+  userType: z
+    .enum(["ephemeral", "local"])
+    .default("ephemeral")
+    .describe(
+      "Federated user type: `ephemeral` (shadow users, default) or `local` (users must pre-exist).",
+    ),
+  userDomain: identifier("user domain")
+    .default("federated-users")
+    .describe(
+      "Keystone domain federated users land in; the IdP is bound to it. Created by the stack; never a tenant nor Default. Default `federated-users` (Keystone reserves the name `Federated`).",
+    ),
+  ruleLayout: z
+    .enum(["perGroup", "perTenant"])
+    .default("perGroup")
+    .describe(
+      "`perGroup`: one mapping rule per access group, Keystone groups named `<tenant>-<group>`. `perTenant`: one rule per tenant (whitelist of the tenant's exact group values), Keystone groups named like the claim values; for stacks with hundreds of groups, since Keystone evaluates every rule on every login. Default perGroup.",
+    ),
+  denyWithoutGroup: z
+    .boolean()
+    .default(true)
+    .describe("Refuse a token to users who hold no granted group (no rule matches). Default true."),
+  claims: ClaimsSchema.prefault({}).describe("Which token claims the mapping reads."),
+  adopt: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Take over an existing Keystone IdP, mapping and protocol with these ids instead of failing (migration from kolla-ansible). Default false.",
+    ),
+  authorizationTtlMinutes: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe(
+      "`[federation] default_authorization_ttl` in minutes for group memberships. Default unset (Keystone: 0 = never expire).",
+    ),
+});

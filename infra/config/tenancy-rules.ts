@@ -1,0 +1,206 @@
+/**
+ * Cross-field rules on tenants and access: references between tenants, projects, groups and roles,
+ * uniqueness, roles that reach beyond a tenant, and group names Keystone's mapping engine would
+ * mis-parse.
+ */
+import type { Push } from "./issues";
+import type { StackConfig } from "./schema";
+import { checkGroupValue } from "../model/mapping-safety";
+import { duplicates } from "./url-rules";
+
+/** Keystone refuses to create a domain with this name, case-insensitively (its federated_domain_name default). */
+const RESERVED_FEDERATED_DOMAIN = "federated";
+
+export function tenantRules(cfg: StackConfig, push: Push): void {
+  if (cfg.federation.userDomain.toLowerCase() === RESERVED_FEDERATED_DOMAIN) {
+    push(
+      "federation.userDomain",
+      `"${cfg.federation.userDomain}" is reserved by Keystone ([federation] federated_domain_name)`,
+      "use another name, e.g. federated-users",
+    );
+  }
+  const realmNames = new Set(cfg.realm.customerRealms.map((r) => r.name));
+  for (const d of duplicates(cfg.tenants.map((t) => t.name.toLowerCase()))) {
+    push(
+      "tenants",
+      `tenant "${d}" is declared twice (names are case-insensitive in Keystone)`,
+      "give each tenant a unique name",
+    );
+  }
+  cfg.tenants.forEach((t, i) => {
+    if (
+      cfg.federation.ruleLayout === "perTenant" &&
+      cfg.client.groupsFullPath &&
+      t.name.includes("name")
+    ) {
+      push(
+        `tenants[${i}].name`,
+        `"${t.name}" contains "name"`,
+        'with the perTenant layout group paths feed Keystone\'s groups template, which switches to JSON mode on "name"; rename the tenant or use the perGroup layout',
+      );
+    }
+    if (t.name.toLowerCase() === "default") {
+      push(
+        `tenants[${i}].name`,
+        `"${t.name}" collides with Keystone's built-in Default domain`,
+        "choose another tenant name",
+      );
+    }
+    if (t.name.toLowerCase() === RESERVED_FEDERATED_DOMAIN) {
+      push(
+        `tenants[${i}].name`,
+        `"${t.name}" is reserved by Keystone ([federation] federated_domain_name)`,
+        "choose another tenant name",
+      );
+    }
+    for (const d of duplicates(t.projects.map((p) => p.name))) {
+      push(
+        `tenants[${i}].projects`,
+        `project "${d}" is declared twice in tenant "${t.name}"`,
+        "project names are unique per domain",
+      );
+    }
+    if (t.customerRealm !== undefined && !realmNames.has(t.customerRealm)) {
+      push(
+        `tenants[${i}].customerRealm`,
+        `unknown customer realm "${t.customerRealm}"`,
+        `declare it in realm.customerRealms (known: ${[...realmNames].join(", ") || "none"})`,
+      );
+    }
+  });
+  const customerNames = cfg.realm.customerRealms.map((r) => r.name);
+  for (const d of duplicates(customerNames))
+    push(
+      "realm.customerRealms",
+      `customer realm "${d}" is declared twice`,
+      "give each customer realm a unique name",
+    );
+  const domainOwner = new Map<string, string>();
+  cfg.realm.customerRealms.forEach((r, i) => {
+    if (r.name === cfg.realm.name) {
+      push(
+        `realm.customerRealms[${i}].name`,
+        `"${r.name}" is the proxy realm itself`,
+        "a customer realm must be a separate realm",
+      );
+    }
+    r.emailDomains.forEach((d, j) => {
+      if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d)) {
+        push(
+          `realm.customerRealms[${i}].emailDomains[${j}]`,
+          `"${d}" is not a lower-case DNS domain`,
+          "write the part after @, e.g. acme.example",
+        );
+      } else if (domainOwner.has(d)) {
+        push(
+          `realm.customerRealms[${i}].emailDomains[${j}]`,
+          `"${d}" is already routed to customer realm "${domainOwner.get(d)}"`,
+          "home-IdP-discovery needs each e-mail domain in one realm only",
+        );
+      } else {
+        domainOwner.set(d, r.name);
+      }
+    });
+  });
+}
+
+/** Roles a tenant group must not get unless the stack says so: they reach beyond the tenant. */
+export function cloudWideRules(cfg: StackConfig, push: Push): void {
+  if (cfg.roles.allowCloudWideGrants) return;
+  const cloudWide = new Set(cfg.roles.cloudWide.map((r) => r.toLowerCase()));
+  cfg.access.forEach((a, i) =>
+    a.grants.forEach((g, j) => {
+      if (!cloudWide.has(g.role.toLowerCase())) return;
+      push(
+        `access[${i}].grants[${j}].role`,
+        `"${g.role}" is cloud-wide in Keystone: members of ${a.tenant}/${a.group} would administer every tenant, the mapping and the IdP`,
+        "grant member or reader (or a role the stack creates), or set roles.allowCloudWideGrants: true if that is really meant",
+      );
+    }),
+  );
+}
+
+export function accessRules(cfg: StackConfig, push: Push): void {
+  const tenants = new Map(cfg.tenants.map((t) => [t.name, t]));
+  const roles = new Set([...cfg.roles.existing, ...cfg.roles.create]);
+  for (const d of duplicates(cfg.roles.create))
+    push("roles.create", `role "${d}" is listed twice`, "list each role once");
+  for (const r of cfg.roles.create) {
+    if (cfg.roles.existing.includes(r))
+      push(
+        "roles.create",
+        `role "${r}" is also in roles.existing`,
+        "a role is either looked up or created, not both",
+      );
+  }
+  const seen = new Set<string>();
+  const leafOwners = new Map<string, string>();
+  cfg.access.forEach((a, i) => {
+    const base = `access[${i}]`;
+    const tenant = tenants.get(a.tenant);
+    if (!tenant) {
+      push(
+        `${base}.tenant`,
+        `unknown tenant "${a.tenant}"`,
+        `declare it in tenants (known: ${[...tenants.keys()].join(", ")})`,
+      );
+    }
+    const groupProblem = checkGroupValue(a.group);
+    if (groupProblem) push(`${base}.group`, groupProblem.message, groupProblem.hint);
+    const key = `${a.tenant}/${a.group}`;
+    if (seen.has(key))
+      push(
+        `${base}.group`,
+        `group "${a.group}" of tenant "${a.tenant}" has two access rules`,
+        "merge their grants into one rule",
+      );
+    seen.add(key);
+    if (!cfg.client.groupsFullPath) {
+      const owner = leafOwners.get(a.group);
+      if (owner !== undefined && owner !== a.tenant) {
+        push(
+          `${base}.group`,
+          `group "${a.group}" exists in tenants "${owner}" and "${a.tenant}"`,
+          "with client.groupsFullPath false Keycloak emits bare names, so tenants could not be told apart: set groupsFullPath true or rename",
+        );
+      }
+      leafOwners.set(a.group, a.tenant);
+    }
+    const grantKeys = new Set<string>();
+    a.grants.forEach((g, j) => {
+      const gp = `${base}.grants[${j}]`;
+      if (!roles.has(g.role)) {
+        push(
+          `${gp}.role`,
+          `unknown role "${g.role}"`,
+          `add it to roles.existing or roles.create (known: ${[...roles].join(", ")})`,
+        );
+      }
+      if ((g.project === undefined) === (g.domain === undefined)) {
+        push(
+          gp,
+          "a grant needs exactly one of project or domain",
+          "set `project: <name>` or `domain: true`",
+        );
+      } else if (
+        g.project !== undefined &&
+        tenant &&
+        !tenant.projects.some((p) => p.name === g.project)
+      ) {
+        push(
+          `${gp}.project`,
+          `unknown project "${g.project}" in tenant "${a.tenant}"`,
+          `declare it in the tenant's projects (known: ${tenant.projects.map((p) => p.name).join(", ") || "none"})`,
+        );
+      }
+      const gk = `${g.role}@${g.project ?? "<domain>"}`;
+      if (grantKeys.has(gk))
+        push(
+          gp,
+          `grant of "${g.role}" on ${g.project ? `project "${g.project}"` : "the domain"} is listed twice`,
+          "list each grant once",
+        );
+      grantKeys.add(gk);
+    });
+  });
+}
