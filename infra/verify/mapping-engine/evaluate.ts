@@ -8,11 +8,13 @@
  */
 import { fail, MappingEngineError, NO_MATCH_MESSAGE } from "./errors";
 import { astLiteralList } from "./python-literal";
-import { pyRepr } from "./python-repr";
-import { compileAll, pySearch } from "./python-regex";
 import { validateMapping, type ValidateOptions } from "./schema";
 
-export type Assertion = Readonly<Record<string, unknown>>;
+import { type Assertion, hashKey, normalizeAssertion, type Requirement, verify } from "./match";
+import { pyFormat, renderSlot, substitute } from "./format";
+
+export type { Assertion };
+export { normalizeAssertion, pyFormat };
 
 export interface MappedProperties {
   user: Record<string, unknown>;
@@ -36,195 +38,11 @@ export type RuleTrace =
       readonly reason: string;
     };
 
-interface Requirement {
-  type: string;
-  any_one_of?: unknown[];
-  not_any_of?: unknown[];
-  blacklist?: unknown[];
-  whitelist?: unknown[];
-  regex?: unknown;
-}
-
 interface Rule {
   local: unknown[];
   remote: Requirement[];
 }
 
-/** Step 1 of `process`: drop non-strings, split every value on ';' exactly (§1.1). */
-export function normalizeAssertion(assertion: Assertion): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const [k, v] of Object.entries(assertion))
-    if (typeof v === "string") out.set(k, v.split(";"));
-  return out;
-}
-
-function hashKey(v: unknown): string {
-  if (Array.isArray(v) || (v !== null && typeof v === "object"))
-    fail("TypeError", `unhashable type: '${Array.isArray(v) ? "list" : "dict"}'`);
-  return typeof v === "string" ? `s:${v}` : `o:${JSON.stringify(v)}`;
-}
-
-/** Values kept by a condition list (§4.2). Non-regex: set semantics in first-occurrence order. */
-function matches(list: unknown[], values: string[], regex: boolean): string[] {
-  if (regex) {
-    compileAll(list);
-    return values.filter((v) => list.some((p) => pySearch(p, v)));
-  }
-  const set = new Set(list.map(hashKey));
-  return [...new Set(values)].filter((v) => set.has(`s:${v}`));
-}
-
-type SlotResult =
-  | { ok: true; slots: string[][] }
-  | { ok: false; requirement: number; type: string; reason: string };
-
-function verify(remote: Requirement[], assertion: Map<string, string[]>): SlotResult {
-  const slots: string[][] = [];
-  for (const [i, req] of remote.entries()) {
-    const values = assertion.get(req.type);
-    if (values === undefined)
-      return { ok: false, requirement: i, type: req.type, reason: "attribute missing" };
-    const regex = Boolean(req.regex);
-    if (req.any_one_of !== undefined && req.any_one_of !== null) {
-      if (matches(req.any_one_of, values, regex).length > 0) continue;
-      return {
-        ok: false,
-        requirement: i,
-        type: req.type,
-        reason: `any_one_of: none of ${JSON.stringify(req.any_one_of)} in ${JSON.stringify(values)}`,
-      };
-    }
-    if (req.not_any_of !== undefined && req.not_any_of !== null) {
-      const hit = matches(req.not_any_of, values, regex);
-      if (hit.length === 0) continue;
-      return {
-        ok: false,
-        requirement: i,
-        type: req.type,
-        reason: `not_any_of: ${JSON.stringify(hit)} present`,
-      };
-    }
-    if (req.blacklist !== undefined && req.blacklist !== null) {
-      const hit = new Set(matches(req.blacklist, values, regex));
-      slots.push([...new Set(values)].filter((v) => !hit.has(v)));
-    } else if (req.whitelist !== undefined && req.whitelist !== null) {
-      slots.push(matches(req.whitelist, values, regex));
-    } else {
-      slots.push(values);
-    }
-  }
-  return { ok: true, slots };
-}
-
-/** A slot as `str.format` prints it: one value as itself, otherwise Python's str(list) (§4.3). */
-function renderSlot(slot: string[]): string {
-  return slot.length === 1 ? slot[0]! : pyRepr(slot);
-}
-
-/** Python `str.format(*slots)` for `{N}`, `{}`, `{{`, `}}`, `!r`/`!s` and `[N]` indexing (§4.4). */
-export function pyFormat(template: string, slots: string[][]): string {
-  let out = "";
-  let auto = 0;
-  let mode: "auto" | "manual" | undefined;
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i]!;
-    if (c === "}") {
-      if (template[i + 1] === "}") {
-        out += "}";
-        i++;
-        continue;
-      }
-      fail("ValueError", "Single '}' encountered in format string");
-    }
-    if (c !== "{") {
-      out += c;
-      continue;
-    }
-    if (template[i + 1] === "{") {
-      out += "{";
-      i++;
-      continue;
-    }
-    const end = template.indexOf("}", i);
-    if (end < 0) fail("ValueError", "expected '}' before end of string");
-    const field = template.slice(i + 1, end);
-    if (field.includes("{")) fail("ValueError", "unexpected '{' in field name");
-    const m = /^([^!:[.]*)((?:\[[^\]]*\])*)(?:!([rsa]))?(?::(.*))?$/.exec(field);
-    if (!m) fail("ValueError", `invalid format field ${field}`);
-    const [, name, index, conversion, spec] = m;
-    let slotIndex: number;
-    if (name === "") {
-      if (mode === "manual")
-        fail(
-          "ValueError",
-          "cannot switch from manual field specification to automatic field numbering",
-        );
-      mode = "auto";
-      slotIndex = auto++;
-    } else if (/^\d+$/.test(name!)) {
-      if (mode === "auto")
-        fail(
-          "ValueError",
-          "cannot switch from automatic field numbering to manual field specification",
-        );
-      mode = "manual";
-      slotIndex = Number(name);
-    } else {
-      fail("KeyError", `'${name}'`);
-    }
-    if (slotIndex >= slots.length)
-      fail(
-        "DirectMappingError",
-        "An unexpected error prevented the server from fulfilling your request.",
-      );
-    const slot = slots[slotIndex]!;
-    let value: unknown = slot.length === 1 ? slot[0]! : slot;
-    for (const idx of (index ?? "").match(/\[[^\]]*\]/g) ?? []) {
-      const k = idx.slice(1, -1);
-      if (!/^\d+$/.test(k)) fail("NotSupported", `format index ${idx} is not supported`);
-      const seq = value as string | string[];
-      if (Number(k) >= seq.length)
-        fail("ValueError", `${typeof seq === "string" ? "string" : "list"} index out of range`);
-      value = seq[Number(k)];
-    }
-    if (spec !== undefined && spec !== "")
-      fail("NotSupported", `format spec '${spec}' is not supported`);
-    out +=
-      conversion === "r" || conversion === "a"
-        ? pyRepr(value)
-        : typeof value === "string"
-          ? value
-          : pyRepr(value);
-    i = end;
-  }
-  return out;
-}
-
-/** `_update_local_mapping`: format every string leaf; non-dict list items and other scalars raise (§4.4). */
-function substitute(value: unknown, slots: string[][]): unknown {
-  if (typeof value === "string") return pyFormat(value, slots);
-  if (Array.isArray(value)) {
-    return value.map((item) => {
-      if (item === null || typeof item !== "object" || Array.isArray(item))
-        fail(
-          "AttributeError",
-          `'${typeof item === "string" ? "str" : "list"}' object has no attribute 'items'`,
-        );
-      return substitute(item, slots);
-    });
-  }
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, slots);
-    return out;
-  }
-  return fail(
-    "AttributeError",
-    `'${value === null ? "NoneType" : typeof value === "boolean" ? "bool" : "int"}' object has no attribute 'format'`,
-  );
-}
-
-/** Python truthiness of a JSON value. */
 function truthy(v: unknown): boolean {
   if (v === null || v === undefined || v === false || v === 0 || v === "") return false;
   if (Array.isArray(v)) return v.length > 0;
