@@ -57,7 +57,7 @@ CONF
   "${km[@]}" fernet_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
   "${km[@]}" credential_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
   "${km[@]}" bootstrap --bootstrap-password "$pw" --bootstrap-public-url "http://127.0.0.1:$port/v3/" >/dev/null 2>&1
-  # SQLite: WAL, or concurrent requests fail with "database is locked" (LOCAL-SERVICES.md).
+  # SQLite: WAL, or concurrent requests fail with "database is locked" (docs/local-services.md).
   runuser -u "$run_user" -- /usr/bin/python3 -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode=WAL')" "$dir/keystone.db"
 }
 

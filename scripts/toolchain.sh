@@ -105,7 +105,7 @@ required_plugins() {
     }' "$here/.."
 }
 
-# Where each provider's source would come from for an air-gapped build (see REAL-TOOLCHAIN notes).
+# Where each provider's source would come from for an air-gapped build (README, "The real toolchain").
 provider_modules=(
   github.com/pulumi/pulumi-keycloak/provider/v6
   github.com/keycloak/terraform-provider-keycloak

@@ -46,7 +46,7 @@ export class KeycloakFederation extends pulumi.ComponentResource {
         ssoSessionMaxLifespan: duration(kc.realm.tokens.ssoSessionMax),
         sslRequired: args.model.environment === "local" ? "none" : "external",
         // Brute-force protection: without this block the provider writes bruteForceProtected=false
-        // on every realm update (KEYCLOAK-NOTES trap 6). Temporary lockouts only, so an attacker
+        // on every realm update (docs/keycloak-behaviour.md item 4). Temporary lockouts only, so an attacker
         // cannot lock a user out for good; the password grant counts failures too.
         securityDefenses: {
           bruteForceDetection: {
@@ -114,7 +114,7 @@ export class KeycloakFederation extends pulumi.ComponentResource {
     if (kc.cliClient) {
       // The OpenStack CLI's client: public (no secret to hand out), device grant with PKCE S256 only.
       // Every flag is set: the provider sends unset flags as false, and Keycloak then rejects nothing
-      // but stores whatever it got (KEYCLOAK-NOTES trap 2).
+      // but stores whatever it got (docs/keycloak-behaviour.md item 2).
       this.cliClient = new keycloak.openid.Client(
         `${name}-cli-client`,
         {

@@ -1,6 +1,6 @@
 /**
- * Values that travel through Keystone's mapping engine unharmed. See KEYSTONE-MAPPING-SPEC.md:
- * mod_auth_openidc joins array claims with `;` and Keystone splits on it (§1.1); every string of a
+ * Values that travel through Keystone's mapping engine unharmed. See docs/keystone-mapping-engine.md:
+ * mod_auth_openidc joins array claims with `;` and Keystone splits on it (§1); every string of a
  * matched rule's locals goes through Python `str.format`, so braces are syntax (§4.4); a `groups`
  * value that contains `name` switches the engine to JSON mode and fails the login (§6.2); values
  * that look like Python literals (`[...]`, quotes) are re-parsed by `literal_eval` (§6.1).

@@ -105,7 +105,7 @@ export function headerEnvName(header: string): string {
 /**
  * The environ keys under which mod_auth_openidc exposes the `iss` claim: the header copy
  * (`HTTP_OIDC_ISS`, the default) and the claim variable (`OIDC-iss`). Both work as Keystone's
- * remote_id_attribute (LOCAL-SERVICES.md).
+ * remote_id_attribute (docs/local-services.md).
  */
 export function remoteIdAttributes(claimPrefix: string): [string, string] {
   return [headerEnvName(`${claimPrefix}iss`), `${claimPrefix}iss`];

@@ -1,6 +1,6 @@
 /**
  * Mapping lint, for generated and hand-written mappings: each finding names the rule, the problem
- * and the fix. The checks follow KEYSTONE-MAPPING-SPEC.md and the invariants of BRIEF.md.
+ * and the fix. The checks follow docs/keystone-mapping-engine.md and docs/security-invariants.md.
  */
 import { MappingEngineError } from "./mapping-engine";
 import { pyFormat } from "./mapping-engine/evaluate";

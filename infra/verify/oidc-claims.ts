@@ -1,7 +1,7 @@
 /**
  * What mod_auth_openidc hands Keystone for a validated access token (bearer/CLI path), as the
  * environ keys Keystone's mapping sees. Measured on Debian's mod_auth_openidc 2.4.12
- * (LOCAL-SERVICES.md): every claim becomes `<prefix><claim>`; arrays are joined with the claim
+ * (docs/local-services.md): every claim becomes `<prefix><claim>`; arrays are joined with the claim
  * delimiter; objects are JSON text; booleans become "1"/"0"; numbers their decimal text. Header
  * copies (`HTTP_<PREFIX><CLAIM>`) survive only for claim names without `_`. `REMOTE_USER` is `sub`.
  */

@@ -1,7 +1,7 @@
 /**
  * Generated mapping-engine cases across the engine's features, for differential tests against
  * Keystone's own RuleProcessor, and the comparison that treats Keystone's set-ordered outputs as
- * unordered (KEYSTONE-MAPPING-SPEC.md §10).
+ * unordered (docs/keystone-mapping-engine.md §8).
  */
 import fc from "fast-check";
 import type { EngineCase, KeystoneOutcome } from "./keystone-engine";

@@ -1,7 +1,7 @@
 /**
  * mod_auth_openidc configuration for Keystone's Apache: the browser (websso) path with the code
  * flow + PKCE S256, and the bearer-token path (CLI) validated against the realm's JWKS. Every path
- * comes from the model's URLs. Facts it relies on (LOCAL-SERVICES.md, verified on Debian's
+ * comes from the model's URLs. Facts it relies on (docs/local-services.md, verified on Debian's
  * mod_auth_openidc 2.4.12): claims become `OIDC-<claim>` env keys; `;` must be the delimiter;
  * OAuth (bearer) mode checks signature and expiry only, the mapping checks iss and azp.
  */

@@ -1,7 +1,7 @@
 /**
  * Generates the Keystone mapping (`rules.json`, schema 1.0) from the access rules.
  *
- * Shape of every rule (KEYSTONE-MAPPING-SPEC.md):
+ * Shape of every rule (docs/keystone-mapping-engine.md; the invariants are docs/security-invariants.md):
  *   remote: [userId, username, (email)]          -> slots {0} {1} ({2}); a missing claim fails the rule
  *           iss  any_one_of [issuer]             -> invariant 1 (mod_auth_openidc does not check iss)
  *           azp  any_one_of [client ids]         -> invariant 1 (nor aud/azp): the Keystone client, and
@@ -13,8 +13,8 @@
  *           groups any_one_of [exact claim value] -> one granted group; no claim value is ever copied
  *   local:  the user (every rule, so Keystone never falls back to REMOTE_USER: invariant 2)
  *           one Keystone group by name in the tenant's own domain (invariant 3), which carries roles.
- * any_one_of entries consume no slot (§4.1), so the user's slots are the first plain entries.
- * `projects` is never emitted: Keystone keeps only the last rule's list (§5.2).
+ * any_one_of entries consume no slot (docs/keystone-mapping-engine.md §4.1), so the user's slots are the first plain entries.
+ * `projects` is never emitted: Keystone keeps only the last rule's list (docs/keystone-mapping-engine.md §5).
  * Limit: a tenant NOT bound to a customer realm cannot exclude brokered users in the mapping (a
  * missing claim fails even `not_any_of`, §4.1); there, tenant isolation rests on proxy-realm group
  * membership, which only proxy-realm admins (and our IdP mappers, for their own tenant) grant.

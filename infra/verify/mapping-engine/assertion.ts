@@ -1,5 +1,5 @@
 /**
- * The assertion file of `keystone-manage mapping_engine --input` (KEYSTONE-MAPPING-SPEC.md §1.1):
+ * The assertion file of `keystone-manage mapping_engine --input` (docs/keystone-mapping-engine.md §1):
  * whole text stripped, split with Python's splitlines, each line stripped, blank lines skipped,
  * split at the first ':', key and value stripped, last duplicate wins, optional key prefix filter.
  */

@@ -1,6 +1,6 @@
 /**
  * Errors of the mapping engine, named after the Python exception Keystone 22 raises for the same
- * input (KEYSTONE-MAPPING-SPEC.md §9), so callers and the CLI can report the same class.
+ * input (docs/keystone-mapping-engine.md §7), so callers and the CLI can report the same class.
  */
 export type KeystoneErrorClass =
   | "ValidationError"

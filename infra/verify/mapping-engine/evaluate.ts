@@ -1,5 +1,5 @@
 /**
- * Keystone 22's `RuleProcessor.process` in TypeScript (KEYSTONE-MAPPING-SPEC.md §3-§6): every rule
+ * Keystone 22's `RuleProcessor.process` in TypeScript (docs/keystone-mapping-engine.md §3-§6): every rule
  * is evaluated, slots come from plain/whitelist/blacklist requirements only, every string of a
  * matched rule's locals goes through Python `str.format`, and the identity values merge with
  * Keystone's quirks (first non-empty user, group-by-name re-extension, `groups` JSON mode on
@@ -80,7 +80,7 @@ function parseJson(text: string): unknown {
 export type ProcessorVersion = "1.0" | "2.0" | "3.0";
 
 /**
- * Schema 3.0's `projects_json` (spec §8.3): the template must start like `{N}`; the slot, rendered as
+ * Schema 3.0's `projects_json` (docs/keystone-mapping-engine.md §2): the template must start like `{N}`; the slot, rendered as
  * in §4.3, is JSON for a list of projects. Applied before str.format touches the local.
  */
 function projectsJson(local: Record<string, unknown>, slots: string[][]): Record<string, unknown> {
@@ -119,7 +119,7 @@ function projectsJson(local: Record<string, unknown>, slots: string[][]): Record
     : { ...rest, projects: [...base, ...extra] };
 }
 
-/** Schema >= 2.0: projects without a domain take their local's `domain` (or None), §8.2. */
+/** Schema >= 2.0: projects without a domain take their local's `domain` (or None), docs/keystone-mapping-engine.md §2. */
 function projectDomains(iv: Record<string, unknown>): void {
   if (!Array.isArray(iv.projects)) return;
   iv.projects = (iv.projects as Record<string, unknown>[]).map((p) =>
@@ -193,7 +193,7 @@ function transform(
     if ("projects" in iv) projects = iv.projects as unknown[];
   }
   if (version !== "1.0" && !truthy(user.domain)) {
-    // Keystone >= 25 reads the domain of the LAST identity value (a leaked loop variable), §8.2.
+    // Keystone >= 25 reads the domain of the LAST identity value (a leaked loop variable), docs/keystone-mapping-engine.md §2.
     user = { ...user, domain: identityValues[identityValues.length - 1]!.domain ?? null };
   }
   const type = user.type;
@@ -241,7 +241,7 @@ export function processWithTrace(
 
 /**
  * keystone-manage mapping_engine: normalise (a bare array becomes {rules}), validate, evaluate.
- * `schemaVersion` 2.0/3.0 select Keystone >= 25/29's processors (spec §8): implemented from the
+ * `schemaVersion` 2.0/3.0 select Keystone >= 25/29's processors (docs/keystone-mapping-engine.md §2): implemented from the
  * spec and upstream code reading, not verifiable against Keystone 22.
  */
 export function evaluateMapping(

@@ -1,5 +1,5 @@
 /**
- * Keystone's `_ast_literal_eval` (KEYSTONE-MAPPING-SPEC.md §6.1): Python `ast.literal_eval` of a
+ * Keystone's `_ast_literal_eval` (docs/keystone-mapping-engine.md §6.1): Python `ast.literal_eval` of a
  * mapped string; a list result is returned, anything else (or a parse error) gives `[s]`.
  * Supported literal syntax: lists, tuples, sets and dicts, str/bytes literals with prefixes and
  * escapes (adjacent literals concatenate), ints (with `_`, 0x/0o/0b), floats, True/False/None, unary

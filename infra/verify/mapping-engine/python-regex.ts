@@ -1,6 +1,6 @@
 /**
  * Python `re.search` semantics for the mapping's `regex: true` conditions, on JS RegExp
- * (KEYSTONE-MAPPING-SPEC.md §4.2). Translated: leading inline flags (?i) (?s) (?m) (?x) (?a),
+ * (docs/keystone-mapping-engine.md §4.2). Translated: leading inline flags (?i) (?s) (?m) (?x) (?a),
  * named groups (?P<name>..) and back-references (?P=name), \A and \Z, `$` (also before a final
  * newline), and Unicode-aware \d \w \s \b like Python's str patterns. Patterns JS cannot express
  * raise `re.error`, as an invalid pattern does in Keystone.

@@ -1,6 +1,6 @@
 /**
  * Python's `repr(str)` and `str(list)`, needed because Keystone renders a multi-valued slot with
- * `str.format`, which prints a list as `['a', 'b']` (KEYSTONE-MAPPING-SPEC.md §4.3).
+ * `str.format`, which prints a list as `['a', 'b']` (docs/keystone-mapping-engine.md §4.3).
  */
 
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;

@@ -1,6 +1,6 @@
 /**
  * Validation of a mapping before evaluation, with JSON Schema draft 4 like Keystone
- * (KEYSTONE-MAPPING-SPEC.md §2). Schema 1.0 is Keystone 22's; 2.0 and 3.0 (Keystone >= 25 / >= 29)
+ * (docs/keystone-mapping-engine.md §2). Schema 1.0 is Keystone 22's; 2.0 and 3.0 (Keystone >= 25 / >= 29)
  * are options that cannot be verified against Keystone 22. Messages differ from Python's
  * jsonschema; only the class (ValidationError) is meant to match.
  */

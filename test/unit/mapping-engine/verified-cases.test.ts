@@ -1,5 +1,5 @@
 /**
- * Table tests of the engine on the cases KEYSTONE-MAPPING-SPEC.md marks [verified] against the real
+ * Table tests of the engine on the cases docs/keystone-mapping-engine.md marks (checked) against the real
  * Keystone 22 (named after them), and on the error rows of its §9.
  */
 import { describe, expect, it } from "vitest";

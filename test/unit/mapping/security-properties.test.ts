@@ -1,5 +1,5 @@
 /**
- * The mapping's security invariants (BRIEF.md), as properties over generated stacks and tokens,
+ * The mapping's security invariants (docs/security-invariants.md), as properties over generated stacks and tokens,
  * evaluated by the TypeScript engine (proven identical to Keystone's by the conformance suite).
  */
 import fc from "fast-check";
