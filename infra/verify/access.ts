@@ -37,7 +37,7 @@ export function resolveAccess(model: FederationModel, mapped: MappedLike): Acces
     const domain = typeof g.domain?.name === "string" ? g.domain.name : "?";
     const name = String(g.name);
     const label = `${domain}/${name}`;
-    if (groups.includes(label)) continue; // Keystone's engine repeats named groups (§5.2); they resolve to one id
+    if (groups.includes(label)) continue; // Keystone's engine repeats named groups (docs/keystone-mapping-engine.md §5); they resolve to one id
     groups.push(label);
     const spec = model.keystone.groups.find(
       (x) => x.name === name && domainNameOf(model, x.domainKey) === domain,

@@ -1,0 +1,110 @@
+/**
+ * The direction of imports that docs/architecture.md describes, checked on the source: the model
+ * is pure data (no Pulumi, no verifier), the verifier is pure, configuration imports no component,
+ * infra imports neither tests nor scripts, scripts are entry points nothing imports, and no infra
+ * file grows past what a reader can hold.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(__dirname, "..", "..");
+const MAX_LINES = 300;
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && /\.(ts|cjs|mts)$/.test(d.name))
+    .map((d) => relative(ROOT, join(d.parentPath, d.name)));
+}
+
+/** What a file imports: package names as written, local modules as repository paths. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  const specs = [...text.matchAll(/(?:from|import|require\()\s*["']([^"']+)["']/g)].map(
+    (m) => m[1]!,
+  );
+  return specs.map((s) =>
+    s.startsWith(".") ? relative(ROOT, resolve(ROOT, dirname(file), s)) : s,
+  );
+}
+
+/** Violations of "files under `from` never import anything matching `forbidden`". */
+function violations(
+  from: string,
+  forbidden: (target: string) => boolean,
+  except: string[] = [],
+): string[] {
+  return sources(from)
+    .filter((f) => !except.includes(f))
+    .flatMap((f) =>
+      importsOf(f)
+        .filter(forbidden)
+        .map((t) => `${f} imports ${t}`),
+    );
+}
+
+const isPulumi = (t: string) => t.startsWith("@pulumi/");
+const under =
+  (...dirs: string[]) =>
+  (t: string) =>
+    dirs.some((d) => t === d || t.startsWith(`${d}/`));
+
+describe("architecture", () => {
+  it("model/ is pure data: no Pulumi, no verifier, no components, providers, CLI or generators", () => {
+    expect(
+      violations(
+        "infra/model",
+        (t) =>
+          isPulumi(t) ||
+          under(
+            "infra/verify",
+            "infra/components",
+            "infra/providers",
+            "infra/cli",
+            "infra/generated",
+          )(t),
+      ),
+    ).toEqual([]);
+  });
+
+  it("verify/ is pure: no Pulumi, no components or providers", () => {
+    expect(
+      violations(
+        "infra/verify",
+        (t) => isPulumi(t) || under("infra/components", "infra/providers", "infra/cli")(t),
+      ),
+    ).toEqual([]);
+  });
+
+  it("config/ reads Pulumi only at its edge (load.ts) and imports no component, provider or verifier", () => {
+    expect(violations("infra/config", isPulumi, ["infra/config/load.ts"])).toEqual([]);
+    expect(
+      violations(
+        "infra/config",
+        under("infra/components", "infra/providers", "infra/verify", "infra/cli"),
+      ),
+    ).toEqual([]);
+  });
+
+  it("infra/ imports neither tests nor scripts; nothing imports scripts/", () => {
+    expect(violations("infra", under("test", "scripts"))).toEqual([]);
+    expect([
+      ...violations("test", under("scripts")),
+      ...violations("scripts", under("scripts")),
+    ]).toEqual([]);
+  });
+
+  it(`no infra/ file is longer than ${MAX_LINES} lines`, () => {
+    const long = sources("infra")
+      .map((f) => ({ f, n: readFileSync(join(ROOT, f), "utf8").split("\n").length }))
+      .filter(({ n }) => n > MAX_LINES)
+      .map(({ f, n }) => `${f}: ${n} lines`);
+    expect(long).toEqual([]);
+  });
+
+  it("the checks can fail: they see a real import of each kind", () => {
+    expect(importsOf("infra/stack.ts")).toContain("@pulumi/pulumi");
+    expect(importsOf("infra/cli/mapping.ts")).toContain("infra/verify/access-evaluate");
+    expect(violations("infra/cli", under("infra/verify"))).not.toEqual([]);
+  });
+});
