@@ -17,6 +17,8 @@ cmd=${1:?usage: $0 start|stop|configtest DIR [PORT OIDC_CONF KEYSTONE_OVERLAY]}
 dir=${2:?DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 run_user=keystone
+# shellcheck source=lib/process-group.sh
+. "$here/lib/process-group.sh"
 # shellcheck source=lib/keystone-httpd-conf.sh
 . "$here/lib/keystone-httpd-conf.sh"
 
@@ -37,13 +39,7 @@ case "$cmd" in
     chown -R "$run_user:$run_user" "$dir"
     apache2 -f "$dir/httpd.conf" -t >&2
     apache2 -f "$dir/httpd.conf" -k start
-    for _ in $(seq 1 100); do
-      if curl -fsS -o /dev/null "http://127.0.0.1:$port/v3"; then echo "http://127.0.0.1:$port"; exit 0; fi
-      sleep 0.2
-    done
-    echo "apache-keystone: Keystone under Apache did not answer on port $port; see $dir/apache-error.log" >&2
-    tail -n 20 "$dir/apache-error.log" >&2 || true
-    exit 1
+    okf_keystone_ready apache-keystone "$port" "$dir/apache-error.log" 100
     ;;
   stop)
     if [ -f "$dir/httpd.pid" ]; then

@@ -16,13 +16,8 @@ dir=${2:?DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 run_user=keystone
 
-wait_for() { # URL
-  for _ in $(seq 1 150); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    sleep 0.2
-  done
-  return 1
-}
+# shellcheck source=lib/process-group.sh
+. "$here/lib/process-group.sh"
 
 init() {
   local port=$1 overlay=${2:-}
@@ -74,10 +69,7 @@ case "$cmd" in
     runuser -u "$run_user" -- setsid /usr/bin/keystone-wsgi-public --host 127.0.0.1 --port "$port" -- --config-file "$dir/keystone.conf" \
       >"$dir/server.log" 2>&1 </dev/null &
     echo $! >"$dir/keystone.pid"
-    if wait_for "http://127.0.0.1:$port/v3"; then echo "http://127.0.0.1:$port"; exit 0; fi
-    echo "keystone.sh: Keystone did not answer on port $port; last lines of $dir/server.log:" >&2
-    tail -n 20 "$dir/server.log" >&2 || true
-    exit 1
+    okf_keystone_ready keystone.sh "$port" "$dir/server.log"
     ;;
   stop)
     if [ -f "$dir/keystone.pid" ]; then

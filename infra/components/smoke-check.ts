@@ -69,7 +69,7 @@ export class SmokeCheck extends pulumi.ComponentResource {
     this.check = new command.local.Command(
       `${name}-login`,
       {
-        create: `"${process.execPath}" "${join(__dirname, "..", "..", "scripts", "smoke-login.cjs")}"`,
+        create: `"${process.execPath}" "${join(__dirname, "smoke-login.cjs")}"`,
         environment,
         // Re-run whenever what the login depends on changes: the mapping, the client, the URLs.
         triggers: [

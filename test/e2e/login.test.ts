@@ -148,24 +148,28 @@ describe("federated login through Apache, mod_auth_openidc and Keystone", () => 
     expect((await federatedLogin(e.model, wrongAzp, { "OIDC-azp": "keystone" })).status).toBe(401);
   });
 
-  it("the stack's smoke check (scripts/smoke-login.cjs) passes when federation works and names the failing step when not", async (ctx) => {
+  it("the stack's smoke check (infra/components/smoke-login.cjs) passes when federation works and names the failing step when not", async (ctx) => {
     const e = need(ctx);
     // Asynchronous: the fake Keycloak answers from this very process.
     const smoke = (project: string, password = "smoke-pass") =>
       new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [join(REPO, "scripts", "smoke-login.cjs")], {
-          env: {
-            ...process.env,
-            NODE_EXTRA_CA_CERTS: e.keycloak.caFile,
-            OKF_TOKEN_URL: e.model.keycloak.endpoints.token,
-            OKF_CLIENT_ID: "keystone",
-            OKF_USERNAME: "smoke",
-            OKF_PASSWORD: password,
-            OKF_KEYSTONE_AUTH_URL: e.model.keystone.urls.cliAuth,
-            OKF_KEYSTONE_V3: e.model.keystone.urls.v3,
-            OKF_PROJECT: project,
+        const child = spawn(
+          process.execPath,
+          [join(REPO, "infra", "components", "smoke-login.cjs")],
+          {
+            env: {
+              ...process.env,
+              NODE_EXTRA_CA_CERTS: e.keycloak.caFile,
+              OKF_TOKEN_URL: e.model.keycloak.endpoints.token,
+              OKF_CLIENT_ID: "keystone",
+              OKF_USERNAME: "smoke",
+              OKF_PASSWORD: password,
+              OKF_KEYSTONE_AUTH_URL: e.model.keystone.urls.cliAuth,
+              OKF_KEYSTONE_V3: e.model.keystone.urls.v3,
+              OKF_PROJECT: project,
+            },
           },
-        });
+        );
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

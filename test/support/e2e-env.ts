@@ -230,6 +230,11 @@ export async function federatedLogin(
   };
 }
 
+// The smoke check's own request (infra/components/smoke-login.cjs), so both scope the same way.
+const { projectScopeRequest } = require("../../infra/components/smoke-login.cjs") as {
+  projectScopeRequest(unscoped: string, domain: string, project: string): RequestInit;
+};
+
 /** Scopes an unscoped federated token to a project: the role names, or the HTTP status. */
 export async function scopeTo(
   model: FederationModel,
@@ -237,16 +242,10 @@ export async function scopeTo(
   domain: string,
   project: string,
 ): Promise<{ status: number; roles?: string[] }> {
-  const res = await fetch(`${model.keystone.urls.v3}/auth/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: { methods: ["token"], token: { id: unscoped } },
-        scope: { project: { name: project, domain: { name: domain } } },
-      },
-    }),
-  });
+  const res = await fetch(
+    `${model.keystone.urls.v3}/auth/tokens`,
+    projectScopeRequest(unscoped, domain, project),
+  );
   const body = (await res.json()) as { token?: { roles?: { name: string }[] } };
   return {
     status: res.status,

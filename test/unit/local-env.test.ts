@@ -75,7 +75,7 @@ describe("docker-compose.yaml", () => {
     expect(dockerfile.match(/^FROM .*$/gm)).toEqual(["FROM debian:12"]);
     expect(dockerfile.match(/^(?:COPY|ENTRYPOINT|RUN \/opt).*$/gm)).toEqual([
       "COPY scripts/install-debian-deps.sh scripts/keystone.sh /opt/okf/scripts/",
-      "COPY scripts/lib/keystone-httpd-conf.sh /opt/okf/scripts/lib/",
+      "COPY scripts/lib/keystone-httpd-conf.sh scripts/lib/process-group.sh /opt/okf/scripts/lib/",
       "RUN /opt/okf/scripts/install-debian-deps.sh all && rm -rf /var/lib/apt/lists/* /tmp/okf-apt-updated",
       "COPY docker/keystone/entrypoint.sh /opt/okf/entrypoint.sh",
       'ENTRYPOINT ["/opt/okf/entrypoint.sh"]',

@@ -34,7 +34,9 @@ describe("smoke check (opt-in)", () => {
     const smoke = regs.filter((r) => r.type === "command:local:Command");
     expect(smoke.map((r) => r.name)).toEqual(["smoke-check-login"]);
     const i = smoke[0]!.inputs;
-    expect(String(i.create)).toMatch(/"[^"]*node[^"]*" "[^"]*scripts\/smoke-login\.cjs"$/);
+    expect(String(i.create)).toMatch(
+      /"[^"]*node[^"]*" "[^"]*infra\/components\/smoke-login\.cjs"$/,
+    );
     expect(JSON.stringify(i.create)).not.toContain("smoke-secret-pw");
     expect(secretValue(i.environment)).toMatchObject({
       OKF_TOKEN_URL:

@@ -105,36 +105,34 @@ class Parser {
       for (;;) {
         this.i++; // ':'
         entries.push([key, this.expr()]);
-        let c = this.peek();
-        if (c === ",") {
-          this.i++;
-          c = this.peek();
-        } else if (c !== "}") throw new ParseFailure("expected , or }");
-        if (c === "}") {
-          this.i++;
-          for (const [k] of entries)
-            if (isUnhashable(k)) fail("TypeError", `unhashable type: '${typeName(k)}'`);
-          return { __dict: entries };
-        }
+        if (this.closesBrace())
+          return {
+            __dict: hashable(
+              entries.map(([k]) => k),
+              entries,
+            ),
+          };
         key = this.expr();
         if (this.peek() !== ":") throw new ParseFailure("expected :");
       }
     }
     const items: Lit[] = [first];
     for (;;) {
-      let c = this.peek();
-      if (c === ",") {
-        this.i++;
-        c = this.peek();
-      } else if (c !== "}") throw new ParseFailure("expected , or }");
-      if (c === "}") {
-        this.i++;
-        for (const k of items)
-          if (isUnhashable(k)) fail("TypeError", `unhashable type: '${typeName(k)}'`);
-        return { __set: items };
-      }
+      if (this.closesBrace()) return { __set: hashable(items, items) };
       items.push(this.expr());
     }
+  }
+
+  /** After an element of `{…}`: consumes `,` and reports whether `}` follows (and consumes it). */
+  private closesBrace(): boolean {
+    let c = this.peek();
+    if (c === ",") {
+      this.i++;
+      c = this.peek();
+    } else if (c !== "}") throw new ParseFailure("expected , or }");
+    if (c !== "}") return false;
+    this.i++;
+    return true;
   }
 
   private number(): number {
@@ -238,6 +236,12 @@ function isUnhashable(v: Lit): boolean {
     (Array.isArray(v) && (v as Lit[] & { __tuple?: boolean }).__tuple !== true) ||
     (v !== null && typeof v === "object" && !Array.isArray(v))
   );
+}
+
+/** `value`, once every key is hashable (Python raises TypeError for a list or dict key). */
+function hashable<T>(keys: readonly Lit[], value: T): T {
+  for (const k of keys) if (isUnhashable(k)) fail("TypeError", `unhashable type: '${typeName(k)}'`);
+  return value;
 }
 
 function typeName(v: Lit): string {

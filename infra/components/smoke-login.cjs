@@ -5,6 +5,21 @@
 //   OKF_KEYSTONE_AUTH_URL (the federated auth endpoint) OKF_KEYSTONE_V3 OKF_PROJECT (domain/project)
 // Exits non-zero with a message naming the step that failed; prints the scoped roles on success.
 const env = process.env;
+
+/** The request that scopes an unscoped Keystone token to a project (`domain/project`). */
+function projectScopeRequest(unscoped, domain, project) {
+  return {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ["token"], token: { id: unscoped } },
+        scope: { project: { name: project, domain: { name: domain } } },
+      },
+    }),
+  };
+}
+
 function fail(step, detail) {
   console.error(`smoke check failed at ${step}: ${detail}`);
   process.exit(1);
@@ -38,16 +53,10 @@ async function main() {
       `HTTP ${ks.status}: ${(await ks.text()).slice(0, 300)} (check remote_ids, the mapping and mod_auth_openidc)`,
     );
   const [domain, project] = String(env.OKF_PROJECT).split("/");
-  const scoped = await fetch(`${env.OKF_KEYSTONE_V3}/auth/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: { methods: ["token"], token: { id: unscoped } },
-        scope: { project: { name: project, domain: { name: domain } } },
-      },
-    }),
-  }).catch((e) => fail("project scoping", e.message));
+  const scoped = await fetch(
+    `${env.OKF_KEYSTONE_V3}/auth/tokens`,
+    projectScopeRequest(unscoped, domain, project),
+  ).catch((e) => fail("project scoping", e.message));
   const body = await scoped.json().catch(() => ({}));
   if (scoped.status !== 201)
     fail(
@@ -63,4 +72,7 @@ async function main() {
       .join(", ")}`,
   );
 }
-main().catch((e) => fail("unexpected error", e && e.message ? e.message : String(e)));
+module.exports = { projectScopeRequest };
+if (require.main === module) {
+  main().catch((e) => fail("unexpected error", e && e.message ? e.message : String(e)));
+}
