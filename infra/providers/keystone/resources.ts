@@ -8,6 +8,17 @@ import { identityProviderProvider } from "./identity-provider";
 import { mappingProvider } from "./mapping";
 import { protocolProvider } from "./protocol";
 
+/** dynamic.Resource's arguments for `pulumi-nodejs:dynamic/keystone:<type>` (the URNs depend on them). */
+function keystoneType<T>(
+  provider: pulumi.dynamic.ResourceProvider<T, T>,
+  type: string,
+  name: string,
+  props: pulumi.Inputs,
+  opts: pulumi.CustomResourceOptions | undefined,
+) {
+  return [provider, name, props, opts, "keystone", type] as const;
+}
+
 export interface IdentityProviderArgs {
   /** Keystone IdP id (required; fixed: a change replaces the IdP). */
   idpId: pulumi.Input<string>;
@@ -35,14 +46,8 @@ export class IdentityProvider extends pulumi.dynamic.Resource {
   declare readonly description: pulumi.Output<string>;
 
   constructor(name: string, args: IdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      identityProviderProvider,
-      name,
-      { enabled: true, description: "", adopt: false, ...args },
-      opts,
-      "keystone",
-      "IdentityProvider",
-    );
+    const props = { enabled: true, description: "", adopt: false, ...args };
+    super(...keystoneType(identityProviderProvider, "IdentityProvider", name, props, opts));
   }
 }
 
@@ -61,7 +66,7 @@ export class Mapping extends pulumi.dynamic.Resource {
   declare readonly rules: pulumi.Output<{ rules: unknown[] }>;
 
   constructor(name: string, args: MappingArgs, opts?: pulumi.CustomResourceOptions) {
-    super(mappingProvider, name, { adopt: false, ...args }, opts, "keystone", "Mapping");
+    super(...keystoneType(mappingProvider, "Mapping", name, { adopt: false, ...args }, opts));
   }
 }
 
@@ -86,13 +91,7 @@ export class FederationProtocol extends pulumi.dynamic.Resource {
   declare readonly remoteIdAttribute: pulumi.Output<string>;
 
   constructor(name: string, args: FederationProtocolArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      protocolProvider,
-      name,
-      { adopt: false, ...args },
-      opts,
-      "keystone",
-      "FederationProtocol",
-    );
+    const props = { adopt: false, ...args };
+    super(...keystoneType(protocolProvider, "FederationProtocol", name, props, opts));
   }
 }
