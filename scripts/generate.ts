@@ -4,6 +4,9 @@
  * npm run generate -- --check   list the stale ones and exit 1 (offline, no secrets: CI and forks)
  */
 import { spawnSync } from "node:child_process";
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { listStacks } from "../infra/config/stack-file";
 import { ConfigError } from "../infra/config/issues";
 import { GENERATE_COMMAND, REPO_ROOT } from "../infra/generated/files";
 import { staleFiles, writeGenerated } from "../infra/generated/sync";
@@ -17,10 +20,18 @@ function main(check: boolean): number {
   }
   for (const c of writeGenerated())
     console.log(`${c.state === "not generated" ? "removed" : "wrote"} ${c.path}`);
-  // The URN pins come from the program under Pulumi's mock runtime, which the unit suite hosts.
+  // The URN pins come from the program under Pulumi's mock runtime, which the unit suite hosts;
+  // the pins of stacks that are gone go first.
+  const stacks = new Set(listStacks());
+  for (const pin of readdirSync(join(REPO_ROOT, "test", "urns"))) {
+    if (!stacks.has(pin.replace(/\.txt$/, ""))) {
+      rmSync(join(REPO_ROOT, "test", "urns", pin));
+      console.log(`removed test/urns/${pin}`);
+    }
+  }
   const urns = spawnSync(
     "npx",
-    ["vitest", "run", "--project", "unit", "test/unit/stacks/urns.test.ts"],
+    ["vitest", "run", "--project", "unit", "test/unit/invariants/urns.test.ts"],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, UPDATE_URNS: "1" },
@@ -29,7 +40,7 @@ function main(check: boolean): number {
   );
   if (urns.status !== 0) {
     console.error(
-      "the resource URN pins could not be written (npx vitest run test/unit/stacks/urns.test.ts)",
+      "the resource URN pins could not be written (npx vitest run test/unit/invariants/urns.test.ts)",
     );
     return 1;
   }

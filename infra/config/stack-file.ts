@@ -98,10 +98,14 @@ export interface EngineStackConfig {
   readonly secretKeys: string[];
 }
 
-/** Every key of every namespace as the Pulumi CLI hands it to the program, secrets decrypted. */
+/**
+ * Every key of every namespace as the Pulumi CLI hands it to the program: secrets decrypted with
+ * the passphrase, or with `secrets: "marker"` replaced by SECRET_MARKER (still listed as secret).
+ */
 export function readStackFileForEngine(
   file: string,
   passphrase: string | undefined,
+  options: { secrets: "decrypt" | "marker" } = { secrets: "decrypt" },
 ): EngineStackConfig {
   const doc = readDoc(file);
   const key =
@@ -113,6 +117,11 @@ export function readStackFileForEngine(
   for (const [k, v] of Object.entries(doc.config ?? {})) {
     const encrypted = secureString(v);
     if (encrypted !== undefined) {
+      if (options.secrets === "marker") {
+        config[k] = SECRET_MARKER;
+        secretKeys.push(k);
+        continue;
+      }
       if (!key)
         throw new Error(
           `${file}: ${k} is a secure value, but there is no passphrase or encryptionsalt`,

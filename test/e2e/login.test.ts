@@ -4,8 +4,8 @@
  * our provider; its tenancy applied from its own mock-runtime graph) -> an unscoped token -> a
  * project-scoped token carrying exactly the roles of the stack's access table, or no token at all.
  */
+import { fixtureAccessTable } from "../support/stack-files";
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { caseClaims, parseAccessTable } from "../../infra/verify/access-table";
@@ -15,9 +15,7 @@ import { type E2eEnv, federatedLogin, scopeTo, startE2e } from "../support/e2e-e
 
 const STACK = "e2e";
 let env: E2eEnv | undefined;
-const table = parseAccessTable(
-  readFileSync(join(REPO, "mappings", `${STACK}.access.yaml`), "utf8"),
-);
+const table = parseAccessTable(fixtureAccessTable(STACK));
 let implied = new Map<string, string[]>();
 
 /** Roles a token carries for `roles`: Keystone adds implied roles (admin -> member -> reader). */

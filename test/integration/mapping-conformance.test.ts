@@ -3,14 +3,12 @@
  * committed golden mapping x its access table and on generated cases across the engine's features.
  * Results must be identical; Keystone's set-ordered outputs are compared as sets (spec §10).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { listStacks } from "../../infra/config/stack-file";
+import { renderMapping } from "../../infra/model/mapping/generate";
+import { fixtureAccessTable, fixtureModel, FIXTURES_DIR } from "../support/stack-files";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../infra/config/parse";
-import { readStackFileOffline, stackFilePath } from "../../infra/config/stack-file";
 import { caseClaims, parseAccessTable } from "../../infra/verify/access-table";
-import { buildModel } from "../../infra/model/federation-model";
 import { claimsToEnviron } from "../../infra/verify/oidc-claims";
 import { comparable, engineCaseArb, ours } from "../support/engine-cases";
 import {
@@ -18,10 +16,9 @@ import {
   evaluateWithKeystone,
   keystoneEngineAvailable,
 } from "../support/keystone-engine";
-import { REPO } from "../support/keystone-service";
 
 const unavailable = keystoneEngineAvailable();
-const STACKS = ["dev", "e2e", "prod", "staging", "test-template"];
+const STACKS = listStacks(FIXTURES_DIR);
 
 type Claims = Record<string, unknown>;
 
@@ -30,14 +27,9 @@ function accessCases(
   variants: (claims: Claims) => [string, Claims][],
 ): (EngineCase & { label: string })[] {
   return STACKS.flatMap((stack) => {
-    const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack, join(REPO, "stacks")));
-    const model = buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
-    const rules = JSON.parse(
-      readFileSync(join(REPO, "mappings", `${stack}.rules.json`), "utf8"),
-    ) as unknown;
-    const table = parseAccessTable(
-      readFileSync(join(REPO, "mappings", `${stack}.access.yaml`), "utf8"),
-    );
+    const model = fixtureModel(stack);
+    const rules = JSON.parse(renderMapping(model.federation.mapping)) as unknown;
+    const table = parseAccessTable(fixtureAccessTable(stack));
     return table.cases.flatMap((c) =>
       variants(caseClaims(model, table, c)).map(([how, claims]) => ({
         label: `${stack}: ${c.name}${how}`,

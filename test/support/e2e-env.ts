@@ -8,12 +8,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseStackConfig } from "../../infra/config/parse";
-import {
-  fromEngineConfig,
-  PROJECT_NAMESPACE,
-  readStackFileOffline,
-  stackFilePath,
-} from "../../infra/config/stack-file";
+import { fromEngineConfig, PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 import { type Artifact, renderAll } from "../../infra/model/artifacts";
 import { buildModel, type FederationModel } from "../../infra/model/federation-model";
 import { identityProviderProvider } from "../../infra/providers/keystone/identity-provider";
@@ -29,7 +24,7 @@ import {
 } from "./keystone-applier";
 import { inCI, REPO } from "./keystone-service";
 import { runWithMocks, valueOf, type Registration } from "./mock-runtime";
-import { readStackFile } from "./stack-files";
+import { fixtureModel, readFixture } from "./stack-files";
 
 export interface E2eEnv {
   readonly stack: string;
@@ -56,7 +51,7 @@ export async function startE2e(
   try {
     const file = opts.config
       ? { config: opts.config, secretKeys: opts.secretKeys ?? [] }
-      : readStackFile(stack);
+      : readFixture(stack);
     const model = opts.config
       ? modelFromConfig(stack, file.config, file.secretKeys)
       : modelOf(stack);
@@ -199,10 +194,8 @@ export function renderedFileWriter(
   };
 }
 
-export function modelOf(stack: string): FederationModel {
-  const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack));
-  return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
-}
+/** The model of a fixture stack (test/fixtures/stacks/). */
+export const modelOf = (stack: string): FederationModel => fixtureModel(stack);
 
 export function modelFromConfig(
   stack: string,

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
-import { readStackFile } from "./stack-files";
+import { readFixture, readOperatorStack } from "./stack-files";
 
 export interface Registration {
   readonly type: string;
@@ -54,7 +54,13 @@ export interface MockRun<T> {
 export async function runWithMocks<T>(
   stack: string,
   program: () => Promise<T>,
-  options: { config?: Record<string, string>; secretKeys?: string[]; preview?: boolean } = {},
+  options: {
+    config?: Record<string, string>;
+    secretKeys?: string[];
+    preview?: boolean;
+    /** Read the operator's stacks/ (secrets as markers) instead of the fixture of that name. */
+    operator?: boolean;
+  } = {},
 ): Promise<MockRun<T>> {
   const registrations: Registration[] = [];
   const invocations: Invocation[] = [];
@@ -104,7 +110,9 @@ export async function runWithMocks<T>(
     `urn:pulumi:${stack}::${PROJECT}::${parent ? `${parent.split("::")[2]}$` : ""}${type}::${name}`;
   const file = options.config
     ? { config: options.config, secretKeys: options.secretKeys ?? [] }
-    : readStackFile(stack);
+    : options.operator
+      ? readOperatorStack(stack)
+      : readFixture(stack);
   pulumi.runtime.setAllConfig(file.config, file.secretKeys);
   const result = await program();
   await runtimeSettings.waitForRPCs();

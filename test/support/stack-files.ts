@@ -1,15 +1,25 @@
 /**
- * What the tests know about the committed example stacks beyond their files: the passphrases their
- * secrets are encrypted with (published examples, documented in README.md) and the default
- * providers every stack disables. Reading the files is infra/config/stack-file.ts's job.
+ * The two kinds of stack files the tests read, through infra/config/stack-file.ts:
+ *   - fixtures (test/fixtures/stacks/): frozen examples with published passphrases, for the tests
+ *     that pin exact content;
+ *   - the operator's stacks (stacks/): whatever they hold, for the invariants that hold for any
+ *     stack. Their secrets are never decrypted: tests see a marker value, flagged secret.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   type EngineStackConfig,
   fromEngineConfig,
   listStacks,
+  parseStackFile,
   readStackFileForEngine,
   stackFilePath,
+  STACKS_DIR,
 } from "../../infra/config/stack-file";
+import type { ParsedConfig } from "../../infra/config/parse";
+import { buildModel, type FederationModel } from "../../infra/model/federation-model";
+
+export const FIXTURES_DIR = join(__dirname, "..", "fixtures", "stacks");
 
 /**
  * What every stack lists under `pulumi:disable-default-providers`: the packages with explicit
@@ -18,7 +28,7 @@ import {
  */
 export const DISABLED_DEFAULT_PROVIDERS = ["keycloak", "openstack", "command"] as const;
 
-/** Passphrases of the committed example stacks (documented in README.md; examples only). */
+/** Passphrases of the fixtures' secrets (published examples, documented in README.md). */
 export const EXAMPLE_PASSPHRASES: Readonly<Record<string, string>> = {
   dev: "local-dev-passphrase",
   staging: "example-passphrase",
@@ -27,18 +37,42 @@ export const EXAMPLE_PASSPHRASES: Readonly<Record<string, string>> = {
   e2e: "example-passphrase",
 };
 
-/** The committed stacks. */
-export const committedStacks = (): string[] => listStacks();
+/** The operator's stacks (stacks/). */
+export const operatorStacks = (): string[] => listStacks(STACKS_DIR);
 
-/** A committed stack file as the engine hands it to the program, with its example passphrase. */
-export function readStackFile(stack: string): EngineStackConfig {
-  return readStackFileForEngine(stackFilePath(stack), EXAMPLE_PASSPHRASES[stack]);
+/** A fixture as the engine hands it to the program, secrets decrypted. */
+export function readFixture(name: string): EngineStackConfig {
+  return readStackFileForEngine(stackFilePath(name, FIXTURES_DIR), EXAMPLE_PASSPHRASES[name]);
 }
 
-/** The project-namespace part of a stack file as plain values (what parseStackConfig receives). */
-export function projectValues(stack: string): {
+/** The project-namespace part of a fixture as plain values (what parseStackConfig receives). */
+export function fixtureValues(name: string): {
   raw: Record<string, unknown>;
   secretKeys: Set<string>;
 } {
-  return fromEngineConfig(readStackFile(stack));
+  return fromEngineConfig(readFixture(name));
+}
+
+export const parseFixture = (name: string): ParsedConfig => parseStackFile(name, FIXTURES_DIR);
+export const fixtureModel = (name: string): FederationModel =>
+  buildModel(parseFixture(name).config, name);
+
+/** A fixture's access table (who gets what), next to it. */
+export const fixtureAccessTable = (name: string): string =>
+  readFileSync(join(FIXTURES_DIR, `${name}.access.yaml`), "utf8");
+
+/**
+ * An operator's stack as the engine would hand it over, with every secret replaced by a marker
+ * (flagged secret): enough to build the graph, never a real value.
+ */
+export function readOperatorStack(name: string): EngineStackConfig {
+  return readStackFileForEngine(stackFilePath(name, STACKS_DIR), undefined, { secrets: "marker" });
+}
+
+/**
+ * The operator's dev stack, decrypted with the local passphrase that scripts/local-up.sh uses:
+ * the local environment (docker-compose.yaml, local-up) must agree with it.
+ */
+export function readLocalDevStack(): EngineStackConfig {
+  return readStackFileForEngine(stackFilePath("dev", STACKS_DIR), EXAMPLE_PASSPHRASES.dev);
 }

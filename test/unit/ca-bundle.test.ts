@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readCaBundle } from "../../infra/config/ca-bundle";
 import { runWithMocks, valueOf } from "../support/mock-runtime";
-import { readStackFile } from "../support/stack-files";
+import { readFixture } from "../support/stack-files";
 import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 
 const dir = mkdtempSync(join(tmpdir(), "okf-ca-"));
@@ -62,7 +62,7 @@ describe("keycloak.caBundle", () => {
   });
 
   it("the Keycloak provider gets the certificate itself, not the path", async () => {
-    const { config, secretKeys } = readStackFile("dev");
+    const { config, secretKeys } = readFixture("dev");
     const keycloak = JSON.parse(config[`${PROJECT}:keycloak`]!) as Record<string, unknown>;
     const withCa = {
       ...config,

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runWithMocks, type Registration, valueOf } from "./../support/mock-runtime";
-import { readStackFile } from "./../support/stack-files";
+import { readFixture } from "./../support/stack-files";
 import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 import { secretValue } from "./stacks/common";
 
@@ -16,7 +16,7 @@ let regs: Registration[] = [];
 let outputs: Record<string, unknown> = {};
 
 beforeAll(async () => {
-  const file = readStackFile("test-template");
+  const file = readFixture("test-template");
   const config = {
     ...file.config,
     [`${PROJECT}:delivery`]: JSON.stringify({

@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { main as explain } from "../../infra/cli/mapping";
 import { main as render } from "../../infra/cli/render";
-import { readStackFile } from "../support/stack-files";
+import { readLocalDevStack } from "../support/stack-files";
 import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 
 const ROOT = join(__dirname, "..", "..");
@@ -28,7 +29,7 @@ const compose = parse(readFileSync(join(ROOT, "docker-compose.yaml"), "utf8")) a
   services: Record<string, Service>;
   volumes: Record<string, null>;
 };
-const dev = readStackFile("dev").config;
+const dev = readLocalDevStack().config;
 const devJson = (key: string) => JSON.parse(dev[`${PROJECT}:${key}`]!) as Record<string, unknown>;
 const keycloak = compose.services.keycloak!;
 const keystone = compose.services.keystone!;
@@ -113,12 +114,17 @@ describe("docker-compose.yaml", () => {
   });
 });
 
-const ALICE = [
-  "result: user alice (id 5d0c7a52-1f3e-4c8a-9a51-4f1f0c0a0001)",
-  "  groups: acme/acme-auditors, acme/acme-developers",
-  "  project acme/data: reader",
-  "  project acme/web: member, reader",
-].join("\n");
+/** What `mapping explain` says of the example token on the dev stack (local-up prints it). */
+const explained = explain([
+  "explain",
+  "--stack",
+  "dev",
+  "--claims",
+  join(ROOT, "mappings", "examples", "dev-alice.json"),
+]).stdout;
+const ALICE = explained.slice(explained.indexOf("result: ")).trimEnd();
+if (!ALICE.startsWith("result: user alice"))
+  throw new Error(`mapping explain of the dev example: ${explained}`);
 
 describe("scripts/local-up.sh", () => {
   const tmp = mkdtempSync(join(tmpdir(), "okf-local-up-"));

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runWithMocks, type Registration, valueOf } from "../support/mock-runtime";
-import { readStackFile } from "../support/stack-files";
+import { readFixture } from "../support/stack-files";
 import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 import { secretValue } from "./stacks/common";
 
 let regs: Registration[] = [];
 beforeAll(async () => {
-  const file = readStackFile("test-template");
+  const file = readFixture("test-template");
   const config = {
     ...file.config,
     [`${PROJECT}:smokeCheck`]: JSON.stringify({

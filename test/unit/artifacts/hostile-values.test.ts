@@ -3,18 +3,15 @@
  * a line, add a directive or expand a variable is refused (Apache, keystone.conf), and Python
  * strings are encoded so that Python reads back exactly the value (checked with Python itself).
  */
+import { fixtureModel } from "../../support/stack-files";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../../infra/config/parse";
-import { readStackFileOffline, stackFilePath } from "../../../infra/config/stack-file";
 import { renderApacheOidc } from "../../../infra/model/artifacts/apache-oidc";
 import { renderHorizon } from "../../../infra/model/artifacts/horizon";
 import { renderKeystoneConf } from "../../../infra/model/artifacts/keystone-conf";
-import { buildModel, type FederationModel } from "../../../infra/model/federation-model";
-import { STACKS_DIR as STACKS } from "../../../infra/config/stack-file";
+import { type FederationModel } from "../../../infra/model/federation-model";
 
-const { raw, secretKeys } = readStackFileOffline(stackFilePath("dev", STACKS));
-const dev = buildModel(parseStackConfig(raw, { stack: "dev", secretKeys }).config, "dev");
+const dev = fixtureModel("dev");
 const withHorizon = (url: string): FederationModel => ({
   ...dev,
   horizon: { urls: [url], trustedDashboards: [`${url}/auth/websso/`] },

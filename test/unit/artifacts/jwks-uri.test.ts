@@ -3,16 +3,12 @@
  * TLS on loopback): the bearer-token path fetches keys from the given https URL; http and values
  * that could break the directive are refused, in the renderer and in the render CLI.
  */
+import { fixtureModel, FIXTURES_DIR } from "../../support/stack-files";
 import { describe, expect, it } from "vitest";
 import { main } from "../../../infra/cli/render";
-import { parseStackConfig } from "../../../infra/config/parse";
-import { readStackFileOffline, stackFilePath } from "../../../infra/config/stack-file";
 import { renderApacheOidc } from "../../../infra/model/artifacts/apache-oidc";
-import { buildModel } from "../../../infra/model/federation-model";
-import { STACKS_DIR as STACKS } from "../../../infra/config/stack-file";
 
-const { raw, secretKeys } = readStackFileOffline(stackFilePath("dev", STACKS));
-const dev = buildModel(parseStackConfig(raw, { stack: "dev", secretKeys }).config, "dev");
+const dev = fixtureModel("dev");
 const jwksLine = (conf: string) =>
   conf.split("\n").filter((l) => l.startsWith("OIDCOAuthVerifyJwksUri"));
 
@@ -51,6 +47,8 @@ describe("renderApacheOidc jwksUri", () => {
     const r = main([
       "--stack",
       "dev",
+      "--stacks-dir",
+      FIXTURES_DIR,
       "--out",
       "/nonexistent/never-written",
       "--jwks-uri",

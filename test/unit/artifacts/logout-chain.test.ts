@@ -4,17 +4,13 @@
  * redirects to mod_auth_openidc's logout on Keystone with Horizon as the target; Apache allows that
  * target even on another host; Keycloak accepts it as a post-logout redirect URI.
  */
+import { fixtureModel } from "../../support/stack-files";
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../../infra/config/parse";
-import { readStackFileOffline, stackFilePath } from "../../../infra/config/stack-file";
 import { renderApacheOidc } from "../../../infra/model/artifacts/apache-oidc";
 import { renderHorizon } from "../../../infra/model/artifacts/horizon";
-import { buildModel } from "../../../infra/model/federation-model";
-import { STACKS_DIR as STACKS } from "../../../infra/config/stack-file";
 
 const model = (stack: string) => {
-  const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack, STACKS));
-  return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
+  return fixtureModel(stack);
 };
 
 describe("logout chain", () => {

@@ -8,22 +8,19 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { fixtureModel, FIXTURES_DIR } from "../../support/stack-files";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../../infra/cli/render";
 import { parseStackConfig } from "../../../infra/config/parse";
-import { readStackFileOffline, stackFilePath } from "../../../infra/config/stack-file";
 import { renderAll } from "../../../infra/model/artifacts";
 import { pyStr } from "../../../infra/model/artifacts/horizon";
 import { buildModel } from "../../../infra/model/federation-model";
-import { REPO_ROOT } from "../../../infra/generated/files";
-const GOLDEN = join(REPO_ROOT, "test", "golden");
-import { STACKS_DIR as STACKS, listStacks as stacks } from "../../../infra/config/stack-file";
+import { listStacks } from "../../../infra/config/stack-file";
 
 function model(stack: string) {
-  const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack, STACKS));
-  return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
+  return fixtureModel(stack);
 }
 
 function files(dir: string): string[] {
@@ -33,7 +30,7 @@ function files(dir: string): string[] {
     .sort();
 }
 
-describe.each(stacks())("rendered artifacts of %s", (stack) => {
+describe.each(listStacks(FIXTURES_DIR))("rendered artifacts of fixture %s", (stack) => {
   const m = model(stack);
   const artifacts = renderAll(m);
 
@@ -73,9 +70,12 @@ describe.each(stacks())("rendered artifacts of %s", (stack) => {
 describe("render CLI", () => {
   it("writes every artifact with its mode", () => {
     const out = mkdtempSync(join(tmpdir(), "okf-render-"));
-    const r = main(["--stack", "dev", "--out", out]);
+    const r = main(["--stack", "dev", "--stacks-dir", FIXTURES_DIR, "--out", out]);
     expect(r.code).toBe(0);
-    expect(files(out)).toEqual(files(join(GOLDEN, "dev")));
+    const artifacts = renderAll(model("dev"));
+    expect(files(out)).toEqual(artifacts.map((a) => a.path).sort());
+    for (const a of artifacts)
+      expect(readFileSync(join(out, a.path), "utf8"), a.path).toBe(a.content);
     expect(statSync(join(out, "apache/keystone-oidc.conf")).mode & 0o777).toBe(0o644);
   });
 
@@ -83,7 +83,10 @@ describe("render CLI", () => {
     const out = mkdtempSync(join(tmpdir(), "okf-render-"));
     process.env.PULUMI_CONFIG_PASSPHRASE = "example-passphrase";
     try {
-      expect(main(["--stack", "staging", "--out", out, "--with-secrets"]).code).toBe(0);
+      expect(
+        main(["--stack", "staging", "--stacks-dir", FIXTURES_DIR, "--out", out, "--with-secrets"])
+          .code,
+      ).toBe(0);
     } finally {
       delete process.env.PULUMI_CONFIG_PASSPHRASE;
     }
@@ -92,7 +95,9 @@ describe("render CLI", () => {
     expect(readFileSync(apache, "utf8")).toContain(
       'OIDCCryptoPassphrase "staging-oidc-crypto-passphrase"',
     );
-    expect(main(["--stack", "staging", "--out", out, "--with-secrets"])).toMatchObject({ code: 2 });
+    expect(
+      main(["--stack", "staging", "--stacks-dir", FIXTURES_DIR, "--out", out, "--with-secrets"]),
+    ).toMatchObject({ code: 2 });
   });
 
   it("--with-secrets replaces a symlink planted at a target instead of writing through it, leaving a 0600 file", () => {
@@ -103,7 +108,10 @@ describe("render CLI", () => {
     symlinkSync(victim, join(out, "apache/keystone-oidc.conf"));
     process.env.PULUMI_CONFIG_PASSPHRASE = "example-passphrase";
     try {
-      expect(main(["--stack", "staging", "--out", out, "--with-secrets"]).code).toBe(0);
+      expect(
+        main(["--stack", "staging", "--stacks-dir", FIXTURES_DIR, "--out", out, "--with-secrets"])
+          .code,
+      ).toBe(0);
     } finally {
       delete process.env.PULUMI_CONFIG_PASSPHRASE;
     }

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { FIXTURES_DIR } from "../../support/stack-files";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -83,6 +84,8 @@ describe("npm run mapping", () => {
       "explain",
       "--stack",
       "dev",
+      "--stacks-dir",
+      FIXTURES_DIR,
       "--claims",
       join(__dirname, "..", "..", "..", "mappings", "examples", "dev-alice.json"),
     ]);
@@ -128,6 +131,8 @@ describe("npm run mapping", () => {
       "explain",
       "--stack",
       "prod",
+      "--stacks-dir",
+      FIXTURES_DIR,
       "--claims",
       join(__dirname, "..", "..", "..", "mappings", "examples", "dev-alice.json"),
     ]);

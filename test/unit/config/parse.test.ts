@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, formatIssue } from "../../../infra/config/issues";
 import { parseStackConfig } from "../../../infra/config/parse";
-import { committedStacks, projectValues } from "../../support/stack-files";
+import { listStacks } from "../../../infra/config/stack-file";
+import { FIXTURES_DIR, fixtureValues } from "../../support/stack-files";
 import { SECRET_KEYS_SET, validRaw, withValue } from "./fixtures";
 import { INVALID_CASES } from "./invalid-cases";
 
@@ -125,8 +126,8 @@ describe("parseStackConfig: valid configurations", () => {
     expect(parse(raw).config.client.directAccessGrants).toBe(true);
   });
 
-  it.each(committedStacks())("committed stack %s is valid", (stack) => {
-    const { raw, secretKeys } = projectValues(stack);
+  it.each(listStacks(FIXTURES_DIR))("fixture stack %s is valid", (stack) => {
+    const { raw, secretKeys } = fixtureValues(stack);
     const { config, secrets } = parseStackConfig(raw, { stack, secretKeys });
     expect(config.tenants.length).toBeGreaterThanOrEqual(2);
     expect(Object.values(secrets).every((w) => w === "secret")).toBe(true);

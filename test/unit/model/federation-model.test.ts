@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../../infra/config/parse";
 import { buildModel } from "../../../infra/model/federation-model";
-import { projectValues } from "../../support/stack-files";
+import { fixtureValues } from "../../support/stack-files";
 import { rawConfig, tenancyArb } from "./arbitraries";
 
 function modelOf(raw: Record<string, unknown>, stack = "unit") {
@@ -18,7 +18,7 @@ function modelOf(raw: Record<string, unknown>, stack = "unit") {
 }
 
 function committedModel(stack: string) {
-  const { raw, secretKeys } = projectValues(stack);
+  const { raw, secretKeys } = fixtureValues(stack);
   return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
 }
 

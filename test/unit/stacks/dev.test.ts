@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 describe("dev stack graph", () => {
-  commonStackTests(() => g, { issuer: "http://localhost:8080/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "dev" });
+  commonStackTests(() => g, { issuer: "http://localhost:8080/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "dev", explicitResources: 36 });
 
   it("declares the realm and the client exactly", () => {
     expect(g.one(T.realm, "keycloak-realm").inputs).toEqual({

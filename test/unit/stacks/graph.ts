@@ -19,7 +19,8 @@ export interface StackGraph {
   byId(id: unknown): Registration | undefined;
 }
 
-export async function stackGraph(stack: string): Promise<StackGraph> {
+/** The graph of a fixture, or with `operator` of the operator's stack of that name. */
+export async function stackGraph(stack: string, operator = false): Promise<StackGraph> {
   const run = await runWithMocks(stack, async () => {
     const { loadStackConfig } = await import("../../../infra/config/load");
     const { declareStack } = await import("../../../infra/stack");
@@ -31,7 +32,7 @@ export async function stackGraph(stack: string): Promise<StackGraph> {
       if (await pulumi.isSecret(pulumi.output(v))) secret.push(k);
     }
     return { resolved, secret };
-  });
+  }, { operator });
   const regs = run.registrations;
   return {
     registrations: regs,

@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 describe("staging stack graph", () => {
-  commonStackTests(() => g, { issuer: "https://id.staging.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "staging" });
+  commonStackTests(() => g, { issuer: "https://id.staging.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "staging", explicitResources: 49 });
 
   it("brokers the globex customer realm into the proxy realm with PKCE and home-IdP-discovery domains", () => {
     const idp = g.one(T.kcIdp, "keycloak-customer-globex-idp").inputs;

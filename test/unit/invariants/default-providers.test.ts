@@ -5,13 +5,20 @@
  * has no explicit form. The mock runtime does not enforce this setting; the system suite does.
  */
 import { describe, expect, it } from "vitest";
-import { committedStacks, DISABLED_DEFAULT_PROVIDERS, readStackFile } from "../../support/stack-files";
+import {
+  DISABLED_DEFAULT_PROVIDERS,
+  operatorStacks,
+  readOperatorStack,
+} from "../../support/stack-files";
 
 describe("pulumi:disable-default-providers", () => {
-  for (const stack of committedStacks()) {
+  for (const stack of operatorStacks()) {
     it(`${stack}: lists exactly keycloak, openstack and command`, () => {
-      const value = readStackFile(stack).config["pulumi:disable-default-providers"];
-      expect(value, "the key is missing").toBeDefined();
+      const value = readOperatorStack(stack).config["pulumi:disable-default-providers"];
+      expect(
+        value,
+        `stacks/Pulumi.${stack}.yaml lacks pulumi:disable-default-providers`,
+      ).toBeDefined();
       expect(JSON.parse(value!)).toEqual([...DISABLED_DEFAULT_PROVIDERS]);
     });
   }
