@@ -32,7 +32,11 @@ export const StackConfigSchema = z.strictObject({
     .describe("Tenants: Keystone domains with their projects."),
   access: z
     .array(AccessRuleSchema)
-    .default([])
+    .min(1, {
+      message:
+        "at least one access rule is required: without one the generated mapping has no rules, and Keystone refuses an empty mapping",
+    })
+    .prefault([])
     .describe("Access rules: Keycloak group -> Keystone group -> roles."),
   roles: RolesSchema.prefault({}).describe("Roles used by grants."),
   protection: ProtectionSchema.prefault({}).describe("Protection of the stack's resources."),

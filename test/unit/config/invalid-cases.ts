@@ -260,8 +260,21 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "no access rule",
+    raw: withValue("access", []),
+    expected: [
+      "access: at least one access rule is required: without one the generated mapping has no rules, and Keystone refuses an empty mapping (add at least one entry)",
+    ],
+  },
+  {
     name: "tenant named Default",
-    raw: withValue("tenants[1].name", "Default", withValue("access", [])),
+    raw: withValue(
+      "tenants[1].name",
+      "Default",
+      withValue("access", [
+        { tenant: "acme", group: "admins", grants: [{ role: "member", domain: true }] },
+      ]),
+    ),
     expected: [
       'tenants[1].name: "Default" collides with Keystone\'s built-in Default domain (choose another tenant name)',
     ],
@@ -620,7 +633,9 @@ export const INVALID_CASES: InvalidCase[] = [
         { name: "a", projects: [{ name: "b-c" }] },
         { name: "a-b", projects: [{ name: "c" }] },
       ],
-      withValue("access", []),
+      withValue("access", [
+        { tenant: "a", group: "g", grants: [{ role: "member", domain: true }] },
+      ]),
     ),
     expected: [
       "tenants[1].projects[0].name: a-b/c gets the same resource name as a/b-c (\"project-a-b-c\") (rename one of them: tenant and project names are joined with '-')",

@@ -13,11 +13,6 @@ import { stackGraph } from "../stacks/graph";
 const PINNED = join(__dirname, "..", "..", "urns");
 
 describe("resource URNs", () => {
-  it("are pinned for the stacks in stacks/ and no other (run npm run generate)", () => {
-    const pinned = readdirSync(PINNED).map((f) => f.replace(/\.txt$/, ""));
-    expect(pinned.sort()).toEqual(operatorStacks());
-  });
-
   for (const stack of operatorStacks()) {
     it(`${stack}: every URN is the pinned one`, async () => {
       const { urns } = await stackGraph(stack, true);
@@ -33,4 +28,9 @@ describe("resource URNs", () => {
       );
     });
   }
+  // After the per-stack pins, which write the files under UPDATE_URNS=1.
+  it("are pinned for the stacks in stacks/ and no other (run npm run generate)", () => {
+    const pinned = readdirSync(PINNED).map((f) => f.replace(/\.txt$/, ""));
+    expect(pinned.sort()).toEqual(operatorStacks());
+  });
 });

@@ -14,7 +14,10 @@ export interface RawShape {
   }[];
 }
 
-/** 1-4 tenants with 0-4 projects and 0-4 access rules each; names unique where Keystone needs it. */
+/**
+ * 1-4 tenants with 0-4 projects and 0-4 access rules each, at least one access rule in all (a stack
+ * needs one); names unique where Keystone needs it.
+ */
 export const tenancyArb: fc.Arbitrary<RawShape> = fc
   .uniqueArray(name, { minLength: 1, maxLength: 4 })
   .chain((tenantNames) =>
@@ -73,7 +76,8 @@ export const tenancyArb: fc.Arbitrary<RawShape> = fc
       })),
       access: seenGrant(tenants.flatMap(([, , rules]) => rules)),
     };
-  });
+  })
+  .filter((shape) => shape.access.length > 0);
 
 export function rawConfig(
   shape: RawShape,
