@@ -25,7 +25,9 @@ run_user=keystone
 write_conf() {
   local port=$1 oidc=$2 overlay=$3
   "$here/keystone.sh" init "$dir" "$port" "$overlay" >&2
-  okf_keystone_httpd_conf "$dir/httpd.conf" "$dir" "127.0.0.1:$port" 127.0.0.1 "$dir/apache-error.log" "$oidc" "$run_user"
+  local venv=""
+  if [ "${OKF_KEYSTONE_RELEASE:-debian}" = pypi ]; then venv=$("$here/keystone-pypi.sh"); fi
+  okf_keystone_httpd_conf "$dir/httpd.conf" "$dir" "127.0.0.1:$port" 127.0.0.1 "$dir/apache-error.log" "$oidc" "$run_user" "$venv"
 }
 
 case "$cmd" in

@@ -2,7 +2,8 @@
 
 Reads JSON lines {"rules": <mapping>, "assertion": {...}} on stdin and writes one JSON line per
 case: {"ok": <mapped properties>, "seconds": t} or {"error": "<exception class>", "message": m}.
-Run with /usr/bin/python3 (the interpreter that sees Debian's keystone package). One process
+Run with the Python that imports the Keystone under test: /usr/bin/python3 for Debian's, the
+virtualenv's for the PyPI release (scripts/keystone-pypi.sh). One process
 evaluates any number of cases, so Python's start-up is paid once.
 """
 import json
@@ -27,7 +28,13 @@ def evaluate(case):
         rules = {"rules": rules}
     started = time.perf_counter()
     utils.validate_mapping_structure(rules)
-    processor = utils.RuleProcessor(case.get("mapping_id", "m"), rules["rules"])
+    if hasattr(utils, "create_attribute_mapping_rules_processor"):
+        # Keystone >= 25 picks the processor by the mapping's schema_version (default 1.0).
+        processor = utils.create_attribute_mapping_rules_processor(
+            dict(rules, id=case.get("mapping_id", "m"))
+        )
+    else:
+        processor = utils.RuleProcessor(case.get("mapping_id", "m"), rules["rules"])
     mapped = processor.process(case["assertion"])
     return mapped, time.perf_counter() - started
 

@@ -6,6 +6,8 @@
 #   scripts/keystone.sh stop DIR                 stop the server started by `start` (by PID)
 #   scripts/keystone.sh status DIR               exit 0 when it answers
 #
+# Which Keystone: OKF_KEYSTONE_RELEASE=debian (default: Debian 12's Keystone 22) or pypi (the
+# release pinned in scripts/toolchain.env, from scripts/keystone-pypi.sh).
 # Installs Keystone from Debian when missing (as root). The admin password comes from
 # $OKF_ADMIN_PASSWORD or is generated into DIR/admin-password (mode 0600). Everything runs as the
 # `keystone` user the Debian package creates, which owns DIR (Apache's mod_wsgi needs that too).
@@ -18,6 +20,12 @@ run_user=keystone
 
 # shellcheck source=lib/process-group.sh
 . "$here/lib/process-group.sh"
+
+case "${OKF_KEYSTONE_RELEASE:-debian}" in
+  debian) manage=keystone-manage venv= ;;
+  pypi) venv=$("$here/keystone-pypi.sh") && manage="$venv/bin/keystone-manage" || exit 1 ;;
+  *) echo "keystone.sh: OKF_KEYSTONE_RELEASE must be debian or pypi, not '$OKF_KEYSTONE_RELEASE'" >&2; exit 2 ;;
+esac
 
 init() {
   local port=$1 overlay=${2:-}
@@ -47,7 +55,7 @@ CONF
   [ -n "$pw" ] || pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
   (umask 077 && printf '%s' "$pw" >"$dir/admin-password")
   chown -R "$run_user:$run_user" "$dir"
-  local km=(runuser -u "$run_user" -- keystone-manage --config-file "$dir/keystone.conf")
+  local km=(runuser -u "$run_user" -- "$manage" --config-file "$dir/keystone.conf")
   "${km[@]}" db_sync >/dev/null 2>&1
   "${km[@]}" fernet_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
   "${km[@]}" credential_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
@@ -66,8 +74,17 @@ case "$cmd" in
       echo "http://127.0.0.1:$port"; exit 0
     fi
     chown -R "$run_user:$run_user" "$dir"
-    runuser -u "$run_user" -- setsid /usr/bin/keystone-wsgi-public --host 127.0.0.1 --port "$port" -- --config-file "$dir/keystone.conf" \
-      >"$dir/server.log" 2>&1 </dev/null &
+    if [ -n "$venv" ]; then
+      # The PyPI release has no keystone-wsgi-public: serve its WSGI module with wsgiref, as
+      # that script does for Debian's.
+      # The port goes in the environment: the WSGI module parses the command line as its own.
+      runuser -u "$run_user" -- setsid env OS_KEYSTONE_CONFIG_FILES="$dir/keystone.conf" OKF_PORT="$port" "$venv/bin/python" -c \
+        'import os; from wsgiref.simple_server import make_server; from keystone.wsgi.api import application; make_server("127.0.0.1", int(os.environ["OKF_PORT"]), application).serve_forever()' \
+        >"$dir/server.log" 2>&1 </dev/null &
+    else
+      runuser -u "$run_user" -- setsid /usr/bin/keystone-wsgi-public --host 127.0.0.1 --port "$port" -- --config-file "$dir/keystone.conf" \
+        >"$dir/server.log" 2>&1 </dev/null &
+    fi
     echo $! >"$dir/keystone.pid"
     okf_keystone_ready keystone.sh "$port" "$dir/server.log"
     ;;

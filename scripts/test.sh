@@ -35,6 +35,7 @@ check() { # a named command counted as one test
   if "$@"; then passed=$((passed + 1)); echo "check $name: passed"; else failed=$((failed + 1)); echo "check $name: FAILED"; fi
 }
 check typecheck npm run --silent typecheck
+check format npx prettier --check --log-level warn .
 check lint npx eslint --max-warnings=0 .
 
 for suite in unit integration e2e system; do

@@ -29,13 +29,23 @@ function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, "utf8")) as unknown;
 }
 
-function evaluate(o: {
+interface EvaluateOptions {
   rules: string;
   input?: string;
   claims?: string;
   prefix?: string;
   claimPrefix: string;
-}): CliResult {
+  keystone: string;
+}
+
+function evaluate(o: EvaluateOptions): CliResult {
+  const keystoneMajor = Number(o.keystone);
+  if (!Number.isInteger(keystoneMajor) || keystoneMajor < 22)
+    return {
+      code: 2,
+      stdout: "",
+      stderr: `evaluate: --keystone "${o.keystone}" must be Keystone's major version, 22 or later\n`,
+    };
   if ((o.input === undefined) === (o.claims === undefined))
     return {
       code: 2,
@@ -66,7 +76,11 @@ function evaluate(o: {
           Object.entries(assertion).filter(([k]) => k.startsWith(o.prefix!)),
         );
     }
-    return { code: 0, stdout: `${keystoneJson(evaluateMapping(rules, assertion))}\n`, stderr: "" };
+    return {
+      code: 0,
+      stdout: `${keystoneJson(evaluateMapping(rules, assertion, { keystoneMajor }))}\n`,
+      stderr: "",
+    };
   } catch (e) {
     if (e instanceof MappingEngineError)
       return { code: 1, stdout: "", stderr: `${e.keystoneClass}: ${e.message}\n` };
@@ -144,15 +158,12 @@ export function main(argv: readonly string[]): CliResult {
       .option("--claims <file>", "decoded access token (JSON), converted as mod_auth_openidc does")
       .option("--prefix <prefix>", "keep only assertion keys starting with this prefix")
       .option("--claim-prefix <prefix>", "OIDCClaimPrefix used with --claims", "OIDC-")
-      .action(
-        (o: {
-          rules: string;
-          input?: string;
-          claims?: string;
-          prefix?: string;
-          claimPrefix: string;
-        }) => set(evaluate(o)),
-      );
+      .option(
+        "--keystone <major>",
+        "behave like this Keystone release: 22 (Zed) or later, e.g. 30 (schema_version, role keys)",
+        "22",
+      )
+      .action((o: EvaluateOptions) => set(evaluate(o)));
     program
       .command("explain")
       .description(

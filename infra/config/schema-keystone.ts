@@ -45,6 +45,20 @@ export const KeystoneSchema = z.strictObject({
     ),
   authUrl: z.string().optional().describe("Identity API URL Pulumi uses. Default `<url>/v3`."),
   region: z.string().min(1).default("RegionOne").describe("Region name. Default `RegionOne`."),
+  release: z
+    .number()
+    .int({
+      message: "must be Keystone's major version, a whole number (22 for Zed, 30 for 2026.2)",
+    })
+    .min(22, { message: "Keystone before 22 (Zed) is not supported" })
+    .max(30, {
+      message:
+        "is newer than the newest Keystone this project is tested against (30); check the compatibility table in README.md, then raise the limit",
+    })
+    .default(22)
+    .describe(
+      "Major version of the Keystone the stack deploys to: 22 (Zed, Debian 12) to 30 (2026.2); both ends are tested. The mapping verifier (`mapping explain`, access tables) evaluates as that release does. Default 22.",
+    ),
   cloud: z
     .string()
     .min(1)

@@ -91,6 +91,7 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
     },
     keystone: {
       url: cfg.keystone.url,
+      release: cfg.keystone.release,
       urls: ks,
       ...keystone,
       roles: {

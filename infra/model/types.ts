@@ -107,6 +107,8 @@ export interface FederationModel {
   };
   readonly keystone: {
     readonly url: string;
+    /** Major version of the deployed Keystone (`keystone.release`). */
+    readonly release: number;
     readonly urls: urls.KeystoneUrls;
     readonly domains: readonly KeystoneDomainSpec[];
     readonly projects: readonly KeystoneProjectSpec[];

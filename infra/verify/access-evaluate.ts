@@ -18,7 +18,9 @@ export function accessFor(
 ): AccessOutcome {
   const environ = claimsToEnviron(claims, model.federation);
   try {
-    const mapped = evaluateMapping(model.federation.mapping, environ);
+    const mapped = evaluateMapping(model.federation.mapping, environ, {
+      keystoneMajor: model.keystone.release,
+    });
     return { denied: false, ...resolveAccess(model, mapped) };
   } catch (e) {
     if (e instanceof MappingEngineError)

@@ -2,11 +2,18 @@
 # in front: the one Apache configuration of every Keystone this project runs (the test suites'
 # scripts/apache-keystone.sh and the docker image's entrypoint). Everything lives in STATE; nothing
 # touches /etc/apache2.
-#   okf_keystone_httpd_conf FILE STATE LISTEN SERVER_NAME ERROR_LOG OIDC_INCLUDE [RUN_USER]
+#   okf_keystone_httpd_conf FILE STATE LISTEN SERVER_NAME ERROR_LOG OIDC_INCLUDE [RUN_USER] [VENV]
+# With VENV (a virtualenv of Debian's Python holding a Keystone from PyPI, scripts/keystone-pypi.sh)
+# mod_wsgi runs that Keystone (python-home) instead of Debian's.
 # Facts this relies on (docs/local-services.md): Apache must run as a non-root user that owns
 # STATE; SQLite needs one WSGI process with one thread.
 okf_keystone_httpd_conf() {
-  local file=$1 state=$2 listen=$3 server_name=$4 error_log=$5 oidc=$6 run_user=${7:-keystone}
+  local file=$1 state=$2 listen=$3 server_name=$4 error_log=$5 oidc=$6 run_user=${7:-keystone} venv=${8:-}
+  local home="" script=/usr/bin/keystone-wsgi-public
+  if [ -n "$venv" ]; then
+    home=" python-home=$venv"
+    script=$("$venv/bin/python" -c 'import keystone.wsgi.api as m; print(m.__file__)')
+  fi
   cat >"$file" <<CONF
 ServerRoot "/etc/apache2"
 ServerName $server_name
@@ -30,8 +37,8 @@ TypesConfig /etc/mime.types
 # closed fails the next request with "other side closed" (seen in the system suite after 401s).
 KeepAlive Off
 # One process, one thread: Keystone's SQLite database.
-WSGIDaemonProcess keystone processes=1 threads=1 user=$run_user group=$run_user display-name=okf-keystone
-WSGIScriptAlias / /usr/bin/keystone-wsgi-public process-group=keystone application-group=%{GLOBAL}
+WSGIDaemonProcess keystone processes=1 threads=1 user=$run_user group=$run_user display-name=okf-keystone$home
+WSGIScriptAlias / $script process-group=keystone application-group=%{GLOBAL}
 WSGIApplicationGroup %{GLOBAL}
 WSGIPassAuthorization On
 Include $oidc

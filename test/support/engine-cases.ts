@@ -119,6 +119,50 @@ export const engineCaseArb: fc.Arbitrary<EngineCase> = fc.record({
   assertion,
 });
 
+/** Locals only schema 2.0 and 3.0 know: a domain beside users and projects, projects_json (3.0). */
+const domainRef = fc.constantFrom({ id: "did" }, { name: "d" });
+const versionedLocal = (version: "2.0" | "3.0") =>
+  fc.oneof(
+    local,
+    domainRef.map((domain) => ({ domain })),
+    fc
+      .tuple(template, domainRef)
+      .map(([t, domain]) => ({ projects: [{ name: t, roles: [{ name: "member" }], domain }] })),
+    fc.tuple(template, domainRef).map(([t, domain]) => ({ user: { name: t, domain } })),
+    ...(version === "3.0"
+      ? [
+          fc
+            .tuple(fc.constantFrom("{0}", "{1}", "x{0}"), fc.option(domainRef, { nil: undefined }))
+            .map(([t, domain]) => ({ projects_json: t, ...(domain ? { domain } : {}) })),
+        ]
+      : []),
+  );
+
+/** Values that are (or are not quite) JSON lists of projects, for projects_json. */
+const PROJECT_JSON = [
+  '[{"name": "pj", "roles": [{"name": "member"}]}]',
+  '[{"name": "pj", "roles": [{"name": "reader"}], "domain": {"name": "d2"}}]',
+  '{"name": "pj"}',
+  "[]",
+];
+
+/** Cases with `schema_version` set, for Keystone >= 25 (2.0) and >= 29 (3.0). */
+export function versionedCaseArb(version: "2.0" | "3.0"): fc.Arbitrary<EngineCase> {
+  const vrule = fc.record({
+    local: fc.array(versionedLocal(version), { maxLength: 3 }),
+    remote: fc.array(requirement, { minLength: 1, maxLength: 3 }),
+  });
+  const withJson = assertion.chain((a) =>
+    fc.constantFrom(...PROJECT_JSON).map((pj) => ({ ...a, [KEYS[0]!]: pj })),
+  );
+  return fc.record({
+    rules: fc
+      .array(vrule, { minLength: 1, maxLength: 3 })
+      .map((rules) => ({ schema_version: version, rules })),
+    assertion: version === "3.0" ? fc.oneof(assertion, withJson) : assertion,
+  });
+}
+
 /** Sorts the items of any Python list repr inside a string, since Keystone's set order is arbitrary. */
 function canonicalString(s: string): string {
   return s.replace(
@@ -153,10 +197,13 @@ export function comparable(o: KeystoneOutcome | { ok: unknown } | { error: strin
   };
 }
 
-/** Our engine's outcome in the harness's shape. */
-export function ours(c: EngineCase): { ok: unknown } | { error: string; message: string } {
+/** Our engine's outcome in the harness's shape, behaving like Keystone `keystoneMajor`. */
+export function ours(
+  c: EngineCase,
+  keystoneMajor = 22,
+): { ok: unknown } | { error: string; message: string } {
   try {
-    return { ok: evaluateMapping(c.rules, c.assertion) };
+    return { ok: evaluateMapping(c.rules, c.assertion, { keystoneMajor }) };
   } catch (e) {
     if (e instanceof MappingEngineError) return { error: e.keystoneClass, message: e.message };
     throw e;

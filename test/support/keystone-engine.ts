@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { KEYSTONE } from "./keystone-release";
 import { inCI, REPO } from "./keystone-service";
 
 export type KeystoneOutcome =
@@ -31,7 +32,7 @@ export function keystoneEngineAvailable(): string | undefined {
       stdio: "pipe",
       timeout: 600_000,
     });
-    execFileSync("/usr/bin/python3", ["-c", "import keystone.federation.utils"], { stdio: "pipe" });
+    execFileSync(KEYSTONE.python, ["-c", "import keystone.federation.utils"], { stdio: "pipe" });
     return undefined;
   } catch (e) {
     const reason = `Keystone's mapping engine is not available: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
@@ -43,7 +44,7 @@ export function keystoneEngineAvailable(): string | undefined {
 
 export function evaluateWithKeystone(cases: readonly EngineCase[]): KeystoneOutcome[] {
   const input = cases.map((c) => JSON.stringify(c)).join("\n") + "\n";
-  const out = execFileSync("/usr/bin/python3", [join(REPO, "scripts", "keystone-engine.py")], {
+  const out = execFileSync(KEYSTONE.python, [join(REPO, "scripts", "keystone-engine.py")], {
     input,
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,

@@ -12,6 +12,7 @@ export type KeystoneErrorClass =
   | "re.error"
   | "JSONDecodeError"
   | "SchemaValidationError"
+  | "IndexError"
   | "NotSupported";
 
 export class MappingEngineError extends Error {

@@ -8,7 +8,12 @@
  */
 import { fail, MappingEngineError, NO_MATCH_MESSAGE } from "./errors";
 import { astLiteralList } from "./python-literal";
-import { validateMapping, type ValidateOptions } from "./schema";
+import {
+  effectiveSchemaVersion,
+  validateMapping,
+  validateProjectsJson,
+  type ValidateOptions,
+} from "./schema";
 
 import { type Assertion, hashKey, normalizeAssertion, type Requirement, verify } from "./match";
 import { pyFormat, renderSlot, substitute } from "./format";
@@ -94,22 +99,10 @@ function projectsJson(local: Record<string, unknown>, slots: string[][]): Record
     const m = /^\{?(\d+)\}?/.exec(String(template));
     if (!m) fail("SchemaValidationError", `${key} must reference a slot like {0}`);
     const slot = slots[Number(m[1])];
-    if (!slot)
-      fail(
-        "DirectMappingError",
-        "An unexpected error prevented the server from fulfilling your request.",
-      );
-    const value = parseJson(renderSlot(slot));
-    const ok =
-      Array.isArray(value) &&
-      value.every(
-        (p) =>
-          p !== null &&
-          typeof p === "object" &&
-          typeof (p as Record<string, unknown>).name === "string" &&
-          Array.isArray((p as Record<string, unknown>).roles),
-      );
-    if (!ok) fail("ValidationError", `${key} does not hold a list of projects`);
+    if (!slot) fail("IndexError", "list index out of range");
+    // One value is JSON text; any other number of values is the list itself (§4.3).
+    const value = slot.length === 1 ? parseJson(slot[0]!) : slot;
+    validateProjectsJson(value);
     extra.push(...(value as unknown[]));
     if (key === "projects") delete rest.projects;
   }
@@ -192,14 +185,16 @@ function transform(
     if ("group_ids" in iv) for (const id of astLiteralList(String(iv.group_ids))) addGroupId(id);
     if ("projects" in iv) projects = iv.projects as unknown[];
   }
-  if (version !== "1.0" && !truthy(user.domain)) {
-    // Keystone >= 25 reads the domain of the LAST identity value (a leaked loop variable), docs/keystone-mapping-engine.md §2.
-    user = { ...user, domain: identityValues[identityValues.length - 1]!.domain ?? null };
-  }
   const type = user.type;
   if (type === undefined || type === null) user = { ...user, type: "ephemeral" };
   else if (truthy(type) && type !== "ephemeral" && type !== "local")
     fail("ValidationError", `User type ${String(type)} not supported`);
+  if (version !== "1.0" && !truthy(user.domain)) {
+    // Keystone >= 25 reads the domain of the LAST identity value (a leaked loop variable), after
+    // the type (docs/keystone-mapping-engine.md §2).
+    const { domain: _drop, ...rest } = user;
+    user = { ...rest, domain: identityValues[identityValues.length - 1]!.domain ?? null };
+  }
   return { user, group_ids: groupIds, group_names: groupNames, projects };
 }
 
@@ -208,13 +203,14 @@ export function processWithTrace(
   mapping: { rules: unknown[] },
   assertion: Assertion,
   version: ProcessorVersion = "1.0",
+  keystoneMajor = 22,
 ): { result?: MappedProperties; error?: MappingEngineError; trace: RuleTrace[] } {
   const normalized = normalizeAssertion(assertion);
   const identityValues: Record<string, unknown>[] = [];
   const trace: RuleTrace[] = [];
   try {
     for (const [i, r] of (mapping.rules as Rule[]).entries()) {
-      const res = verify(r.remote, normalized);
+      const res = verify(r.remote, normalized, keystoneMajor >= 27);
       if (!res.ok) {
         trace.push({
           rule: i,
@@ -254,7 +250,8 @@ export function evaluateMapping(
   const { result, error } = processWithTrace(
     doc,
     assertion,
-    (opts.schemaVersion ?? "1.0") as ProcessorVersion,
+    effectiveSchemaVersion(doc, opts) as ProcessorVersion,
+    opts.keystoneMajor,
   );
   if (error) throw error;
   return result!;

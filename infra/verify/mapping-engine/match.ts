@@ -31,10 +31,15 @@ export function hashKey(v: unknown): string {
   return typeof v === "string" ? `s:${v}` : `o:${JSON.stringify(v)}`;
 }
 
-/** Values kept by a condition list (§4.2). Non-regex: set semantics in first-occurrence order. */
-function matches(list: unknown[], values: string[], regex: boolean): string[] {
+/**
+ * Values kept by a condition list (§4.2). Non-regex: set semantics in first-occurrence order.
+ * Regex: Keystone before 27 tries every pattern on every value, so any invalid pattern raises;
+ * from 27 on (`lazy`) it stops at a value's first matching pattern, and a broken pattern after
+ * it is never compiled.
+ */
+function matches(list: unknown[], values: string[], regex: boolean, lazy: boolean): string[] {
   if (regex) {
-    compileAll(list);
+    if (!lazy) compileAll(list);
     return values.filter((v) => list.some((p) => pySearch(p, v)));
   }
   const set = new Set(list.map(hashKey));
@@ -45,7 +50,11 @@ export type SlotResult =
   | { ok: true; slots: string[][] }
   | { ok: false; requirement: number; type: string; reason: string };
 
-export function verify(remote: Requirement[], assertion: Map<string, string[]>): SlotResult {
+export function verify(
+  remote: Requirement[],
+  assertion: Map<string, string[]>,
+  lazyRegex = false,
+): SlotResult {
   const slots: string[][] = [];
   for (const [i, req] of remote.entries()) {
     const values = assertion.get(req.type);
@@ -53,7 +62,7 @@ export function verify(remote: Requirement[], assertion: Map<string, string[]>):
       return { ok: false, requirement: i, type: req.type, reason: "attribute missing" };
     const regex = Boolean(req.regex);
     if (req.any_one_of !== undefined && req.any_one_of !== null) {
-      if (matches(req.any_one_of, values, regex).length > 0) continue;
+      if (matches(req.any_one_of, values, regex, lazyRegex).length > 0) continue;
       return {
         ok: false,
         requirement: i,
@@ -62,7 +71,7 @@ export function verify(remote: Requirement[], assertion: Map<string, string[]>):
       };
     }
     if (req.not_any_of !== undefined && req.not_any_of !== null) {
-      const hit = matches(req.not_any_of, values, regex);
+      const hit = matches(req.not_any_of, values, regex, lazyRegex);
       if (hit.length === 0) continue;
       return {
         ok: false,
@@ -72,10 +81,10 @@ export function verify(remote: Requirement[], assertion: Map<string, string[]>):
       };
     }
     if (req.blacklist !== undefined && req.blacklist !== null) {
-      const hit = new Set(matches(req.blacklist, values, regex));
+      const hit = new Set(matches(req.blacklist, values, regex, lazyRegex));
       slots.push([...new Set(values)].filter((v) => !hit.has(v)));
     } else if (req.whitelist !== undefined && req.whitelist !== null) {
-      slots.push(matches(req.whitelist, values, regex));
+      slots.push(matches(req.whitelist, values, regex, lazyRegex));
     } else {
       slots.push(values);
     }

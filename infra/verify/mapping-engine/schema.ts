@@ -15,7 +15,13 @@ function mappingSchema(version: SchemaVersion): object {
     properties: { id: { type: "string" }, name: { type: "string" } },
     additionalProperties: false,
   };
-  const role = { type: "object", required: ["name"], properties: { name: { type: "string" } } };
+  const role = {
+    type: "object",
+    required: ["name"],
+    properties: { name: { type: "string" } },
+    // Keystone 22's 1.0 schema let extra role keys through; the role check below handles that.
+    ...(version !== "1.0" ? { additionalProperties: false } : {}),
+  };
   const project = {
     type: "object",
     required: ["name", "roles"],
@@ -111,6 +117,26 @@ function mappingSchema(version: SchemaVersion): object {
 
 const validators = new Map<SchemaVersion, (data: unknown) => boolean>();
 
+/** Keystone >= 29's check of what `projects_json` resolved to: a list of projects (schema 2.0's). */
+export function validateProjectsJson(value: unknown): void {
+  let validate = validators.get("projects_json" as SchemaVersion);
+  if (!validate) {
+    const schema = mappingSchema("2.0") as {
+      properties: {
+        rules: {
+          items: { properties: { local: { items: { properties: { projects: object } } } } };
+        };
+      };
+    };
+    const projects = schema.properties.rules.items.properties.local.items.properties.projects;
+    validate = new Ajv({ allErrors: true, strict: false }).compile(projects) as (
+      d: unknown,
+    ) => boolean;
+    validators.set("projects_json" as SchemaVersion, validate);
+  }
+  if (!validate(value)) fail("ValidationError", "projects_json does not hold a list of projects");
+}
+
 function rolesOf(mapping: unknown): unknown[] {
   const rules = (mapping as { rules?: unknown }).rules;
   if (!Array.isArray(rules)) return [];
@@ -124,18 +150,33 @@ function rolesOf(mapping: unknown): unknown[] {
 }
 
 export interface ValidateOptions {
-  /** Validate against this schema version (Keystone >= 25 dispatch); default: Keystone 22 (1.0, extra root keys allowed). */
+  /**
+   * Major version of the Keystone to behave like (default 22, Debian 12's). From 25 on, Keystone
+   * reads the mapping's `schema_version` (2.0 from 25, 3.0 from 29; default 1.0) and refuses extra
+   * keys on a role; before 25 it knows only 1.0 and ignores `schema_version`
+   * (docs/keystone-mapping-engine.md §2).
+   */
+  readonly keystoneMajor?: number;
+  /** Use this schema version whatever the mapping says (a Keystone >= 25 with another default). */
   readonly schemaVersion?: string;
-  /** Keystone 22's role schema accepts extra role keys (fixed in 25.0). Default true for 1.0. */
+  /** Keystone 22's role schema accepts extra role keys (fixed in 25.0). Default: by keystoneMajor. */
   readonly zedRoleQuirk?: boolean;
+}
+
+/** The schema version Keystone `keystoneMajor` applies to `mapping`, before checking it exists. */
+export function effectiveSchemaVersion(mapping: unknown, opts: ValidateOptions = {}): string {
+  if (opts.schemaVersion !== undefined) return opts.schemaVersion;
+  if ((opts.keystoneMajor ?? 22) < 25) return "1.0";
+  const declared = (mapping as { schema_version?: unknown } | null)?.schema_version;
+  return typeof declared === "string" ? declared : "1.0";
 }
 
 /** Throws ValidationError (or KeyError for an unknown schema version) like Keystone. */
 export function validateMapping(mapping: unknown, opts: ValidateOptions = {}): void {
-  const requested = opts.schemaVersion;
-  if (requested !== undefined && !["1.0", "2.0", "3.0"].includes(requested))
-    fail("KeyError", `'${requested}'`);
-  const version = (requested ?? "1.0") as SchemaVersion;
+  const requested = effectiveSchemaVersion(mapping, opts);
+  const known = (opts.keystoneMajor ?? 29) >= 29 ? ["1.0", "2.0", "3.0"] : ["1.0", "2.0"];
+  if (!known.includes(requested)) fail("KeyError", `'${requested}'`);
+  const version = requested as SchemaVersion;
   let validate = validators.get(version);
   if (!validate) {
     const ajv = new Ajv({ allErrors: true, strict: false });
@@ -152,7 +193,7 @@ export function validateMapping(mapping: unknown, opts: ValidateOptions = {}): v
       .join("\n");
     fail("ValidationError", `Invalid mapping: ${msg}`);
   }
-  const quirk = opts.zedRoleQuirk ?? version === "1.0";
+  const quirk = opts.zedRoleQuirk ?? (version === "1.0" && (opts.keystoneMajor ?? 22) < 25);
   for (const role of rolesOf(mapping)) {
     const keys = Object.keys(role as object);
     if (quirk ? keys.includes("additionalProperties") : keys.some((k) => k !== "name")) {
