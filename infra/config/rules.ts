@@ -11,7 +11,7 @@ import { environmentRules } from "./environment-rules";
 import { textRules } from "./text-rules";
 import { urlRules, LOOSE_ENVIRONMENTS } from "./url-rules";
 import { clientRules, federationRules } from "./federation-rules";
-import { accessRules, cloudWideRules, tenantRules } from "./tenancy-rules";
+import { accessRules, cloudWideRules, releaseRoleRules, tenantRules } from "./tenancy-rules";
 
 export { MAX_AUTHORIZATION_TTL_MINUTES } from "./federation-rules";
 
@@ -197,6 +197,7 @@ export function crossFieldIssues(
   tenantRules(cfg, push);
   accessRules(cfg, push);
   cloudWideRules(cfg, push);
+  releaseRoleRules(cfg, push);
   nameRules(cfg, push);
   textRules(cfg, push);
   environmentRules(cfg, stack, push);

@@ -120,6 +120,22 @@ export function cloudWideRules(cfg: StackConfig, push: Push): void {
   );
 }
 
+/** Roles `keystone-manage bootstrap` creates only from Keystone 24 (2023.2) on. */
+const BOOTSTRAP_ROLES_SINCE_24 = ["manager", "service"];
+
+/** A role looked up as existing must exist in the Keystone the stack declares. */
+export function releaseRoleRules(cfg: StackConfig, push: Push): void {
+  if (cfg.keystone.release >= 24) return;
+  cfg.roles.existing.forEach((role, i) => {
+    if (!BOOTSTRAP_ROLES_SINCE_24.includes(role.toLowerCase())) return;
+    push(
+      `roles.existing[${i}]`,
+      `"${role}" is not created by Keystone ${cfg.keystone.release}'s bootstrap (only from Keystone 24 on)`,
+      `list it in roles.create so the stack creates it, or set keystone.release to the Keystone you deploy to`,
+    );
+  });
+}
+
 export function accessRules(cfg: StackConfig, push: Push): void {
   const tenants = new Map(cfg.tenants.map((t) => [t.name, t]));
   const roles = new Set([...cfg.roles.existing, ...cfg.roles.create]);

@@ -35,7 +35,12 @@ export function explainAccess(
   claims: Readonly<Record<string, unknown>>,
 ): { outcome: AccessOutcome; trace: RuleTrace[]; environ: Record<string, string> } {
   const environ = claimsToEnviron(claims, model.federation);
-  const { result, error, trace } = processWithTrace(model.federation.mapping, environ);
+  const { result, error, trace } = processWithTrace(
+    model.federation.mapping,
+    environ,
+    "1.0",
+    model.keystone.release,
+  );
   const outcome: AccessOutcome = result
     ? { denied: false, ...resolveAccess(model, result) }
     : { denied: true, reason: `${error!.keystoneClass}: ${error!.message}` };

@@ -4,6 +4,7 @@
  * itself only warns, and mod_auth_openidc would run with the literal placeholder), every federated
  * location answers 403; with them set, the same locations work (401 for a missing bearer token).
  */
+import { KEYSTONE } from "../support/keystone-release";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -48,7 +49,7 @@ async function status(method: string, url: string): Promise<number> {
   return (await fetch(url, { method, redirect: "manual" })).status;
 }
 
-describe("secret references fail closed", () => {
+describe(`secret references fail closed [${KEYSTONE.label}]`, () => {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const files = renderAll(model); // references, no secret values

@@ -4,6 +4,7 @@
  * our provider; its tenancy applied from its own mock-runtime graph) -> an unscoped token -> a
  * project-scoped token carrying exactly the roles of the stack's access table, or no token at all.
  */
+import { KEYSTONE } from "../support/keystone-release";
 import { fixtureAccessTable } from "../support/stack-files";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
@@ -50,7 +51,7 @@ function need(ctx: TestContext): E2eEnv {
   return env!;
 }
 
-describe("federated login through Apache, mod_auth_openidc and Keystone", () => {
+describe(`federated login through Apache, mod_auth_openidc and Keystone [${KEYSTONE.label}]`, () => {
   beforeAll(async () => {
     env = await startE2e(STACK, 35980, {
       users: {

@@ -3,6 +3,7 @@
  * credential, then loaded by a fresh plain Node process that creates, reads and deletes real
  * Keystone objects with credentials from the environment.
  */
+import { KEYSTONE } from "../support/keystone-release";
 import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
@@ -40,7 +41,7 @@ function runSerialized(name: string, method: string, args: unknown[]): unknown {
   return JSON.parse(out);
 }
 
-describe.skipIf(!ks)("serialized Keystone provider under plain Node", () => {
+describe.skipIf(!ks)(`serialized Keystone provider under plain Node [${KEYSTONE.label}]`, () => {
   beforeAll(async () => {
     rmSync(OUT, { recursive: true, force: true });
     execFileSync(

@@ -4,6 +4,7 @@
  * `pulumi destroy` would (dependents first, through the provider's delete path), and Keystone is
  * searched for anything of that stack.
  */
+import { KEYSTONE } from "../support/keystone-release";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { identityProviderProvider } from "../../infra/providers/keystone/identity-provider";
 import { mappingProvider } from "../../infra/providers/keystone/mapping";
@@ -34,7 +35,7 @@ function need(ctx: TestContext): KeystoneService {
 const dyn = (type: string) =>
   regs.find((r) => r.type === `pulumi-nodejs:dynamic/keystone:${type}`)!.inputs;
 
-describe("teardown of a test stack", () => {
+describe(`teardown of a test stack [${KEYSTONE.label}]`, () => {
   beforeAll(async () => {
     ks = startKeystone("teardown-it", 25130);
     if (!ks) return;

@@ -7,6 +7,7 @@
  * comes back brokered, and reaches Keystone with exactly the bound tenant's access. A proxy-realm
  * user put straight into that tenant's group gets nothing: the mapping also requires the broker.
  */
+import { KEYSTONE } from "../support/keystone-release";
 import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -105,7 +106,7 @@ async function brokeredLogin(
   return { ...(codes[0] !== undefined ? { code: codes[0] } : {}), verifier, text };
 }
 
-describe("a customer realm brokered into the proxy realm (real Keycloak, kc_idp_hint)", () => {
+describe(`a customer realm brokered into the proxy realm (real Keycloak, kc_idp_hint) [${KEYSTONE.label}]`, () => {
   beforeAll(async () => {
     env = await startSystem(SYS.stack, SYS.config, SYS.secretKeys, SYS.ports);
     if (!env) return;

@@ -4,6 +4,7 @@
  * download site is reachable). local-up.sh must provision the toolchain, name each missing plugin
  * with the reason, and fall back to offline mode without starting anything.
  */
+import { KEYSTONE } from "../support/keystone-release";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +12,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO } from "../support/keystone-service";
 
-describe("scripts/local-up.sh without provider plugins", () => {
+describe(`scripts/local-up.sh without provider plugins [${KEYSTONE.label}]`, () => {
   it("provisions the toolchain, names every missing plugin and why, runs offline and starts nothing", () => {
     const home = mkdtempSync(join(tmpdir(), "okf-pulumi-home-"));
     const env: NodeJS.ProcessEnv = {

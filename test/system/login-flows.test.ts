@@ -10,6 +10,7 @@
  *   PyPI: the device authorization grant (the user approves in the browser) and an access token.
  * Screenshots of each step go to .work/screenshots/.
  */
+import { KEYSTONE } from "../support/keystone-release";
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
@@ -74,7 +75,7 @@ async function projectId(e: SystemEnv, domain: string, name: string): Promise<st
   return projects[0]!.id;
 }
 
-describe("real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openidc and Keystone", () => {
+describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openidc and Keystone [${KEYSTONE.label}]`, () => {
   beforeAll(async () => {
     env = await startSystem(SYS.stack, SYS.config, SYS.secretKeys, SYS.ports);
     if (!env) return;

@@ -5,6 +5,7 @@
  * issues, through Apache + mod_auth_openidc + Keystone. Everything asserted is read back from
  * Keycloak, Keystone or the CLI's own state.
  */
+import { KEYSTONE } from "../support/keystone-release";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { decodeJwt } from "jose";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
@@ -69,7 +70,7 @@ async function federation(
   };
 }
 
-describe("the real Pulumi engine with the real Keycloak and Keystone", () => {
+describe(`the real Pulumi engine with the real Keycloak and Keystone [${KEYSTONE.label}]`, () => {
   beforeAll(async () => {
     env = await startSystem(STACK, SYS.config, SYS.secretKeys, SYSTEM_PORTS);
     if (!env) return;

@@ -260,6 +260,20 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "the manager role looked up on a Keystone whose bootstrap does not create it",
+    raw: withValue("roles", { existing: ["member", "manager"] }),
+    expected: [
+      'roles.existing[1]: "manager" is not created by Keystone 22\'s bootstrap (only from Keystone 24 on) (list it in roles.create so the stack creates it, or set keystone.release to the Keystone you deploy to)',
+    ],
+  },
+  {
+    name: "a Keystone release outside the tested range",
+    raw: withValue("keystone.release", 31),
+    expected: [
+      "keystone.release: is newer than the newest Keystone this project is tested against (30); check the compatibility table in README.md, then raise the limit (give a smaller value)",
+    ],
+  },
+  {
     name: "no access rule",
     raw: withValue("access", []),
     expected: [

@@ -106,6 +106,16 @@ describe("parseStackConfig: valid configurations", () => {
     });
   });
 
+  it("looks up the manager role on a Keystone whose bootstrap creates it (24 and later)", () => {
+    const raw = withValue(
+      "keystone.release",
+      30,
+      withValue("roles", { existing: ["member", "manager"] }),
+    );
+    expect(parse(raw).config.keystone.release).toBe(30);
+    expect(parse(validRaw()).config.keystone.release).toBe(22);
+  });
+
   it("allows http, the password grant and no protection on a local stack", () => {
     const raw = {
       ...validRaw(),

@@ -254,7 +254,63 @@ describe("mapping engine: schema and input", () => {
   });
 });
 
-describe("mapping engine: schema 2.0 and 3.0 processors (from the spec; not verifiable against Keystone 22)", () => {
+describe("mapping engine: what changed between Keystone releases", () => {
+  const roleWithId = [
+    {
+      local: [
+        { user: { name: "{0}" } },
+        { projects: [{ name: "p", roles: [{ name: "r", id: "5" }] }] },
+      ],
+      remote: [{ type: "A" }],
+    },
+  ];
+  it("a role with extra keys is accepted by 22 and refused from 25 on", () => {
+    expect(evaluateMapping({ rules: roleWithId }, { A: "u" }).user).toEqual({
+      name: "u",
+      type: "ephemeral",
+    });
+    expect(() => evaluateMapping({ rules: roleWithId }, { A: "u" }, { keystoneMajor: 25 })).toThrow(
+      MappingEngineError,
+    );
+  });
+
+  it("an invalid pattern after one that matched raises before 27 and is never compiled from 27 on", () => {
+    const rules = [
+      {
+        local: [{ user: { name: "{0}" } }],
+        remote: [{ type: "A", whitelist: ["^x$", "(unclosed"], regex: true }],
+      },
+    ];
+    expect(() => evaluateMapping({ rules }, { A: "x" }, { keystoneMajor: 26 })).toThrow(
+      "unterminated",
+    );
+    expect(evaluateMapping({ rules }, { A: "x" }, { keystoneMajor: 27 }).user).toEqual({
+      name: "x",
+      type: "ephemeral",
+    });
+  });
+
+  it("schema_version dispatches only from 25 on (and 3.0 from 29)", () => {
+    const doc = {
+      schema_version: "3.0",
+      rules: [{ local: [{ user: { name: "u" } }], remote: [{ type: "A" }] }],
+    };
+    expect(evaluateMapping(doc, { A: "a" }, { keystoneMajor: 22 }).user).toEqual({
+      name: "u",
+      type: "ephemeral",
+    });
+    expect(() => evaluateMapping(doc, { A: "a" }, { keystoneMajor: 25 })).toThrow(
+      MappingEngineError,
+    );
+    expect(evaluateMapping(doc, { A: "a" }, { keystoneMajor: 30 }).user).toEqual({
+      name: "u",
+      type: "ephemeral",
+      domain: null,
+    });
+  });
+});
+
+describe("mapping engine: schema 2.0 and 3.0 processors (proven against Keystone 30 by the conformance suite)", () => {
   const withDomain = [
     {
       local: [
