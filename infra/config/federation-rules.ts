@@ -9,6 +9,13 @@ import { LOOSE_ENVIRONMENTS } from "./url-rules";
 
 export function clientRules(cfg: StackConfig, push: Push): void {
   const loose = LOOSE_ENVIRONMENTS.has(cfg.environment);
+  if (!cfg.client.groupsFullPath) {
+    push(
+      "client.groupsFullPath",
+      "bare group names cannot tell tenants apart: whoever may create a Keycloak group named like an access group, in any tenant (or named 'x;<group>', which Keystone splits on ';'), gets its grants",
+      "keep groupsFullPath true: access is keyed on the full path /<tenant>/<group>",
+    );
+  }
   const cliClientId = cfg.client.cliClientId;
   if (cliClientId !== undefined && cliClientId === cfg.client.clientId) {
     push(

@@ -151,7 +151,7 @@ export const ClientSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe(
-      "Emit Keycloak group paths (`/tenant/group`) rather than bare names in the groups claim. Default true.",
+      "Emit Keycloak group paths (`/tenant/group`) in the groups claim. Must stay true: bare names cannot tell tenants apart. Default true.",
     ),
   extraRedirectUris: z
     .array(z.string())

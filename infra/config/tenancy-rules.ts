@@ -150,7 +150,6 @@ export function accessRules(cfg: StackConfig, push: Push): void {
       );
   }
   const seen = new Set<string>();
-  const leafOwners = new Map<string, string>();
   cfg.access.forEach((a, i) => {
     const base = `access[${i}]`;
     const tenant = tenants.get(a.tenant);
@@ -171,17 +170,6 @@ export function accessRules(cfg: StackConfig, push: Push): void {
         "merge their grants into one rule",
       );
     seen.add(key);
-    if (!cfg.client.groupsFullPath) {
-      const owner = leafOwners.get(a.group);
-      if (owner !== undefined && owner !== a.tenant) {
-        push(
-          `${base}.group`,
-          `group "${a.group}" exists in tenants "${owner}" and "${a.tenant}"`,
-          "with client.groupsFullPath false Keycloak emits bare names, so tenants could not be told apart: set groupsFullPath true or rename",
-        );
-      }
-      leafOwners.set(a.group, a.tenant);
-    }
     const grantKeys = new Set<string>();
     a.grants.forEach((g, j) => {
       const gp = `${base}.grants[${j}]`;

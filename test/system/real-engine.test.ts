@@ -244,6 +244,29 @@ describe(`the real Pulumi engine with the real Keycloak and Keystone [${KEYSTONE
     expect((await federatedLogin(e.model, token)).status).toBe(401);
   });
 
+  it("a group named to forge another tenant's path (x;/sys-acme/developers) grants nothing: Keycloak escapes '/' in group names", async (ctx) => {
+    const e = need(ctx);
+    // What a proxy-realm admin allowed to create groups under one tenant could try: Keystone splits
+    // claim values on ';', so without the escaping the path would yield "/sys-acme/developers".
+    const realm = e.keycloakApplied.realm;
+    const parent = e.keycloakApplied.groups.get("/sys-globex/researchers")!;
+    const made = await kcCall(e.keycloak, "POST", `/${realm}/groups/${parent}/children`, {
+      name: "x;/sys-acme/developers",
+    });
+    expect(made.status).toBe(201);
+    const forgedId = made.location!.split("/").pop()!;
+    const forger = {
+      username: "sys-forger",
+      password: "sys-forger-pass-1",
+      email: "forger@globex.example",
+    };
+    await createKeycloakUser(e.keycloak, realm, { ...forger, groupIds: [forgedId] });
+    const claims = decodeJwt(await accessToken(e, forger));
+    expect(claims.groups).toEqual(["/sys-globex/researchers/x;~/sys-acme~/developers"]);
+    const login = await federatedLogin(e.model, await accessToken(e, forger));
+    expect(login.status, "no value of the forged path is a granted group").toBe(401);
+  });
+
   it("drift: a mapping changed out of band shows in preview --refresh, and up --refresh restores it", async (ctx) => {
     const e = need(ctx);
     const f = e.model.federation;

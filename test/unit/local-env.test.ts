@@ -46,7 +46,11 @@ describe("docker-compose.yaml", () => {
     )?.[1];
     expect(pinned).toMatch(/^26\.\d+\.\d+$/);
     expect(keycloak.image).toBe(`quay.io/keycloak/keycloak:${pinned}`);
-    expect(keycloak.command).toEqual(["start-dev", "--http-port=8080"]);
+    expect(keycloak.command).toEqual([
+      "start-dev",
+      "--http-port=8080",
+      "--spi-group--jpa--escape-slashes-in-group-path=true",
+    ]);
   });
 
   it("publishes both services on loopback only, at the dev stack's URLs", () => {

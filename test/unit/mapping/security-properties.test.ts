@@ -177,6 +177,37 @@ describe("mapping security properties (10,000 cases each)", () => {
     );
   });
 
+  it("a group named to forge another group's path grants nothing once Keycloak escapes '/' in names (~/)", () => {
+    // A proxy-realm admin who may create groups names one "x;/<tenant>/<group>"; Keycloak (with
+    // --spi-group--jpa--escape-slashes-in-group-path) emits its path with '~/' for each '/' of
+    // the name, and Keystone splits the value on ';'.
+    const forgedArb = tokenArb.chain(({ model, claims }) =>
+      fc
+        .constantFrom(...model.keystone.groups.map((g) => g.claimValue))
+        .map((target) => ({ model, claims, target })),
+    );
+    fc.assert(
+      fc.property(forgedArb, ({ model, claims, target }) => {
+        const forged = `/other/x;${target.replace(/\//g, "~/")}`;
+        const out = accessFor(model, { ...claims, identity_provider: "partner", groups: [forged] });
+        if (!out.denied) expect(out.groups).toEqual([]);
+      }),
+      { numRuns: RUNS, seed: 15 },
+    );
+    // Without the escaping the same name would forge the path: the server option is what stops it.
+    const m = models.find((x) => x.keycloak.customerRealms.length === 0)!;
+    const target = m.keystone.groups[0]!.claimValue;
+    const unescaped = accessFor(m, {
+      iss: m.keycloak.issuer,
+      azp: m.keycloak.client.clientId,
+      sub: "sub-x",
+      preferred_username: "x",
+      groups: [`/other/x;${target}`],
+    });
+    expect(unescaped.denied).toBe(false);
+    if (!unescaped.denied) expect(unescaped.groups).toEqual(groupsOf(m, target));
+  });
+
   it("a second value joined with ';' to azp or the broker alias never passes (Keystone splits on ';')", () => {
     const trick = fc.constantFrom(
       "azp-before",
