@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { readCaBundle } from "./ca-bundle";
+import { exampleSecretIssue } from "./example-secrets";
 import { ConfigError } from "./issues";
 import { parseStackConfig, type ParsedConfig } from "./parse";
 import { SECRET_KEY_NAMES, type SecretKey } from "./secrets";
@@ -55,6 +56,11 @@ export function loadStackConfig(): LoadedConfig {
     if (runtimeConfig.isConfigSecret(fullKey)) secretKeys.add(key);
   }
   const parsed = parseStackConfig(raw, { stack, secretKeys });
+  // Before any resource: production secrets under a published passphrase are anyone's.
+  const published = exampleSecretIssue(parsed.config.environment, {
+    passphrase: process.env.PULUMI_CONFIG_PASSPHRASE,
+  });
+  if (published) throw new ConfigError(stack, [published]);
   const config = new pulumi.Config(project);
   const secretValues: StackSecrets = {};
   for (const key of SECRET_KEY_NAMES) {

@@ -10,7 +10,13 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_NAMESPACE, parseStackFile, stackFilePath } from "../../../infra/config/stack-file";
+import {
+  PROJECT_NAMESPACE,
+  parseStackFile,
+  readStackFileOffline,
+  stackFilePath,
+} from "../../../infra/config/stack-file";
+import { exampleSecretIssue } from "../../../infra/config/example-secrets";
 import { SECRET_KEY_NAMES } from "../../../infra/config/secrets";
 import { buildModel, type FederationModel } from "../../../infra/model/federation-model";
 import { remoteIdAttributes } from "../../../infra/model/naming";
@@ -43,6 +49,11 @@ describe.each(operatorStacks())("stack %s", (stack) => {
       return v !== undefined && (typeof v !== "object" || v === null || !("secure" in v));
     });
     expect(plain, "set them with pulumi config set --secret <key> <value>").toEqual([]);
+  });
+
+  it("keeps staging and production secrets away from the passphrases this repository publishes", () => {
+    const { encryptionsalt } = readStackFileOffline(stackFilePath(stack));
+    expect(exampleSecretIssue(model.environment, { encryptionsalt })).toBeUndefined();
   });
 
   it("pins issuer and azp and produces the user in every rule of the mapping", () => {
