@@ -114,6 +114,8 @@ describe("GitHub Actions workflows", () => {
     });
     const p = w.jobs.preview!;
     expect(p.if).toBe(SAME_REPO);
+    // Unreviewed branch code meets the stack's secrets only behind the environment's reviewers.
+    expect(p.environment).toBe("preview-${{ matrix.stack }}");
     expect(p.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     expect(p.strategy!.matrix).toEqual({ stack: ["staging", "prod"] });
     expect(p.steps.slice(0, 3)).toEqual(SETUP);
