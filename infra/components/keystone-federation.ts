@@ -48,7 +48,7 @@ export class KeystoneFederation extends pulumi.ComponentResource {
     );
     this.mapping = new Mapping(
       `${name}-mapping`,
-      { mappingId: f.mappingId, rules: f.mapping, adopt },
+      { mappingId: f.mappingId, rules: f.mapping, adopt, usedBy: `${f.idpId}/${f.protocolId}` },
       child,
     );
     this.protocol = new FederationProtocol(

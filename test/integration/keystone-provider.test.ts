@@ -149,7 +149,12 @@ describe.skipIf(!ks)(
     });
 
     it("mapping: create -> read -> key order never diffs -> update -> delete -> gone", async () => {
-      const want: MappingState = { mappingId: "it-mapping", rules: rulesV1, adopt: false };
+      const want: MappingState = {
+        mappingId: "it-mapping",
+        rules: rulesV1,
+        adopt: false,
+        usedBy: "",
+      };
       const created = await counted("mapping create", () => mapP.create(want));
       expect(created.outs).toEqual(want);
       const read = await counted("mapping read", () => mapP.read!("it-mapping", created.outs));
@@ -157,6 +162,7 @@ describe.skipIf(!ks)(
       const reordered = {
         mappingId: "it-mapping",
         adopt: false,
+        usedBy: "",
         rules: {
           rules: [
             {
@@ -239,6 +245,59 @@ describe.skipIf(!ks)(
         description: "",
         adopt: false,
       });
+    });
+
+    it("a mapping another stack's protocol uses is neither taken over nor deleted; the stack's own protocol does not count", async () => {
+      // As kolla-ansible or another stack leaves it: IdP "other" whose protocol uses "it-shared".
+      const rules = { rules: rulesV1.rules };
+      expect(
+        (await call(admin, "PUT", "/OS-FEDERATION/mappings/it-shared", { mapping: rules })).status,
+      ).toBe(201);
+      expect(
+        (
+          await call(admin, "PUT", "/OS-FEDERATION/identity_providers/it-other", {
+            identity_provider: {
+              remote_ids: ["https://other.example/realms/x"],
+              domain_id: domainA,
+            },
+          })
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await call(admin, "PUT", "/OS-FEDERATION/identity_providers/it-other/protocols/openid", {
+            protocol: { mapping_id: "it-shared", remote_id_attribute: "HTTP_OIDC_ISS" },
+          })
+        ).status,
+      ).toBe(201);
+      const ours: MappingState = {
+        mappingId: "it-shared",
+        rules,
+        adopt: true,
+        usedBy: "it-mine/openid",
+      };
+      const refusal =
+        /mapping "it-shared" is used by protocol it-other\/openid, which is not this stack's; taking it over would change their logins\. Nothing was changed/;
+      await expect(mapP.create(ours)).rejects.toThrow(refusal); // adopt
+      await expect(mapP.create({ ...ours, adopt: false })).rejects.toThrow(refusal); // exact match
+      await expect(mapP.delete!("it-shared", ours)).rejects.toThrow(
+        /deleting it would break their logins\. Nothing was changed/,
+      );
+      expect((await call(admin, "GET", "/OS-FEDERATION/mappings/it-shared")).status).toBe(200);
+      // The other protocol moves away; the one that uses it now is the stack's own.
+      expect(
+        (await call(admin, "DELETE", "/OS-FEDERATION/identity_providers/it-other")).status,
+      ).toBe(204);
+      await call(admin, "PUT", "/OS-FEDERATION/identity_providers/it-mine", {
+        identity_provider: { remote_ids: ["https://mine.example/realms/x"], domain_id: domainA },
+      });
+      await call(admin, "PUT", "/OS-FEDERATION/identity_providers/it-mine/protocols/openid", {
+        protocol: { mapping_id: "it-shared", remote_id_attribute: "HTTP_OIDC_ISS" },
+      });
+      expect((await mapP.create(ours)).outs).toEqual(ours);
+      await mapP.delete!("it-shared", ours);
+      expect((await call(admin, "GET", "/OS-FEDERATION/mappings/it-shared")).status).toBe(404);
+      await call(admin, "DELETE", "/OS-FEDERATION/identity_providers/it-mine");
     });
 
     it("an object that already exists: a clear error without adopt (nothing changed), convergence with adopt", async () => {

@@ -87,6 +87,14 @@ describe("Keystone provider: pure check and diff (no HTTP)", () => {
         { mappingId: "m", rules: reordered as unknown as { rules: unknown[] }, adopt: false },
       ),
     ).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
+    // Which protocol is the stack's own is bookkeeping for adopt and delete, never a change.
+    expect(
+      await mapping.diff!(
+        "m",
+        { mappingId: "m", rules, adopt: false },
+        { mappingId: "m", rules, adopt: false, usedBy: "idp/openid" },
+      ),
+    ).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
     const reorderedRemote = {
       rules: [{ ...rules.rules[0]!, remote: [...rules.rules[0]!.remote].reverse() }],
     };

@@ -36,6 +36,8 @@ export interface CreateExactly<S> {
   readonly exists: (state: S) => string;
   /** A refusal even with adopt (what Keystone cannot change), if any. */
   readonly cannotAdopt?: (state: S) => string | undefined;
+  /** Runs before an existing object is taken as this resource's (exact match or adopt); may throw. */
+  readonly beforeTakeOver?: () => Promise<void>;
 }
 
 /**
@@ -48,10 +50,14 @@ export async function createExactly<S>(c: CreateExactly<S>): Promise<S> {
   const existing = await keystoneCall(conn, "GET", c.path);
   if (existing.status === 200) {
     const current = c.stateFrom(existing.body);
-    if (c.exact(current)) return current;
+    if (c.exact(current)) {
+      await c.beforeTakeOver?.();
+      return current;
+    }
     if (!c.adopt) throw new KeystoneError("PUT", c.path, 409, c.exists(current));
     const refusal = c.cannotAdopt?.(current);
     if (refusal !== undefined) throw new KeystoneError("PATCH", c.path, 409, refusal);
+    await c.beforeTakeOver?.();
     const res = await keystoneExpect(conn, "PATCH", c.path, [200], c.patchBody);
     return c.stateFrom(res.body);
   }
@@ -62,7 +68,34 @@ export async function createExactly<S>(c: CreateExactly<S>): Promise<S> {
   if (res.status === 409) {
     const again = await keystoneExpect(conn, "GET", c.path, [200]);
     const now = c.stateFrom(again.body);
-    if (c.exact(now)) return now;
+    if (c.exact(now)) {
+      await c.beforeTakeOver?.();
+      return now;
+    }
   }
   throw new KeystoneError("PUT", c.path, res.status, messageOf(res) + hintFor(res.status));
+}
+
+/**
+ * The federation protocols (as `idp/protocol`) of every identity provider that use mapping
+ * `mappingId`, except `own` (the stack's own protocol).
+ */
+export async function protocolsUsing(
+  mappingId: string,
+  own: string | undefined,
+): Promise<string[]> {
+  const idps = ((await readOne("/OS-FEDERATION/identity_providers"))?.identity_providers ?? []) as {
+    id: string;
+  }[];
+  const users: string[] = [];
+  for (const idp of idps) {
+    const body = await readOne(
+      `/OS-FEDERATION/identity_providers/${encodeURIComponent(idp.id)}/protocols`,
+    );
+    for (const p of (body?.protocols ?? []) as { id: string; mapping_id?: string }[]) {
+      const name = `${idp.id}/${p.id}`;
+      if (p.mapping_id === mappingId && name !== own) users.push(name);
+    }
+  }
+  return users.sort();
 }

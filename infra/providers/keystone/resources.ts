@@ -58,6 +58,11 @@ export interface MappingArgs {
   rules: pulumi.Input<unknown>;
   /** Take over a mapping that already exists; its rules are replaced. Default false. */
   adopt?: pulumi.Input<boolean>;
+  /**
+   * The stack's own protocol that uses this mapping, `idp/protocol`. Any other protocol using it
+   * makes adopting or deleting the mapping refuse. Default none.
+   */
+  usedBy?: pulumi.Input<string>;
 }
 
 /** A Keystone federation mapping (`rules.json`). */
