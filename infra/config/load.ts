@@ -9,6 +9,7 @@ import { exampleSecretIssue } from "./example-secrets";
 import { ConfigError } from "./issues";
 import { parseStackConfig, type ParsedConfig } from "./parse";
 import { SECRET_KEY_NAMES, type SecretKey } from "./secrets";
+import { decodeConfigValue as decode } from "./stack-file";
 
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 
@@ -16,25 +17,6 @@ export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
   isConfigSecret(key: string): boolean;
 };
-
-/** Structured values arrive as JSON text; plain strings stay strings. */
-function decode(value: string): unknown {
-  const t = value.trim();
-  if (
-    t.startsWith("{") ||
-    t.startsWith("[") ||
-    t === "true" ||
-    t === "false" ||
-    /^-?\d+(\.\d+)?$/.test(t)
-  ) {
-    try {
-      return JSON.parse(t);
-    } catch {
-      return value;
-    }
-  }
-  return value;
-}
 
 export interface LoadedConfig extends ParsedConfig {
   readonly secretValues: StackSecrets;

@@ -56,6 +56,29 @@ export interface OfflineStackConfig {
   readonly encryptionsalt?: string;
 }
 
+/**
+ * A value as the program reads it: structured values that arrive as JSON text (the engine passes
+ * every value as a string; `pulumi config set key '[...]'` stores one) are parsed; other strings
+ * stay strings.
+ */
+export function decodeConfigValue(value: string): unknown {
+  const t = value.trim();
+  if (
+    t.startsWith("{") ||
+    t.startsWith("[") ||
+    t === "true" ||
+    t === "false" ||
+    /^-?\d+(\.\d+)?$/.test(t)
+  ) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
 /** Marker standing for a secret value the offline tools do not decrypt. */
 export const SECRET_MARKER = "<secret: not decrypted>";
 
@@ -74,7 +97,7 @@ export function readStackFileOffline(file: string): OfflineStackConfig {
       secretKeys.add(short);
       secure[short] = encrypted;
     } else {
-      raw[short] = value;
+      raw[short] = typeof value === "string" ? decodeConfigValue(value) : value;
     }
   }
   return {
@@ -155,7 +178,7 @@ export function fromEngineConfig(engine: EngineStackConfig): {
   const secretKeys = new Set<string>();
   for (const [k, v] of Object.entries(engine.config)) {
     if (!k.startsWith(prefix)) continue;
-    raw[k.slice(prefix.length)] = v.startsWith("{") || v.startsWith("[") ? JSON.parse(v) : v;
+    raw[k.slice(prefix.length)] = decodeConfigValue(v);
     if (engine.secretKeys.includes(k)) secretKeys.add(k.slice(prefix.length));
   }
   return { raw, secretKeys };

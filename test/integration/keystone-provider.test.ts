@@ -330,7 +330,12 @@ describe.skipIf(!ks)(
         /identity provider "it-kolla" already exists .*nothing was changed\. To take it over, set adopt: true/,
       );
       await expect(
-        mapP.create({ mappingId: "it-kolla-mapping", rules: rulesV1, adopt: false }),
+        mapP.create({
+          mappingId: "it-kolla-mapping",
+          usedBy: "it-kolla/openid",
+          rules: rulesV1,
+          adopt: false,
+        }),
       ).rejects.toThrow(/mapping "it-kolla-mapping" already exists; nothing was changed/);
       await expect(
         protoP.create({
@@ -352,8 +357,14 @@ describe.skipIf(!ks)(
       expect(adopted.outs).toEqual({ ...idp, adopt: true });
       expect(counts["idp create (adopt)"]).toEqual({ reads: 1, writes: 1 });
       expect(
-        (await mapP.create({ mappingId: "it-kolla-mapping", rules: rulesV1, adopt: true })).outs
-          ?.rules,
+        (
+          await mapP.create({
+            mappingId: "it-kolla-mapping",
+            usedBy: "it-kolla/openid",
+            rules: rulesV1,
+            adopt: true,
+          })
+        ).outs?.rules,
       ).toEqual(rulesV1);
       await protoP.create({
         idpId: "it-kolla",
@@ -377,6 +388,7 @@ describe.skipIf(!ks)(
       await idpP.delete!("it-kolla", idp); // also removes its protocols
       await mapP.delete!("it-kolla-mapping", {
         mappingId: "it-kolla-mapping",
+        usedBy: "it-kolla/openid",
         rules: rulesV1,
         adopt: true,
       });
@@ -413,8 +425,14 @@ describe.skipIf(!ks)(
       );
       expect((await idpP.create(idp)).outs).toEqual(idp);
       expect(
-        (await mapP.create({ mappingId: "it-interrupted-m", rules: rulesV1, adopt: false })).outs
-          ?.rules,
+        (
+          await mapP.create({
+            mappingId: "it-interrupted-m",
+            usedBy: "it-interrupted/openid",
+            rules: rulesV1,
+            adopt: false,
+          })
+        ).outs?.rules,
       ).toEqual(rulesV1);
       expect(
         (
@@ -446,6 +464,7 @@ describe.skipIf(!ks)(
       await idpP.delete!("it-interrupted", idp);
       await mapP.delete!("it-interrupted-m", {
         mappingId: "it-interrupted-m",
+        usedBy: "it-interrupted/openid",
         rules: rulesV1,
         adopt: false,
       });

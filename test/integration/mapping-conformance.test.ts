@@ -51,6 +51,18 @@ const delimiterTrickCases = () =>
   accessCases((claims) => [
     [": azp other-app;<client>", { ...claims, azp: `other-app;${String(claims.azp)}` }],
     [": azp <client>;other-app", { ...claims, azp: `${String(claims.azp)};other-app` }],
+    // Groups named "x;<path>" by someone who may create groups: Keycloak escapes '/' in the name.
+    ...(Array.isArray(claims.groups) && claims.groups.length > 0
+      ? [
+          [
+            ": groups /other/x;<held path, escaped>",
+            {
+              ...claims,
+              groups: (claims.groups as string[]).map((g) => `/other/x;${g.replace(/\//g, "~/")}`),
+            },
+          ] as [string, Claims],
+        ]
+      : []),
     ...(typeof claims.identity_provider === "string"
       ? [
           [
@@ -95,7 +107,7 @@ describe.skipIf(unavailable !== undefined)(
       );
     });
 
-    it("a second value joined with ';' to azp or the broker alias grants nothing, in both engines", () => {
+    it("a second value joined with ';' to azp or the broker alias, or a group named to forge a path, grants nothing, in both engines", () => {
       const cases = delimiterTrickCases();
       expect(cases.length).toBeGreaterThanOrEqual(80);
       const theirs = evaluateWithKeystone(cases);

@@ -11,7 +11,16 @@ import { decodeJwt } from "jose";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
 import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-applier";
 import { call } from "../support/keystone-applier";
-import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
+import {
+  PROGRAM_DIR,
+  removeSystemStackFile,
+  startSystem,
+  type SystemEnv,
+} from "../support/system-env";
+import { main as previewCommentCli } from "../../infra/cli/preview-comment";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { KEYSTONE_ADMIN_PASSWORD, systemStack } from "./system-stack";
 
 const SYS = systemStack("system", 0);
@@ -193,6 +202,63 @@ describe(`the real Pulumi engine with the real Keycloak and Keystone [${KEYSTONE
         STACK,
       ]),
       "pulumi preview --refresh --expect-no-changes",
+    );
+  });
+
+  it("a reviewed change (an access group added) previews with the real CLI as exactly the expected pull-request comment", (ctx) => {
+    const e = need(ctx);
+    const file = join(PROGRAM_DIR, `Pulumi.${STACK}.yaml`);
+    const dir = mkdtempSync(join(tmpdir(), "okf-preview-"));
+    copyFileSync(file, join(dir, "base.yaml"));
+    const ns = "openstack-keycloak-federation";
+    const access = [
+      ...(JSON.parse(SYS.config[`${ns}:access`]!) as unknown[]),
+      { tenant: "sys-acme", group: "ops", grants: [{ role: "member", project: "data" }] },
+    ];
+    try {
+      expectOk(
+        e.pulumi(["config", "set", `${ns}:access`, JSON.stringify(access), "--stack", STACK]),
+        "pulumi config set access",
+      );
+      const preview = e.pulumi(["preview", "--json", "--non-interactive", "--stack", STACK]);
+      expectOk(preview, "pulumi preview --json");
+      writeFileSync(join(dir, "preview.json"), preview.stdout);
+      const r = previewCommentCli([
+        "--stack",
+        STACK,
+        "--stacks-dir",
+        PROGRAM_DIR,
+        "--preview",
+        join(dir, "preview.json"),
+        "--base",
+        join(dir, "base.yaml"),
+      ]);
+      expect(r.stderr).toBe("");
+      expect(r.stdout.slice(0, r.stdout.indexOf("```diff"))).toBe(
+        [
+          `<!-- okf-preview:${STACK} -->`,
+          `### \`pulumi preview\` of ${STACK}`,
+          "",
+          "**Resources:** 0 to create, 1 to update, 0 to replace, 0 to delete.",
+          "",
+          "update:",
+          "- `pulumi-nodejs:dynamic/keystone:Mapping` federation-mapping",
+          "",
+          "**Access:**",
+          "- sys-acme/ops gains member on sys-acme/data",
+          "",
+          `**Mapping** (\`mappings/${STACK}.rules.json\`):`,
+          "",
+          "",
+        ].join("\n"),
+      );
+      expect(r.stdout).toContain('+            "/sys-acme/ops"');
+    } finally {
+      copyFileSync(join(dir, "base.yaml"), file);
+    }
+    expectOk(
+      e.pulumi(["preview", "--expect-no-changes", "--non-interactive", "--stack", STACK]),
+      "pulumi preview --expect-no-changes after restoring the stack file",
     );
   });
 

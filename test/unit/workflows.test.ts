@@ -119,21 +119,26 @@ describe("GitHub Actions workflows", () => {
     expect(p.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     expect(p.strategy!.matrix).toEqual({ stack: ["staging", "prod"] });
     expect(p.steps.slice(0, 3)).toEqual(SETUP);
-    expect(pulumiSteps(p)).toEqual([
-      {
-        uses: "pulumi/actions@v7",
-        with: {
-          command: "preview",
-          "stack-name": "${{ matrix.stack }}",
-          "work-dir": ".",
-          "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
-          diff: true,
-          refresh: true,
-          "comment-on-pr": true,
-        },
-        env: SECRETS_ENV,
-      },
-    ]);
+    // The CLI only from pulumi/actions; the preview as JSON, then one comment per stack.
+    expect(pulumiSteps(p)).toEqual([{ uses: "pulumi/actions@v7" }]);
+    const run = (name: string) => p.steps.find((s) => (s as { name?: string }).name === name)!;
+    expect(run("Preview as JSON").run).toContain(
+      'pulumi preview --json --refresh --stack "$STACK" > preview.json',
+    );
+    expect(run("Preview as JSON").env).toMatchObject(SECRETS_ENV);
+    expect(run("The comment").run).toContain(
+      'npm run --silent preview:comment -- --stack "$STACK" --preview preview.json --base base.yaml',
+    );
+    expect(run("The comment").env).toEqual({
+      STACK: "${{ matrix.stack }}",
+      BASE_REF: "${{ github.base_ref }}",
+    });
+    const post = run("Post or update the comment");
+    expect(post.run).toContain('marker="<!-- okf-preview:$STACK -->"');
+    expect(post.run).toContain(
+      'gh api -X PATCH "repos/$REPO/issues/comments/$id" -F body=@comment.md',
+    );
+    expect(post.env).not.toHaveProperty("PULUMI_CONFIG_PASSPHRASE");
   });
 
   it("deploy.yml: refresh + up on staging, then prod, each behind its GitHub environment, one run per stack", () => {

@@ -1,0 +1,64 @@
+/**
+ * npm run preview:comment -- --stack <stack> --preview <preview.json> --base <base stack file>
+ *   [--access-table <file>] [--stacks-dir <dir>]
+ * Prints the pull-request comment for a stack: `pulumi preview --json`'s resource changes, who
+ * gains or loses which role where (the base stack file against the head one, and over the access
+ * table), and the mapping's diff. Offline; reads only the files given.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { Command } from "commander";
+import { parseStackConfig } from "../config/parse";
+import { readStackFileOffline } from "../config/stack-file";
+import { buildModel } from "../model/federation-model";
+import { parseAccessTable } from "../verify/access-table";
+import { previewComment, type PreviewJson } from "../verify/preview-comment";
+import { type CliResult, finish, requireStackFile, runCli, UsageError } from "./run";
+
+interface Options {
+  stack: string;
+  preview: string;
+  base: string;
+  accessTable?: string;
+  stacksDir?: string;
+}
+
+function modelOf(file: string, stack: string) {
+  const { raw, secretKeys } = readStackFileOffline(file);
+  return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
+}
+
+function comment(o: Options): CliResult {
+  for (const f of [o.preview, o.base, ...(o.accessTable ? [o.accessTable] : [])])
+    if (!existsSync(f)) throw new UsageError(`preview:comment: no file ${f}`);
+  let preview: PreviewJson;
+  try {
+    preview = JSON.parse(readFileSync(o.preview, "utf8")) as PreviewJson;
+  } catch (e) {
+    throw new UsageError(
+      `preview:comment: ${o.preview} is not pulumi preview --json output (${(e as Error).message})`,
+    );
+  }
+  const text = previewComment({
+    stack: o.stack,
+    preview,
+    base: modelOf(o.base, o.stack),
+    head: modelOf(requireStackFile("preview:comment", o.stack, o.stacksDir), o.stack),
+    ...(o.accessTable ? { table: parseAccessTable(readFileSync(o.accessTable, "utf8")) } : {}),
+  });
+  return { code: 0, stdout: text, stderr: "" };
+}
+
+export function main(argv: readonly string[]): CliResult {
+  const program = new Command("preview:comment");
+  return runCli(program, argv, (set) => {
+    program
+      .requiredOption("--stack <stack>", "stack name (its head file is stacks/Pulumi.<stack>.yaml)")
+      .requiredOption("--preview <file>", "output of pulumi preview --json")
+      .requiredOption("--base <file>", "the stack file as on the base branch")
+      .option("--access-table <file>", "who gets what (mappings/<stack>.access.yaml)")
+      .option("--stacks-dir <dir>", "folder of the head stack files (default stacks/)")
+      .action((o: Options) => set(comment(o)));
+  });
+}
+
+if (require.main === module) finish(main(process.argv.slice(2)));

@@ -1,0 +1,72 @@
+/**
+ * What a change does to access, for reviewers who do not read rules.json: which access groups and
+ * which users of the access table gain or lose which role on which project or domain, from the
+ * base and the head model. Pure.
+ */
+import type { FederationModel } from "../model/federation-model";
+import { accessFor } from "./access-evaluate";
+import { type AccessTable, caseClaims } from "./access-table";
+
+/** `<who> gains|loses <role> on <target>`, sorted. */
+export type AccessChange = string;
+
+/** `who|role|target` for every grant of every access group (`tenant/group`) of a model. */
+function groupGrants(m: FederationModel): Set<string> {
+  const domain = (key: string) => m.keystone.domains.find((d) => d.key === key)?.name ?? key;
+  const out = new Set<string>();
+  for (const g of m.keystone.grants) {
+    const group = m.keystone.groups.find((x) => x.key === g.groupKey);
+    if (!group) continue;
+    const who = group.claimValue.replace(/^\//, "");
+    let target: string;
+    if ("projectKey" in g.target) {
+      const key = g.target.projectKey;
+      const p = m.keystone.projects.find((x) => x.key === key);
+      target = p ? `${domain(p.domainKey)}/${p.name}` : key;
+    } else {
+      target = `the domain ${domain(g.target.domainKey)}`;
+    }
+    out.add(`${who}|${g.role}|${target}`);
+  }
+  return out;
+}
+
+function lines(base: Set<string>, head: Set<string>): AccessChange[] {
+  const say = (entry: string, verb: string) => {
+    const [who, role, target] = entry.split("|");
+    return `${who} ${verb} ${role} on ${target}`;
+  };
+  return [
+    ...[...head].filter((x) => !base.has(x)).map((x) => say(x, "gains")),
+    ...[...base].filter((x) => !head.has(x)).map((x) => say(x, "loses")),
+  ].sort();
+}
+
+/** Access groups that gain or lose a role. */
+export function groupAccessDiff(base: FederationModel, head: FederationModel): AccessChange[] {
+  return lines(groupGrants(base), groupGrants(head));
+}
+
+/** `who|role|target` for what one access-table case gets from a model (nothing when denied). */
+function caseGrants(m: FederationModel, table: AccessTable, name: string): Set<string> {
+  const c = table.cases.find((x) => x.name === name)!;
+  const outcome = accessFor(m, caseClaims(m, table, c));
+  const out = new Set<string>();
+  if (outcome.denied) return out;
+  for (const [target, roles] of Object.entries(outcome.roles)) {
+    const label = target.includes("/") ? target : `the domain ${target}`;
+    for (const role of roles) out.add(`${name}|${role}|${label}`);
+  }
+  return out;
+}
+
+/** Users of the (head) access table whose roles differ between the two models. */
+export function tableAccessDiff(
+  base: FederationModel,
+  head: FederationModel,
+  table: AccessTable,
+): AccessChange[] {
+  return table.cases.flatMap((c) =>
+    lines(caseGrants(base, table, c.name), caseGrants(head, table, c.name)),
+  );
+}

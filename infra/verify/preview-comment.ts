@@ -1,0 +1,101 @@
+/**
+ * The pull-request comment for one stack's `pulumi preview --json`: the resource changes by kind,
+ * the access diff (who gains or loses which role where) and the mapping's diff. Pure: the caller
+ * reads the files. One comment per stack, found again by its marker and updated in place.
+ */
+import { createTwoFilesPatch } from "diff";
+import type { FederationModel } from "../model/federation-model";
+import { renderMapping } from "../model/mapping/generate";
+import { type AccessChange, groupAccessDiff, tableAccessDiff } from "./access-diff";
+import type { AccessTable } from "./access-table";
+
+/** The part of `pulumi preview --json` this reads. */
+export interface PreviewJson {
+  readonly steps?: readonly { readonly op: string; readonly urn: string }[];
+}
+
+type Kind = "create" | "update" | "replace" | "delete";
+const KIND: Record<string, Kind> = {
+  create: "create",
+  update: "update",
+  replace: "replace",
+  "create-replacement": "replace",
+  "delete-replaced": "replace",
+  delete: "delete",
+};
+
+/** The marker that lets the workflow find this stack's comment and update it in place. */
+export const commentMarker = (stack: string): string => `<!-- okf-preview:${stack} -->`;
+
+/** `type` and `name` of a URN (`urn:pulumi:stack::project::parent$type::name`). */
+function typeAndName(urn: string): { type: string; name: string } {
+  const [, , qualified = "", ...name] = urn.split("::");
+  return { type: qualified.split("$").pop() ?? qualified, name: name.join("::") };
+}
+
+export function resourceChanges(preview: PreviewJson): Record<Kind, string[]> {
+  const out: Record<Kind, Set<string>> = {
+    create: new Set(),
+    update: new Set(),
+    replace: new Set(),
+    delete: new Set(),
+  };
+  for (const step of preview.steps ?? []) {
+    const kind = KIND[step.op];
+    if (!kind) continue;
+    const { type, name } = typeAndName(step.urn);
+    out[kind].add(`\`${type}\` ${name}`);
+  }
+  return {
+    create: [...out.create].sort(),
+    update: [...out.update].sort(),
+    replace: [...out.replace].sort(),
+    delete: [...out.delete].sort(),
+  };
+}
+
+export interface PreviewCommentInput {
+  readonly stack: string;
+  readonly preview: PreviewJson;
+  readonly base: FederationModel;
+  readonly head: FederationModel;
+  /** The head's access table, when the stack has one. */
+  readonly table?: AccessTable;
+}
+
+export function previewComment(i: PreviewCommentInput): string {
+  const changes = resourceChanges(i.preview);
+  const counts = (["create", "update", "replace", "delete"] as const)
+    .map((k) => `${changes[k].length} to ${k}`)
+    .join(", ");
+  const out = [
+    commentMarker(i.stack),
+    `### \`pulumi preview\` of ${i.stack}`,
+    "",
+    `**Resources:** ${counts}.`,
+  ];
+  for (const kind of ["replace", "delete", "create", "update"] as const) {
+    if (changes[kind].length === 0) continue;
+    out.push("", `${kind}:`, ...changes[kind].map((r) => `- ${r}`));
+  }
+  const access: AccessChange[] = [
+    ...groupAccessDiff(i.base, i.head),
+    ...(i.table ? tableAccessDiff(i.base, i.head, i.table) : []),
+  ];
+  out.push("", "**Access:**");
+  out.push(...(access.length ? access.map((l) => `- ${l}`) : ["- no change"]));
+  const before = renderMapping(i.base.federation.mapping);
+  const after = renderMapping(i.head.federation.mapping);
+  out.push("", `**Mapping** (\`mappings/${i.stack}.rules.json\`):`);
+  if (before === after) {
+    out.push("- no change");
+  } else {
+    const patch = createTwoFilesPatch("base", "head", before, after, "", "", { context: 2 })
+      .split("\n")
+      .slice(1) // the "====" line
+      .join("\n")
+      .trimEnd();
+    out.push("", "```diff", patch, "```");
+  }
+  return `${out.join("\n")}\n`;
+}

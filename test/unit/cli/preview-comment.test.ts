@@ -1,0 +1,173 @@
+/**
+ * The pull-request comment on the reviewed change of the lifecycle: a project and an access group
+ * added, a token lifetime changed. A reviewer who cannot read rules.json reads who gains what.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { main } from "../../../infra/cli/preview-comment";
+import { stackFilePath } from "../../../infra/config/stack-file";
+import { FIXTURES_DIR } from "../../support/stack-files";
+
+const ns = "openstack-keycloak-federation";
+const urn = (type: string, name: string, parent = "") =>
+  `urn:pulumi:pr-1::${ns}::${parent ? `${parent}$` : ""}${type}::${name}`;
+
+/** The head: test-template with project test-acme/ops, group test-acme/operators, a 10 min token. */
+function headDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "okf-preview-"));
+  const doc = parse(readFileSync(stackFilePath("test-template", FIXTURES_DIR), "utf8")) as {
+    config: Record<string, unknown>;
+  };
+  const c = doc.config;
+  (c[`${ns}:tenants`] as { name: string; projects: unknown[] }[])[0]!.projects.push({
+    name: "ops",
+  });
+  (c[`${ns}:access`] as unknown[]).push({
+    tenant: "test-acme",
+    group: "operators",
+    grants: [
+      { role: "member", project: "ops" },
+      { role: "reader", project: "web" },
+    ],
+  });
+  c[`${ns}:realm`] = { ...(c[`${ns}:realm`] as object), tokens: { accessToken: 600 } };
+  writeFileSync(join(dir, "Pulumi.test-template.yaml"), stringify(doc));
+  const table = readFileSync(join(FIXTURES_DIR, "test-template.access.yaml"), "utf8").replace(
+    "cases:\n",
+    "cases:\n  - name: an operator\n    claims: { groups: [/test-acme/operators] }\n    expect: { user: tester, groups: [test-acme/test-acme-operators], roles: { test-acme/ops: [member], test-acme/web: [reader] } }\n",
+  );
+  writeFileSync(join(dir, "test-template.access.yaml"), table);
+  writeFileSync(
+    join(dir, "preview.json"),
+    JSON.stringify({
+      steps: [
+        { op: "same", urn: urn("pulumi:providers:keycloak", "keycloak") },
+        {
+          op: "update",
+          urn: urn("keycloak:index/realm:Realm", "keycloak-realm", "okf:keycloak:Federation"),
+        },
+        {
+          op: "create",
+          urn: urn(
+            "openstack:identity/project:Project",
+            "keystone-project-test-acme-ops",
+            "okf:keystone:Tenancy",
+          ),
+        },
+        {
+          op: "create",
+          urn: urn(
+            "keycloak:index/group:Group",
+            "keycloak-kcgroup-test-acme-operators",
+            "okf:keycloak:Federation",
+          ),
+        },
+        {
+          op: "update",
+          urn: urn(
+            "pulumi-nodejs:dynamic/keystone:Mapping",
+            "federation-mapping",
+            "okf:keystone:Federation",
+          ),
+        },
+      ],
+      changeSummary: { same: 1, update: 2, create: 2 },
+    }),
+  );
+  return dir;
+}
+
+describe("npm run preview:comment", () => {
+  it("lists the resource changes, who gains what, and the mapping diff", () => {
+    const dir = headDir();
+    const r = main([
+      "--stack",
+      "test-template",
+      "--stacks-dir",
+      dir,
+      "--preview",
+      join(dir, "preview.json"),
+      "--base",
+      stackFilePath("test-template", FIXTURES_DIR),
+      "--access-table",
+      join(dir, "test-template.access.yaml"),
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const head = r.stdout.slice(0, r.stdout.indexOf("```diff"));
+    expect(head).toBe(
+      [
+        "<!-- okf-preview:test-template -->",
+        "### `pulumi preview` of test-template",
+        "",
+        "**Resources:** 2 to create, 2 to update, 0 to replace, 0 to delete.",
+        "",
+        "create:",
+        "- `keycloak:index/group:Group` keycloak-kcgroup-test-acme-operators",
+        "- `openstack:identity/project:Project` keystone-project-test-acme-ops",
+        "",
+        "update:",
+        "- `keycloak:index/realm:Realm` keycloak-realm",
+        "- `pulumi-nodejs:dynamic/keystone:Mapping` federation-mapping",
+        "",
+        "**Access:**",
+        "- test-acme/operators gains member on test-acme/ops",
+        "- test-acme/operators gains reader on test-acme/web",
+        "- an operator gains member on test-acme/ops",
+        "- an operator gains reader on test-acme/web",
+        "",
+        "**Mapping** (`mappings/test-template.rules.json`):",
+        "",
+        "",
+      ].join("\n"),
+    );
+    const diff = r.stdout.slice(r.stdout.indexOf("```diff"));
+    expect(diff.startsWith("```diff\n--- base\n+++ head\n@@ ")).toBe(true);
+    expect(diff).toContain('+            "name": "test-acme-operators",');
+    expect(diff).toContain('+            "/test-acme/operators"');
+    expect(diff.split("\n").filter((l) => l.startsWith("-") && !l.startsWith("---"))).toEqual([]);
+    expect(diff.trimEnd().endsWith("```")).toBe(true);
+  });
+
+  it("says when access and the mapping do not change", () => {
+    const dir = headDir();
+    writeFileSync(
+      join(dir, "Pulumi.test-template.yaml"),
+      readFileSync(stackFilePath("test-template", FIXTURES_DIR)),
+    );
+    writeFileSync(join(dir, "empty.json"), JSON.stringify({ steps: [], changeSummary: {} }));
+    const r = main([
+      "--stack",
+      "test-template",
+      "--stacks-dir",
+      dir,
+      "--preview",
+      join(dir, "empty.json"),
+      "--base",
+      stackFilePath("test-template", FIXTURES_DIR),
+    ]);
+    expect(r.stdout).toContain(
+      "**Resources:** 0 to create, 0 to update, 0 to replace, 0 to delete.\n\n**Access:**\n- no change\n\n**Mapping** (`mappings/test-template.rules.json`):\n- no change\n",
+    );
+  });
+
+  it("refuses a file that is not preview JSON, naming it", () => {
+    const dir = headDir();
+    writeFileSync(join(dir, "bad.json"), "Previewing update (pr-1):");
+    const r = main([
+      "--stack",
+      "test-template",
+      "--stacks-dir",
+      dir,
+      "--preview",
+      join(dir, "bad.json"),
+      "--base",
+      stackFilePath("test-template", FIXTURES_DIR),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^preview:comment: .*bad\.json is not pulumi preview --json output/);
+  });
+});
