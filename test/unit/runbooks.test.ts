@@ -106,50 +106,26 @@ describe("runbooks on a copy of the repository", () => {
   it("New environment: new-env, generate, and every invariant holds", () => {
     const run = ["new-env", "generate", "test:stacks"];
     expect(runbookNpmScripts("New environment")).toEqual(run);
+    const qa = [
+      "--name=qa",
+      "--environment=test",
+      "--keycloak-url=https://id.qa.example.com",
+      "--keystone-url=https://keystone.qa.example.com:5000",
+      "--tenant=acme",
+      "--project=web",
+      "--group=developers",
+    ];
     const created = npm(
       "new-env",
-      "--name",
-      "qa",
-      "--environment",
-      "test",
-      "--keycloak-url",
-      "https://id.qa.example.com",
-      "--keystone-url",
-      "https://keystone.qa.example.com:5000",
-      "--application-credential-id",
-      "0a1b2c3d4e5f",
-      "--tenant",
-      "acme",
-      "--project",
-      "web",
-      "--group",
-      "developers",
-      "--horizon-url",
-      "https://dashboard.qa.example.com",
+      ...qa,
+      "--application-credential-id=0a1b2c3d4e5f",
+      "--horizon-url=https://dashboard.qa.example.com",
     );
     expect(created.status, created.output).toBe(0);
     expect(created.output).toContain(
       "pulumi config set --secret keystoneApplicationCredentialSecret <value> --stack qa",
     );
-    const again = npm(
-      "new-env",
-      "--name",
-      "qa",
-      "--environment",
-      "test",
-      "--keycloak-url",
-      "https://id.qa.example.com",
-      "--keystone-url",
-      "https://keystone.qa.example.com:5000",
-      "--keystone-cloud",
-      "qa",
-      "--tenant",
-      "acme",
-      "--project",
-      "web",
-      "--group",
-      "developers",
-    );
+    const again = npm("new-env", ...qa, "--keystone-cloud=qa");
     expect(again.status).toBe(2);
     expect(again.output).toContain("Pulumi.qa.yaml exists; nothing was changed");
     for (const script of run.slice(1)) {

@@ -80,21 +80,24 @@ function headDir(): string {
   return dir;
 }
 
+/** The command on the head in `dir`, against the fixture as the base. */
+const comment = (dir: string, preview: string, ...more: string[]) =>
+  main([
+    "--stack=test-template",
+    `--stacks-dir=${dir}`,
+    `--preview=${join(dir, preview)}`,
+    `--base=${stackFilePath("test-template", FIXTURES_DIR)}`,
+    ...more,
+  ]);
+
 describe("npm run preview:comment", () => {
   it("lists the resource changes, who gains what, and the mapping diff", () => {
     const dir = headDir();
-    const r = main([
-      "--stack",
-      "test-template",
-      "--stacks-dir",
+    const r = comment(
       dir,
-      "--preview",
-      join(dir, "preview.json"),
-      "--base",
-      stackFilePath("test-template", FIXTURES_DIR),
-      "--access-table",
-      join(dir, "test-template.access.yaml"),
-    ]);
+      "preview.json",
+      `--access-table=${join(dir, "test-template.access.yaml")}`,
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const head = r.stdout.slice(0, r.stdout.indexOf("```diff"));
@@ -139,16 +142,7 @@ describe("npm run preview:comment", () => {
       readFileSync(stackFilePath("test-template", FIXTURES_DIR)),
     );
     writeFileSync(join(dir, "empty.json"), JSON.stringify({ steps: [], changeSummary: {} }));
-    const r = main([
-      "--stack",
-      "test-template",
-      "--stacks-dir",
-      dir,
-      "--preview",
-      join(dir, "empty.json"),
-      "--base",
-      stackFilePath("test-template", FIXTURES_DIR),
-    ]);
+    const r = comment(dir, "empty.json");
     expect(r.stdout).toContain(
       "**Resources:** 0 to create, 0 to update, 0 to replace, 0 to delete.\n\n**Access:**\n- no change\n\n**Mapping** (`mappings/test-template.rules.json`):\n- no change\n",
     );
@@ -157,16 +151,7 @@ describe("npm run preview:comment", () => {
   it("refuses a file that is not preview JSON, naming it", () => {
     const dir = headDir();
     writeFileSync(join(dir, "bad.json"), "Previewing update (pr-1):");
-    const r = main([
-      "--stack",
-      "test-template",
-      "--stacks-dir",
-      dir,
-      "--preview",
-      join(dir, "bad.json"),
-      "--base",
-      stackFilePath("test-template", FIXTURES_DIR),
-    ]);
+    const r = comment(dir, "bad.json");
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^preview:comment: .*bad\.json is not pulumi preview --json output/);
   });
