@@ -85,7 +85,7 @@ describe.skipIf(!ks)(`serialized Keystone provider under plain Node [${KEYSTONE.
         { local: [{ user: { name: "{0}" } }], remote: [{ type: "OIDC-preferred_username" }] },
       ],
     };
-    const mapping = { mappingId: "ser-mapping", rules, adopt: false };
+    const mapping = { mappingId: "ser-mapping", rules, adopt: false, usedBy: "ser-idp/openid" };
     expect(runSerialized("mapping", "create", [mapping])).toEqual({
       id: "ser-mapping",
       outs: mapping,
