@@ -6,7 +6,7 @@
  * mock-runtime graph (their provider plugins cannot be built here); the Keystone federation objects
  * are left to `pulumi up` of test/system/program.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -64,6 +64,10 @@ export interface SystemEnv {
   readonly horizonSettings: string;
   /** Runs the real CLI in the system program with this environment's backend and passphrase. */
   pulumi(args: readonly string[], opts?: { timeoutMs?: number }): PulumiResult;
+  /** The same, without waiting: resolves with the result when the CLI exits. */
+  pulumiInBackground(args: readonly string[]): Promise<PulumiResult>;
+  /** The file backend's folder. */
+  readonly backend: string;
   stopKeycloak(): void;
   startKeycloak(): void;
   stop(): void;
@@ -192,6 +196,16 @@ export async function startSystem(
       keycloakCa: ca,
       horizonSettings,
       pulumi,
+      pulumiInBackground: (args) =>
+        new Promise((resolve) => {
+          const child = spawn("bash", [PULUMI_SH, "--cwd", PROGRAM_DIR, ...args], { env });
+          let stdout = "";
+          let stderr = "";
+          child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+          child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+          child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+        }),
+      backend,
       stopKeycloak: () => void spawnSync("bash", [KEYCLOAK_SH, "stop", kcDir], { stdio: "ignore" }),
       startKeycloak: () => void startKc(),
       stop: stopAll,

@@ -18,7 +18,8 @@ import {
   type SystemEnv,
 } from "../support/system-env";
 import { main as previewCommentCli } from "../../infra/cli/preview-comment";
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KEYSTONE_ADMIN_PASSWORD, systemStack } from "./system-stack";
@@ -259,6 +260,40 @@ describe(`the real Pulumi engine with the real Keycloak and Keystone [${KEYSTONE
     expectOk(
       e.pulumi(["preview", "--expect-no-changes", "--non-interactive", "--stack", STACK]),
       "pulumi preview --expect-no-changes after restoring the stack file",
+    );
+  });
+
+  it("a second pulumi up while one runs is refused by the backend's lock, and the state stays intact", async (ctx) => {
+    const e = need(ctx);
+    const locks = join(e.backend, ".pulumi", "locks");
+    const lockFiles = () =>
+      existsSync(locks)
+        ? readdirSync(locks, { recursive: true, withFileTypes: true })
+            // The file backend keeps each blob's attributes in a `.attrs` file beside it.
+            .filter((d) => d.isFile() && !d.name.endsWith(".attrs"))
+        : [];
+    const first = e.pulumiInBackground(["up", "--yes", "--non-interactive", "--stack", STACK]);
+    const deadline = Date.now() + 60_000;
+    while (lockFiles().length === 0 && Date.now() < deadline) await sleep(100);
+    expect(lockFiles().length, "the first up holds the stack's lock").toBe(1);
+    const second = e.pulumi(["up", "--yes", "--non-interactive", "--stack", STACK]);
+    expect(second.code).not.toBe(0);
+    expect(`${second.stdout}${second.stderr}`).toMatch(/the stack is currently locked by 1 lock/);
+    expectOk(await first, "the first pulumi up");
+    expect(lockFiles()).toEqual([]);
+    const state = e.pulumi(["stack", "export", "--stack", STACK]);
+    expectOk(state, "pulumi stack export");
+    const resources = (
+      JSON.parse(state.stdout) as { deployment: { resources: { type: string }[] } }
+    ).deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/keystone:"));
+    expect(resources.map((r) => r.type).sort()).toEqual([
+      "pulumi-nodejs:dynamic/keystone:FederationProtocol",
+      "pulumi-nodejs:dynamic/keystone:IdentityProvider",
+      "pulumi-nodejs:dynamic/keystone:Mapping",
+    ]);
+    expectOk(
+      e.pulumi(["preview", "--expect-no-changes", "--non-interactive", "--stack", STACK]),
+      "pulumi preview --expect-no-changes after the refused run",
     );
   });
 
