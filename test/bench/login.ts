@@ -12,7 +12,7 @@ import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 function config(projects: number, layout: string): Record<string, string> {
   return generatedStackConfig(projects, {
     environment: "local",
-    keycloak: { url: "https://localhost:35443", admin: { username: "admin" } },
+    keycloak: { url: "https://localhost:26443", admin: { username: "admin" } },
     keycloakAdminPassword: "bench",
     realm: { name: "bench" },
     keystone: {

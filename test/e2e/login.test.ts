@@ -53,7 +53,7 @@ function need(ctx: TestContext): E2eEnv {
 
 describe(`federated login through Apache, mod_auth_openidc and Keystone [${KEYSTONE.label}]`, () => {
   beforeAll(async () => {
-    env = await startE2e(STACK, 35980, {
+    env = await startE2e(STACK, 26980, {
       users: {
         smoke: {
           password: "smoke-pass",

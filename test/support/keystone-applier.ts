@@ -7,7 +7,7 @@
 import type { Invocation, Registration } from "./mock-runtime";
 
 export interface KeystoneSession {
-  readonly url: string; // base URL, e.g. http://127.0.0.1:35980
+  readonly url: string; // base URL, e.g. http://127.0.0.1:26980
   readonly token: string;
 }
 
