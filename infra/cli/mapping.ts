@@ -6,8 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { parseStackConfig } from "../config/parse";
-import { readStackFileOffline } from "../config/stack-file";
+import { parseStackFileAt } from "../config/stack-file";
 import { remoteIdAttributes } from "../model/naming";
 import { explainAccess } from "../verify/access-evaluate";
 import { buildModel } from "../model/federation-model";
@@ -100,10 +99,8 @@ function ruleLabel(local: readonly LocalObject[]): string {
 }
 
 function explain(o: { stack: string; claims: string; stacksDir?: string }): CliResult {
-  const { raw, secretKeys } = readStackFileOffline(
-    requireStackFile("mapping explain", o.stack, o.stacksDir),
-  );
-  const model = buildModel(parseStackConfig(raw, { stack: o.stack, secretKeys }).config, o.stack);
+  const file = requireStackFile("mapping explain", o.stack, o.stacksDir);
+  const model = buildModel(parseStackFileAt(file, o.stack).config, o.stack);
   const claims = readJson(o.claims) as Record<string, unknown>;
   const { outcome, trace } = explainAccess(model, claims);
   const rules = model.federation.mapping.rules;

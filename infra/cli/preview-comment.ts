@@ -7,8 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { Command } from "commander";
-import { parseStackConfig } from "../config/parse";
-import { readStackFileOffline } from "../config/stack-file";
+import { parseStackFileAt } from "../config/stack-file";
 import { buildModel } from "../model/federation-model";
 import { parseAccessTable } from "../verify/access-table";
 import { previewComment, type PreviewJson } from "../verify/preview-comment";
@@ -22,10 +21,8 @@ interface Options {
   stacksDir?: string;
 }
 
-function modelOf(file: string, stack: string) {
-  const { raw, secretKeys } = readStackFileOffline(file);
-  return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
-}
+const modelOf = (file: string, stack: string) =>
+  buildModel(parseStackFileAt(file, stack).config, stack);
 
 function comment(o: Options): CliResult {
   for (const f of [o.preview, o.base, ...(o.accessTable ? [o.accessTable] : [])])

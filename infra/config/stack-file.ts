@@ -108,10 +108,15 @@ export function readStackFileOffline(file: string): OfflineStackConfig {
   };
 }
 
-/** A committed stack's validated configuration, offline (throws ConfigError naming every key). */
-export function parseStackFile(stack: string, dir: string = STACKS_DIR): ParsedConfig {
-  const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack, dir));
+/** A stack file's validated configuration, offline (throws ConfigError naming every key). */
+export function parseStackFileAt(file: string, stack: string): ParsedConfig {
+  const { raw, secretKeys } = readStackFileOffline(file);
   return parseStackConfig(raw, { stack, secretKeys });
+}
+
+/** The same for stack `stack` of a stacks folder. */
+export function parseStackFile(stack: string, dir: string = STACKS_DIR): ParsedConfig {
+  return parseStackFileAt(stackFilePath(stack, dir), stack);
 }
 
 export interface EngineStackConfig {

@@ -32,11 +32,6 @@ export const GENERATED_PLACES: readonly { dir: string; files: RegExp }[] = [
 export const rulesPath = (stack: string): string => `mappings/${stack}.rules.json`;
 export const goldenDir = (stack: string): string => `test/golden/${stack}`;
 
-/** A committed stack's mapping as Keystone receives it (the text of its rules.json). */
-export function stackMappingText(stack: string): string {
-  return renderMapping(buildModel(parseStackFile(stack).config, stack).federation.mapping);
-}
-
 /** One stack's generated files: its mapping and its rendered host files. */
 export function stackGeneratedFiles(stack: string): GeneratedFile[] {
   const model = buildModel(parseStackFile(stack).config, stack);

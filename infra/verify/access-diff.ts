@@ -4,6 +4,7 @@
  * base and the head model. Pure.
  */
 import type { FederationModel } from "../model/federation-model";
+import { grantTarget } from "./access";
 import { accessFor } from "./access-evaluate";
 import { type AccessTable, caseClaims } from "./access-table";
 
@@ -12,24 +13,17 @@ export type AccessChange = string;
 
 /** `who|role|target` for every grant of every access group (`tenant/group`) of a model. */
 function groupGrants(m: FederationModel): Set<string> {
-  const domain = (key: string) => m.keystone.domains.find((d) => d.key === key)?.name ?? key;
   const out = new Set<string>();
   for (const g of m.keystone.grants) {
     const group = m.keystone.groups.find((x) => x.key === g.groupKey);
-    if (!group) continue;
-    const who = group.claimValue.replace(/^\//, "");
-    let target: string;
-    if ("projectKey" in g.target) {
-      const key = g.target.projectKey;
-      const p = m.keystone.projects.find((x) => x.key === key);
-      target = p ? `${domain(p.domainKey)}/${p.name}` : key;
-    } else {
-      target = `the domain ${domain(g.target.domainKey)}`;
-    }
-    out.add(`${who}|${g.role}|${target}`);
+    if (group)
+      out.add(`${group.claimValue.replace(/^\//, "")}|${g.role}|${label(grantTarget(m, g))}`);
   }
   return out;
 }
+
+/** A target as a reviewer reads it: `<domain>/<project>`, or "the domain <domain>". */
+const label = (target: string) => (target.includes("/") ? target : `the domain ${target}`);
 
 function lines(base: Set<string>, head: Set<string>): AccessChange[] {
   const say = (entry: string, verb: string) => {
@@ -54,8 +48,7 @@ function caseGrants(m: FederationModel, table: AccessTable, name: string): Set<s
   const out = new Set<string>();
   if (outcome.denied) return out;
   for (const [target, roles] of Object.entries(outcome.roles)) {
-    const label = target.includes("/") ? target : `the domain ${target}`;
-    for (const role of roles) out.add(`${name}|${role}|${label}`);
+    for (const role of roles) out.add(`${name}|${role}|${label(target)}`);
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * stack's own grants, so access tables (`mappings/<stack>.access.yaml`) read as policy, not as
  * mapping internals. Pure.
  */
-import type { FederationModel } from "../model/federation-model";
+import type { FederationModel, GrantSpec } from "../model/federation-model";
 
 /** The subset of Keystone's mapped properties this module reads. */
 export interface MappedLike {
@@ -28,6 +28,16 @@ function domainNameOf(m: FederationModel, key: string): string {
   return m.keystone.domains.find((d) => d.key === key)?.name ?? key;
 }
 
+/** What a grant is on: `<domain>/<project>`, or `<domain>` for the domain itself. */
+export function grantTarget(model: FederationModel, grant: GrantSpec): string {
+  if ("projectKey" in grant.target) {
+    const key = grant.target.projectKey;
+    const p = model.keystone.projects.find((x) => x.key === key);
+    return p ? `${domainNameOf(model, p.domainKey)}/${p.name}` : key;
+  }
+  return domainNameOf(model, grant.target.domainKey);
+}
+
 /** Resolves mapped group names to the stack's Keystone groups and their grants. */
 export function resolveAccess(model: FederationModel, mapped: MappedLike): Access {
   const groups: string[] = [];
@@ -44,14 +54,7 @@ export function resolveAccess(model: FederationModel, mapped: MappedLike): Acces
     );
     if (!spec) continue; // Keystone silently skips a mapped group that does not exist
     for (const grant of model.keystone.grants.filter((x) => x.groupKey === spec.key)) {
-      let target: string;
-      if ("projectKey" in grant.target) {
-        const key = grant.target.projectKey;
-        const p = model.keystone.projects.find((x) => x.key === key);
-        target = p ? `${domainNameOf(model, p.domainKey)}/${p.name}` : key;
-      } else {
-        target = domainNameOf(model, grant.target.domainKey);
-      }
+      const target = grantTarget(model, grant);
       if (!roles.has(target)) roles.set(target, new Set());
       roles.get(target)!.add(grant.role);
     }

@@ -22,6 +22,23 @@ export function inCI(): boolean {
   return process.env.CI === "true" || process.env.CI === "1";
 }
 
+/**
+ * A service environment that could not start: with CI=true a failure, elsewhere a one-line skip.
+ * `tail` is how much of a failed command's stderr the reason carries.
+ */
+export function notStarted(what: string, e: unknown, tail: number): undefined {
+  const reason =
+    e instanceof Error
+      ? `${e.message.split("\n")[0]} ${(e as Error & { stderr?: Buffer }).stderr?.toString().slice(-tail) ?? ""}`
+      : String(e);
+  if (inCI())
+    throw new Error(
+      `${what} could not start (CI=true, so this fails instead of skipping): ${reason}`,
+    );
+  console.warn(`skipping: ${what} could not start here (${reason})`);
+  return undefined;
+}
+
 /** Starts Keystone in a fresh dir; returns undefined (and says why) when it cannot outside CI. */
 export function startKeystone(name: string, port: number): KeystoneService | undefined {
   const dir = `/tmp/okf-${name}`;

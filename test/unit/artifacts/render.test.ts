@@ -67,6 +67,24 @@ describe.each(listStacks(FIXTURES_DIR))("rendered artifacts of fixture %s", (sta
   });
 });
 
+/** `render --with-secrets` of the staging fixture into `out`, with its example passphrase. */
+function renderStagingWithSecrets(out: string) {
+  process.env.PULUMI_CONFIG_PASSPHRASE = "example-passphrase";
+  try {
+    return main([
+      "--stack",
+      "staging",
+      "--stacks-dir",
+      FIXTURES_DIR,
+      "--out",
+      out,
+      "--with-secrets",
+    ]);
+  } finally {
+    delete process.env.PULUMI_CONFIG_PASSPHRASE;
+  }
+}
+
 describe("render CLI", () => {
   it("writes every artifact with its mode", () => {
     const out = mkdtempSync(join(tmpdir(), "okf-render-"));
@@ -81,15 +99,7 @@ describe("render CLI", () => {
 
   it("embeds secrets only with --with-secrets and the passphrase, in 0600 files", () => {
     const out = mkdtempSync(join(tmpdir(), "okf-render-"));
-    process.env.PULUMI_CONFIG_PASSPHRASE = "example-passphrase";
-    try {
-      expect(
-        main(["--stack", "staging", "--stacks-dir", FIXTURES_DIR, "--out", out, "--with-secrets"])
-          .code,
-      ).toBe(0);
-    } finally {
-      delete process.env.PULUMI_CONFIG_PASSPHRASE;
-    }
+    expect(renderStagingWithSecrets(out).code).toBe(0);
     const apache = join(out, "apache/keystone-oidc.conf");
     expect(statSync(apache).mode & 0o777).toBe(0o600);
     expect(readFileSync(apache, "utf8")).toContain(
@@ -106,15 +116,7 @@ describe("render CLI", () => {
     writeFileSync(victim, "untouched\n");
     mkdirSync(join(out, "apache"), { recursive: true });
     symlinkSync(victim, join(out, "apache/keystone-oidc.conf"));
-    process.env.PULUMI_CONFIG_PASSPHRASE = "example-passphrase";
-    try {
-      expect(
-        main(["--stack", "staging", "--stacks-dir", FIXTURES_DIR, "--out", out, "--with-secrets"])
-          .code,
-      ).toBe(0);
-    } finally {
-      delete process.env.PULUMI_CONFIG_PASSPHRASE;
-    }
+    expect(renderStagingWithSecrets(out).code).toBe(0);
     expect(readFileSync(victim, "utf8")).toBe("untouched\n");
     const apache = join(out, "apache/keystone-oidc.conf");
     expect(lstatSync(apache).isSymbolicLink()).toBe(false);

@@ -7,11 +7,8 @@
  * resource uses the stack's explicit provider, whose credentials are secrets. Run with
  * `npm run test:stacks` (also part of `npm test`).
  */
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  PROJECT_NAMESPACE,
   parseStackFile,
   readStackFileOffline,
   stackFilePath,
@@ -41,13 +38,8 @@ describe.each(operatorStacks())("stack %s", (stack) => {
   });
 
   it("keeps every secret key encrypted (secure:) in the stack file", () => {
-    const doc = parse(readFileSync(stackFilePath(stack), "utf8")) as {
-      config?: Record<string, unknown>;
-    };
-    const plain = SECRET_KEY_NAMES.filter((k) => {
-      const v = doc.config?.[`${PROJECT_NAMESPACE}:${k}`];
-      return v !== undefined && (typeof v !== "object" || v === null || !("secure" in v));
-    });
+    const { raw, secretKeys } = readStackFileOffline(stackFilePath(stack));
+    const plain = SECRET_KEY_NAMES.filter((k) => k in raw && !secretKeys.has(k));
     expect(plain, "set them with pulumi config set --secret <key> <value>").toEqual([]);
   });
 
