@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Four suites. `unit` is pure and runs anywhere; `integration` needs the real Keystone (and its
+// Five suites. `unit` is pure and runs anywhere; `integration` needs the real Keystone (and its
 // mapping engine), `e2e` needs Keystone under Apache with mod_auth_openidc, and `system` adds the
-// real Pulumi CLI and the real Keycloak. The scripts in scripts/ install and start those services;
+// real Pulumi CLI and the real Keycloak, and `state` runs that CLI with its state in a real object
+// store (Swift with its S3 API). The scripts in scripts/ install and start those services;
 // with CI=true a service that cannot start fails the suite.
 export default defineConfig({
   test: {
@@ -27,6 +28,15 @@ export default defineConfig({
         test: {
           name: "system",
           include: ["test/system/**/*.test.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "state",
+          include: ["test/state/**/*.test.ts"],
           testTimeout: 900_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,

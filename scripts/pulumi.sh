@@ -3,7 +3,9 @@
 #
 # - the CLI from scripts/toolchain.sh (the one on PATH, or the project's Go-module build);
 # - Node >= 22 first on PATH (scripts/node-env.sh), the npm packages installed;
-# - the local file backend under .pulumi-state/ (git-ignored) unless PULUMI_BACKEND_URL is set;
+# - the state backend: PULUMI_BACKEND_URL when set; else, when OKF_STATE_BUCKET is set, the object
+#   store's S3 URL from scripts/state-url.sh (Swift or Ceph RGW; docs/operations.md); else the local
+#   file backend under .pulumi-state/ (git-ignored);
 # - no update check; with the project's own build also no plugin downloads (this machine cannot
 #   reach a download site, and a missing plugin should say so at once);
 # - the stack's passphrase from PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.
@@ -21,6 +23,10 @@ export PATH="$bin:$PATH"
 export PULUMI_SKIP_UPDATE_CHECK=true
 if [[ "$bin" == "${OKF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/okf-toolchain}/"* ]]; then
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+fi
+if [ -z "${PULUMI_BACKEND_URL:-}" ] && [ -n "${OKF_STATE_BUCKET:-}" ]; then
+  PULUMI_BACKEND_URL=$("$here/state-url.sh") || exit 2
+  export PULUMI_BACKEND_URL
 fi
 if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
   mkdir -p "$repo/.pulumi-state"

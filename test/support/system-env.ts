@@ -66,7 +66,15 @@ export interface SystemEnv {
   pulumi(args: readonly string[], opts?: { timeoutMs?: number }): PulumiResult;
   /** The same, without waiting: resolves with the result when the CLI exits. */
   pulumiInBackground(args: readonly string[]): Promise<PulumiResult>;
-  /** The file backend's folder. */
+  /**
+   * The CLI in its own process group, from `cwd` (default: the system program), with this
+   * environment's backend and passphrase plus `env`; `kill()` ends the whole group with SIGKILL.
+   */
+  spawnPulumi(
+    args: readonly string[],
+    opts?: { cwd?: string; env?: Record<string, string> },
+  ): { done: Promise<PulumiResult>; kill(): void };
+  /** The file backend's folder (unused when `options.backendEnv` names another backend). */
   readonly backend: string;
   stopKeycloak(): void;
   startKeycloak(): void;
@@ -84,6 +92,14 @@ export async function startSystem(
   config: ConfigMap,
   secretKeys: readonly string[],
   ports: SystemPorts,
+  options: {
+    /**
+     * Environment for the CLI that chooses another state backend than the fresh file backend
+     * (e.g. OKF_STATE_BUCKET + OKF_STATE_ENDPOINT + the S3 credentials); PULUMI_BACKEND_URL is
+     * then left to scripts/pulumi.sh.
+     */
+    backendEnv?: Record<string, string>;
+  } = {},
 ): Promise<SystemEnv | undefined> {
   const dir = `/tmp/okf-system-${stack}`;
   const kcDir = join(dir, "keycloak");
@@ -156,12 +172,16 @@ export async function startSystem(
     // 5. The system program's stack: a fresh file backend, the same configuration, secrets encrypted.
     const backend = join(dir, "state");
     mkdirSync(backend, { recursive: true });
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       PULUMI_BACKEND_URL: `file://${backend}`,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
       PULUMI_HOME: join(dir, "pulumi-home"),
     };
+    if (options.backendEnv) {
+      delete env.PULUMI_BACKEND_URL;
+      Object.assign(env, options.backendEnv);
+    }
     const pulumi = (args: readonly string[], opts: { timeoutMs?: number } = {}): PulumiResult => {
       const r = spawnSync("bash", [PULUMI_SH, "--cwd", PROGRAM_DIR, ...args], {
         env,
@@ -170,6 +190,25 @@ export async function startSystem(
         maxBuffer: 64 * 1024 * 1024,
       });
       return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+    };
+    const spawnPulumi: SystemEnv["spawnPulumi"] = (args, opts = {}) => {
+      const child = spawn("bash", [PULUMI_SH, "--cwd", opts.cwd ?? PROGRAM_DIR, ...args], {
+        env: { ...env, ...opts.env },
+        detached: true,
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const done = new Promise<PulumiResult>((resolve) =>
+        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr })),
+      );
+      return {
+        done,
+        kill: () => {
+          if (child.pid) process.kill(-child.pid, "SIGKILL");
+        },
+      };
     };
     writeSystemStackFile(stack, config, secretKeys);
     const must = (args: string[]) => {
@@ -196,15 +235,8 @@ export async function startSystem(
       keycloakCa: ca,
       horizonSettings,
       pulumi,
-      pulumiInBackground: (args) =>
-        new Promise((resolve) => {
-          const child = spawn("bash", [PULUMI_SH, "--cwd", PROGRAM_DIR, ...args], { env });
-          let stdout = "";
-          let stderr = "";
-          child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-          child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-          child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-        }),
+      pulumiInBackground: (args) => spawnPulumi(args).done,
+      spawnPulumi,
       backend,
       stopKeycloak: () => void spawnSync("bash", [KEYCLOAK_SH, "stop", kcDir], { stdio: "ignore" }),
       startKeycloak: () => void startKc(),

@@ -48,6 +48,16 @@ const SECRETS_ENV = {
   AWS_ACCESS_KEY_ID: "${{ secrets.STATE_ACCESS_KEY_ID }}",
   AWS_SECRET_ACCESS_KEY: "${{ secrets.STATE_SECRET_ACCESS_KEY }}",
 };
+/** The step that puts the state bucket's backend URL into the job's environment. */
+const STATE_STEP = {
+  name: "State backend",
+  run: 'bash scripts/state-url.sh --env >> "$GITHUB_ENV"',
+  env: {
+    OKF_STATE_BUCKET: "${{ secrets.STATE_BUCKET }}",
+    OKF_STATE_ENDPOINT: "${{ secrets.STATE_ENDPOINT }}",
+    OKF_STATE_REGION: "${{ secrets.STATE_REGION }}",
+  },
+};
 const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
 const SETUP = [
   { uses: "actions/checkout@v7" },
@@ -157,7 +167,7 @@ describe("GitHub Actions workflows", () => {
             command: "up",
             "stack-name": stack,
             "work-dir": ".",
-            "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
+            "cloud-url": "${{ env.PULUMI_BACKEND_URL }}",
             refresh: true,
             diff: true,
           },
@@ -182,7 +192,7 @@ describe("GitHub Actions workflows", () => {
     const common = {
       "stack-name": "${{ env.STACK }}",
       "work-dir": ".",
-      "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
+      "cloud-url": "${{ env.PULUMI_BACKEND_URL }}",
     };
     expect(pulumiSteps(j).map(({ if: cond, with: inputs }) => ({ cond, inputs }))).toEqual([
       {
@@ -195,5 +205,26 @@ describe("GitHub Actions workflows", () => {
       },
     ]);
     expect(pulumiSteps(j).map((s) => s.env)).toEqual([SECRETS_ENV, SECRETS_ENV]);
+  });
+
+  it("every job that runs Pulumi takes its backend URL from scripts/state-url.sh first, the form the state suite proves", () => {
+    const jobs = ["deploy.yml", "preview.yml", "review-stack.yml"].flatMap((f) =>
+      Object.entries(workflow(f).jobs).map(([name, job]) => ({ at: `${f} ${name}`, job })),
+    );
+    const withPulumi = jobs.filter(({ job }) => pulumiSteps(job).length > 0);
+    expect(withPulumi.map((j) => j.at)).toEqual([
+      "deploy.yml staging",
+      "deploy.yml prod",
+      "preview.yml preview",
+      "review-stack.yml review-stack",
+    ]);
+    for (const { at, job } of withPulumi) {
+      const state = job.steps.findIndex((s) => (s as { name?: string }).name === STATE_STEP.name);
+      expect(job.steps[state], at).toEqual(STATE_STEP);
+      const firstPulumi = job.steps.findIndex((s) => s.uses === "pulumi/actions@v7");
+      expect(state, `${at}: the URL is set before the CLI runs`).toBeLessThan(firstPulumi);
+      // No job reads a backend URL from anywhere else.
+      expect(JSON.stringify(job)).not.toContain("secrets.PULUMI_BACKEND_URL");
+    }
   });
 });
