@@ -1,8 +1,10 @@
 /**
  * One customer realm brokered into the proxy realm (the SCS layout): the customer realm with a
  * broker client, the OIDC identity provider in the proxy realm that logs in through it (PKCE S256,
- * signature validation, home-IdP-discovery e-mail domains), and mappers that put a brokered user
- * into exactly the proxy-realm groups of the tenant bound to this realm.
+ * signature validation), how the proxy realm's login finds it from the e-mail domain (an
+ * organization with those domains and the provider linked to it, redirecting on an e-mail match; or
+ * the home-IdP-discovery extension's domain list), and mappers that put a brokered user into exactly
+ * the proxy-realm groups of the tenant bound to this realm.
  */
 import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
@@ -23,13 +25,12 @@ export interface KeycloakCustomerRealmArgs {
   firstBrokerLoginFlowAlias?: pulumi.Input<string>;
 }
 
-/** Separator the home-IdP-discovery extension uses between e-mail domains in the IdP config. */
-const HIDD_DOMAIN_SEPARATOR = "##";
-
 export class KeycloakCustomerRealm extends pulumi.ComponentResource {
   readonly realm: keycloak.Realm;
   readonly brokerClient: keycloak.openid.Client;
   readonly identityProvider: keycloak.oidc.IdentityProvider;
+  /** The proxy realm's organization for this customer realm (Organizations discovery only). */
+  readonly organization?: keycloak.Organization;
 
   constructor(
     name: string,
@@ -82,6 +83,24 @@ export class KeycloakCustomerRealm extends pulumi.ComponentResource {
       );
     }
 
+    const org = s.organization;
+    if (org) {
+      this.organization = new keycloak.Organization(
+        `${name}-organization`,
+        {
+          realm: args.proxyRealm,
+          alias: org.alias,
+          name: org.name,
+          description: org.description,
+          enabled: true,
+          // Not verified: Keycloak would then treat every proxy-realm user with such an address as
+          // the organization's, and nothing here proves who owns the domain.
+          domains: org.domains.map((d) => ({ name: d, verified: false })),
+        },
+        child,
+      );
+    }
+
     this.identityProvider = new keycloak.oidc.IdentityProvider(
       `${name}-idp`,
       {
@@ -104,10 +123,19 @@ export class KeycloakCustomerRealm extends pulumi.ComponentResource {
           ? { firstBrokerLoginFlowAlias: args.firstBrokerLoginFlowAlias }
           : {}),
         defaultScopes: "openid profile email",
+        ...(this.organization && org
+          ? {
+              organizationId: this.organization.id,
+              orgDomain: org.idpDomain,
+              orgRedirectModeEmailMatches: true,
+              // Found by e-mail domain only: the proxy realm's login page lists no customer.
+              hideOnLoginPage: true,
+            }
+          : {}),
         extraConfig: {
           pkceEnabled: "true",
           pkceMethod: "S256",
-          "home.idp.discovery.domains": s.emailDomains.join(HIDD_DOMAIN_SEPARATOR),
+          ...(s.hiddDomains !== undefined ? { "home.idp.discovery.domains": s.hiddDomains } : {}),
         },
       },
       child,
@@ -134,6 +162,7 @@ export class KeycloakCustomerRealm extends pulumi.ComponentResource {
     }
     this.registerOutputs({
       realm: this.realm,
+      organization: this.organization,
       brokerClient: this.brokerClient,
       identityProvider: this.identityProvider,
     });

@@ -6,6 +6,7 @@ import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClientMapper, FederationModel } from "../model/federation-model";
 import { KeycloakCustomerRealm } from "./keycloak-customer-realm";
+import { declareFirstBrokerLoginFlow } from "./keycloak-first-broker-login";
 import { KeycloakHiddFlow } from "./keycloak-hidd-flow";
 
 export interface KeycloakFederationArgs {
@@ -45,6 +46,8 @@ export class KeycloakFederation extends pulumi.ComponentResource {
         ssoSessionIdleTimeout: duration(kc.realm.tokens.ssoSessionIdle),
         ssoSessionMaxLifespan: duration(kc.realm.tokens.ssoSessionMax),
         sslRequired: args.model.environment === "local" ? "none" : "external",
+        // Only ever set to true: the provider leaves a false value out, so it could not turn it off.
+        ...(kc.organizationsEnabled ? { organizationsEnabled: true } : {}),
         // Brute-force protection: without this block the provider writes bruteForceProtected=false
         // on every realm update (docs/keycloak-behaviour.md item 4). Temporary lockouts only, so an attacker
         // cannot lock a user out for good; the password grant counts failures too.
@@ -152,30 +155,15 @@ export class KeycloakFederation extends pulumi.ComponentResource {
     }
     this.groups = groups;
 
-    let firstBrokerLogin: keycloak.authentication.Execution | undefined;
-    if (kc.firstBrokerLoginFlowAlias !== undefined) {
-      // Create the brokered user if unique, else refuse: no linking to an existing account.
-      const flow = new keycloak.authentication.Flow(
-        `${name}-first-broker-login`,
-        {
-          realmId,
-          alias: kc.firstBrokerLoginFlowAlias,
-          description: "First broker login: create the user if unique, never link",
-        },
-        child,
-      );
-      firstBrokerLogin = new keycloak.authentication.Execution(
-        `${name}-first-broker-login-create`,
-        {
-          realmId,
-          parentFlowAlias: flow.alias,
-          authenticator: "idp-create-user-if-unique",
-          requirement: "REQUIRED",
-          priority: 10,
-        },
-        child,
-      );
-    }
+    const firstBrokerLogin =
+      kc.firstBrokerLoginFlowAlias !== undefined
+        ? declareFirstBrokerLoginFlow(name, {
+            realmId,
+            alias: kc.firstBrokerLoginFlowAlias,
+            organizations: kc.organizationsEnabled,
+            child,
+          })
+        : undefined;
     this.customerRealms = kc.customerRealms.map(
       (cr) =>
         new KeycloakCustomerRealm(

@@ -40,7 +40,18 @@ export const KeycloakSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("Skip TLS verification. Only accepted on `local` and `test` stacks. Default false."),
+  version: z
+    .number()
+    .int()
+    .min(22)
+    .default(26)
+    .describe(
+      "Major version of the Keycloak server, checked against what the stack asks of it (Organizations need 26). Default 26.",
+    ),
 });
+
+/** How a user at the proxy realm's login page is sent to their customer realm. */
+export const DISCOVERY_MECHANISMS = ["organizations", "home-idp-discovery-extension"] as const;
 
 export const TokenLifetimesSchema = z.strictObject({
   accessToken: seconds
@@ -92,7 +103,7 @@ export const CustomerRealmSchema = z.strictObject({
     .array(z.string())
     .min(1, { message: "at least one e-mail domain is required" })
     .describe(
-      "E-mail domains that home-IdP-discovery routes to this realm, e.g. `acme.example`. At least one.",
+      "E-mail domains routed to this realm (its organization's domains, or the extension's), e.g. `acme.example`. Lower case; at least one.",
     ),
 });
 
@@ -109,7 +120,13 @@ export const RealmSchema = z.strictObject({
     .array(CustomerRealmSchema)
     .default([])
     .describe(
-      "Customer realms brokered into the proxy realm with home-IdP-discovery. Default none.",
+      "Customer realms brokered into the proxy realm, each found from the e-mail domain the user types. Default none.",
+    ),
+  discovery: z
+    .enum(DISCOVERY_MECHANISMS)
+    .default("organizations")
+    .describe(
+      "How the proxy realm's login sends a user to their customer realm by e-mail domain: `organizations` (Keycloak 26's own Organizations: one organization per customer realm, identity-first login, redirect on e-mail match) or `home-idp-discovery-extension` (the third-party keycloak-home-idp-discovery extension, which must be installed on the server). Default `organizations`.",
     ),
 });
 

@@ -8,6 +8,9 @@ import type { StackConfig } from "./schema";
 import { checkGroupValue } from "../model/mapping-safety";
 import { duplicates } from "./url-rules";
 
+/** The first Keycloak major with Organizations as a supported feature (a preview in 25). */
+const ORGANIZATIONS_SINCE = 26;
+
 /** Keystone refuses to create a domain with this name, case-insensitively (its federated_domain_name default). */
 const RESERVED_FEDERATED_DOMAIN = "federated";
 
@@ -68,6 +71,17 @@ export function tenantRules(cfg: StackConfig, push: Push): void {
       );
     }
   });
+  if (
+    cfg.realm.customerRealms.length > 0 &&
+    cfg.realm.discovery === "organizations" &&
+    cfg.keycloak.version < ORGANIZATIONS_SINCE
+  ) {
+    push(
+      "realm.discovery",
+      `"organizations" needs Keycloak ${ORGANIZATIONS_SINCE} or later, and keycloak.version is ${cfg.keycloak.version}`,
+      `upgrade Keycloak and set keycloak.version to ${ORGANIZATIONS_SINCE}, or install the keycloak-home-idp-discovery extension and set realm.discovery to "home-idp-discovery-extension"`,
+    );
+  }
   const customerNames = cfg.realm.customerRealms.map((r) => r.name);
   for (const d of duplicates(customerNames))
     push(
@@ -95,7 +109,7 @@ export function tenantRules(cfg: StackConfig, push: Push): void {
         push(
           `realm.customerRealms[${i}].emailDomains[${j}]`,
           `"${d}" is already routed to customer realm "${domainOwner.get(d)}"`,
-          "home-IdP-discovery needs each e-mail domain in one realm only",
+          "each e-mail domain can lead to one customer realm only",
         );
       } else {
         domainOwner.set(d, r.name);

@@ -82,9 +82,13 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
       mappers: clientMappers(cfg),
       groups: keycloakGroups(cfg),
       customerRealms: realms,
+      discovery: cfg.realm.discovery,
+      organizationsEnabled: realms.length > 0 && cfg.realm.discovery === "organizations",
       ...(realms.length > 0
         ? {
-            hiddFlowAlias: naming.hiddFlowAlias(realm),
+            ...(cfg.realm.discovery === "home-idp-discovery-extension"
+              ? { hiddFlowAlias: naming.hiddFlowAlias(realm) }
+              : {}),
             firstBrokerLoginFlowAlias: naming.firstBrokerLoginAlias(realm),
           }
         : {}),

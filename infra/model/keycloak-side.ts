@@ -38,12 +38,25 @@ export function customerRealms(cfg: StackConfig, issuer: string): CustomerRealmS
         proxyGroupKey: naming.keycloakGroupKey(a.tenant, a.group),
       }));
     const crIssuer = urls.issuerUrl(cfg.keycloak.url, cr.name);
+    const displayName = cr.displayName ?? cr.name;
+    const domains = [...new Set(cr.emailDomains.map((d) => d.toLowerCase()))].sort();
     return {
       name: cr.name,
-      displayName: cr.displayName ?? cr.name,
+      displayName,
       issuer: crIssuer,
       endpoints: urls.realmEndpoints(crIssuer),
       emailDomains: cr.emailDomains,
+      ...(cfg.realm.discovery === "organizations"
+        ? {
+            organization: {
+              alias: naming.organizationAlias(cr.name),
+              name: naming.organizationAlias(cr.name),
+              description: displayName,
+              domains,
+              idpDomain: domains.length === 1 ? domains[0]! : naming.ANY_ORGANIZATION_DOMAIN,
+            },
+          }
+        : { hiddDomains: cr.emailDomains.join(naming.HIDD_DOMAIN_SEPARATOR) }),
       brokerClientId: naming.brokerClientId(cfg.realm.name),
       brokerRedirectUri: urls.brokerRedirectUri(issuer, cr.name),
       groups,

@@ -57,6 +57,17 @@ export function firstBrokerLoginAlias(realm: string): string {
 }
 
 /** Alias of the home-IdP-discovery browser flow in the proxy realm. */
+/** The organization of a customer realm in the proxy realm: named and aliased like the realm. */
+export function organizationAlias(customerRealm: string): string {
+  return customerRealm;
+}
+
+/** An identity provider's organization domain that matches every domain of its organization. */
+export const ANY_ORGANIZATION_DOMAIN = "ANY";
+
+/** Separator the home-IdP-discovery extension uses between e-mail domains in the IdP config. */
+export const HIDD_DOMAIN_SEPARATOR = "##";
+
 export function hiddFlowAlias(realm: string): string {
   return `${realm}-browser-hidd`;
 }

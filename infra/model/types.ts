@@ -31,6 +31,21 @@ export interface CustomerRealmSpec {
   /** Broker client in the customer realm that the proxy realm logs in with. */
   readonly brokerClientId: string;
   readonly brokerRedirectUri: string;
+  /**
+   * With Organizations discovery: the proxy realm's organization for this customer realm, whose
+   * domains send a user typing such an e-mail address to this realm's identity provider. Domains
+   * as Keycloak stores them (lower case, sorted), so a plan after an update shows no change.
+   */
+  readonly organization?: {
+    readonly alias: string;
+    readonly name: string;
+    readonly description: string;
+    readonly domains: readonly string[];
+    /** The identity provider's organization domain: the one domain, or `ANY` of the organization's. */
+    readonly idpDomain: string;
+  };
+  /** With the extension: the `##`-joined domains of its `home.idp.discovery.domains` setting. */
+  readonly hiddDomains?: string;
   /** Groups in the customer realm (bare names) and the proxy-realm group path each maps to. */
   readonly groups: readonly {
     readonly name: string;
@@ -96,6 +111,11 @@ export interface FederationModel {
     readonly mappers: readonly ClientMapper[];
     readonly groups: readonly KeycloakGroupSpec[];
     readonly customerRealms: readonly CustomerRealmSpec[];
+    /** How the proxy realm's login finds a user's customer realm (`realm.discovery`). */
+    readonly discovery: "organizations" | "home-idp-discovery-extension";
+    /** The proxy realm's Organizations switch: on when customer realms are found by organization. */
+    readonly organizationsEnabled: boolean;
+    /** The extension's browser flow, only with `home-idp-discovery-extension`. */
     readonly hiddFlowAlias?: string;
     /**
      * First-broker-login flow of the customer realms' identity providers: it creates the brokered

@@ -189,9 +189,9 @@ export interface AppliedKeycloak {
 }
 
 /**
- * The home-IdP-discovery browser flow: its `home-idp-discovery` authenticator is a third-party
- * extension that is not on Maven Central, so this Keycloak does not have it; the flow is not
- * applied, and brokering is exercised with `kc_idp_hint` instead (the discovery step stays unproven).
+ * Authentication flows. In the `home-idp-discovery-extension` mode the proxy realm's browser flow
+ * uses a third-party authenticator that is not on Maven Central, so this Keycloak does not have it:
+ * that flow and its binding are not applied (listed in `skipped`). Every other flow is.
  */
 const HIDD_FLOW_TYPES = new Set([
   "keycloak:authentication/flow:Flow",
@@ -200,14 +200,26 @@ const HIDD_FLOW_TYPES = new Set([
   "keycloak:authentication/bindings:Bindings",
 ]);
 const IDP = "keycloak:oidc/identityProvider:IdentityProvider";
+const ORGANIZATION = "keycloak:index/organization:Organization";
 const IDP_MAPPER = "keycloak:index/customIdentityProviderMapping:CustomIdentityProviderMapping";
+
+interface Execution {
+  providerId?: string;
+  displayName?: string;
+}
 
 /** Creates every realm, client, mapper, group, identity provider and IdP mapper of a captured graph. */
 export async function applyKeycloakGraph(
   kc: KeycloakAdmin,
   regs: readonly Registration[],
 ): Promise<AppliedKeycloak> {
-  const known = new Set<string>([...Object.values(T), IDP, IDP_MAPPER, ...HIDD_FLOW_TYPES]);
+  const known = new Set<string>([
+    ...Object.values(T),
+    IDP,
+    IDP_MAPPER,
+    ORGANIZATION,
+    ...HIDD_FLOW_TYPES,
+  ]);
   const unsupported = regs.filter((r) => r.type.startsWith("keycloak:") && !known.has(r.type));
   if (unsupported.length > 0)
     throw new Error(
@@ -228,15 +240,25 @@ export async function applyKeycloakGraph(
       ssoSessionIdleTimeout: goDurationSeconds(ri.ssoSessionIdleTimeout),
       ssoSessionMaxLifespan: goDurationSeconds(ri.ssoSessionMaxLifespan),
       sslRequired: ri.sslRequired ?? "external",
+      ...(ri.organizationsEnabled !== undefined
+        ? { organizationsEnabled: ri.organizationsEnabled }
+        : {}),
       ...bruteForce(ri.securityDefenses),
     });
     realmOf.set(r.id, String(ri.realm));
   }
   const realm = String(proxy.inputs.realm);
-  const hidd = hiddFlowAlias(realm);
+  // The extension's flow exists only in its mode; Organizations use Keycloak's own browser flow.
+  const hidd = regs.some(
+    (r) =>
+      r.type === "keycloak:authentication/flow:Flow" && r.inputs.alias === hiddFlowAlias(realm),
+  )
+    ? hiddFlowAlias(realm)
+    : undefined;
   const isHidd = (r: Registration) =>
-    r.type === "keycloak:authentication/bindings:Bindings" ||
-    String(r.inputs.alias ?? r.inputs.parentFlowAlias ?? "").startsWith(hidd);
+    hidd !== undefined &&
+    (r.type === "keycloak:authentication/bindings:Bindings" ||
+      String(r.inputs.alias ?? r.inputs.parentFlowAlias ?? "").startsWith(hidd));
   const skipped = regs
     .filter((r) => HIDD_FLOW_TYPES.has(r.type) && isHidd(r))
     .map((r) => `${r.type} ${r.name}`);
@@ -342,19 +364,72 @@ export async function applyKeycloakGraph(
       builtIn: false,
     });
   }
-  for (const r of regs.filter(
-    (x) => x.type === "keycloak:authentication/execution:Execution" && !isHidd(x),
-  )) {
-    const flowPath = `/${inRealm(r)}/authentication/flows/${encodeURIComponent(String(r.inputs.parentFlowAlias))}/executions`;
-    await kcOk(kc, "POST", `${flowPath}/execution`, { provider: r.inputs.authenticator });
-    const made = ((await kcOk(kc, "GET", flowPath)).json as { providerId?: string }[]).find(
-      (x) => x.providerId === r.inputs.authenticator,
-    );
-    if (!made)
-      throw new Error(
-        `keycloak applier: execution ${String(r.inputs.authenticator)} was not created`,
-      );
-    await kcOk(kc, "PUT", flowPath, { ...made, requirement: r.inputs.requirement });
+  const setRequirement = async (
+    flowPath: string,
+    find: (x: Execution) => boolean,
+    requirement: unknown,
+  ) => {
+    const made = ((await kcOk(kc, "GET", flowPath)).json as Execution[]).find(find);
+    if (!made) throw new Error(`keycloak applier: ${flowPath} lacks the step just added`);
+    await kcOk(kc, "PUT", flowPath, { ...made, requirement });
+  };
+  // Their steps: Keycloak orders a flow's steps by when they were added, so each flow's subflows and
+  // executions go in by priority, and a subflow's own steps once it exists.
+  const steps = regs.filter(
+    (x) =>
+      (x.type === "keycloak:authentication/subflow:Subflow" ||
+        x.type === "keycloak:authentication/execution:Execution") &&
+      !isHidd(x),
+  );
+  const flowsMade = new Set(
+    regs
+      .filter((x) => x.type === "keycloak:authentication/flow:Flow" && !isHidd(x))
+      .map((x) => String(x.inputs.alias)),
+  );
+  while (steps.length > 0) {
+    const ready = steps
+      .filter((x) => flowsMade.has(String(x.inputs.parentFlowAlias)))
+      .sort((x, y) => Number(x.inputs.priority ?? 0) - Number(y.inputs.priority ?? 0));
+    if (ready.length === 0) throw new Error("keycloak applier: a step's flow is not in the graph");
+    for (const r of ready) {
+      steps.splice(steps.indexOf(r), 1);
+      const flowPath = `/${inRealm(r)}/authentication/flows/${encodeURIComponent(String(r.inputs.parentFlowAlias))}/executions`;
+      if (r.type === "keycloak:authentication/subflow:Subflow") {
+        await kcOk(kc, "POST", `${flowPath}/flow`, {
+          alias: r.inputs.alias,
+          type: r.inputs.providerId ?? "basic-flow",
+          provider: r.inputs.authenticator ?? "registration-page-form",
+          description: r.inputs.description ?? "",
+        });
+        await setRequirement(
+          flowPath,
+          (x) => x.displayName === r.inputs.alias,
+          r.inputs.requirement,
+        );
+        flowsMade.add(String(r.inputs.alias));
+      } else {
+        await kcOk(kc, "POST", `${flowPath}/execution`, { provider: r.inputs.authenticator });
+        await setRequirement(
+          flowPath,
+          (x) => x.providerId === r.inputs.authenticator,
+          r.inputs.requirement,
+        );
+      }
+    }
+  }
+
+  // Organizations in the proxy realm (Organizations discovery), by mock id.
+  const organizations = new Map<string, string>();
+  for (const r of regs.filter((x) => x.type === ORGANIZATION)) {
+    const o = r.inputs;
+    const made = await kcOk(kc, "POST", `/${String(o.realm)}/organizations`, {
+      name: o.name,
+      alias: o.alias,
+      description: o.description,
+      enabled: o.enabled ?? true,
+      domains: o.domains ?? [],
+    });
+    organizations.set(r.id, made.id);
   }
 
   // Identity providers in the proxy realm (customer realms brokered in), with their mappers.
@@ -373,6 +448,7 @@ export async function applyKeycloakGraph(
       providerId: "oidc",
       enabled: i.enabled ?? true,
       trustEmail: i.trustEmail ?? false,
+      hideOnLogin: i.hideOnLoginPage ?? false,
       ...(i.firstBrokerLoginFlowAlias !== undefined
         ? { firstBrokerLoginFlowAlias: i.firstBrokerLoginFlowAlias }
         : {}),
@@ -391,9 +467,33 @@ export async function applyKeycloakGraph(
         backchannelSupported: flag(i.backchannelSupported, false),
         syncMode: i.syncMode ?? "LEGACY",
         defaultScope: i.defaultScopes ?? "openid",
+        ...(i.orgDomain !== undefined ? { "kc.org.domain": i.orgDomain } : {}),
+        ...(i.orgRedirectModeEmailMatches !== undefined
+          ? {
+              "kc.org.broker.redirect.mode.email-matches": flag(
+                i.orgRedirectModeEmailMatches,
+                false,
+              ),
+            }
+          : {}),
         ...((i.extraConfig as Record<string, string> | undefined) ?? {}),
       },
     });
+    // Keycloak ignores `organizationId` when an identity provider is created; the link is made
+    // through the organization (as the provider does).
+    if (i.organizationId !== undefined) {
+      const org = organizations.get(String(i.organizationId));
+      if (!org)
+        throw new Error(
+          `keycloak applier: identity provider ${String(i.alias)} names an organization that is not in the graph`,
+        );
+      await kcOk(
+        kc,
+        "POST",
+        `/${String(i.realm)}/organizations/${org}/identity-providers`,
+        i.alias,
+      );
+    }
   }
   for (const r of regs.filter((x) => x.type === IDP_MAPPER)) {
     const i = r.inputs;

@@ -1,18 +1,19 @@
 /**
- * A customer realm brokered into the proxy realm, with the real Keycloak: the customer realm, its
- * broker client, the identity provider in the proxy realm and its group mapper come from the main
- * program's graph; the login starts at the proxy realm with `kc_idp_hint` (the home-IdP-discovery
- * step that would pick the realm from the e-mail domain needs a third-party extension that is not on
- * Maven Central, so it is not applied and stays unproven here), signs in at the customer realm,
- * comes back brokered, and reaches Keystone with exactly the bound tenant's access. A proxy-realm
- * user put straight into that tenant's group gets nothing: the mapping also requires the broker.
+ * A customer realm brokered into the proxy realm and found by Keycloak's own Organizations, with the
+ * real Keycloak and a real browser: the customer realm, its broker client, the organization with its
+ * e-mail domain, the identity provider linked to it and its group mapper come from the main
+ * program's graph. The login starts at the proxy realm's identity-first page: the user types an
+ * e-mail address, a customer domain sends them to the customer realm, they sign in there, come back
+ * brokered, and reach Keystone with exactly the bound tenant's access; an unknown domain stays in
+ * the proxy realm. A proxy-realm user put straight into that tenant's group, or into the
+ * organization, gets nothing: the mapping requires the broker.
  */
 import { KEYSTONE } from "../support/keystone-release";
 import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ARTIFACTS, launchChromiumOrSkip } from "../support/browser";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
@@ -44,7 +45,12 @@ const SYS = {
   },
 };
 const users = {
-  customer: { username: "pat", password: "pat-pass-1", email: "pat@partner.example" },
+  customer: {
+    username: "pat",
+    password: "pat-pass-1",
+    email: "pat@partner.example",
+    typed: "pat@partner.example",
+  },
   proxyInPartnerGroup: {
     username: "mallory",
     password: "mallory-pass-1",
@@ -52,9 +58,35 @@ const users = {
   },
   victim: { username: "victim", password: "victim-pass-1", email: "victim@acme.example" },
   // A customer-realm admin's user aimed at the proxy-realm victim: the victim's e-mail.
-  impostor: { username: "impostor", password: "impostor-pass-1", email: "victim@acme.example" },
+  impostor: {
+    username: "impostor",
+    password: "impostor-pass-1",
+    email: "victim@acme.example",
+    typed: "impostor@partner.example",
+  },
 };
 let env: SystemEnv | undefined;
+
+interface Domain {
+  name: string;
+  verified?: boolean;
+}
+const sortDomains = (ds: readonly Domain[]) =>
+  [...ds]
+    .map((d) => ({ name: d.name, verified: d.verified ?? false }))
+    .sort((x, y) => x.name.localeCompare(y.name));
+
+async function partnerOrganization(e: SystemEnv) {
+  const orgs = (
+    await kcCall(
+      e.keycloak,
+      "GET",
+      `/${e.keycloakApplied.realm}/organizations?search=partner&exact=true`,
+    )
+  ).json as (Record<string, unknown> & { id: string; domains: Domain[] })[];
+  expect(orgs).toHaveLength(1);
+  return orgs[0]!;
+}
 let browser: Browser | undefined;
 let victimId = "";
 
@@ -63,11 +95,36 @@ function need(ctx: TestContext): { e: SystemEnv; b: Browser } {
   return { e: env!, b: browser! };
 }
 
-/** A brokered browser login with kc_idp_hint; the authorization code, or undefined with the page it ended on. */
+/** The Keystone client's authorization request at the proxy realm (code flow, PKCE S256). */
+function authorizationUrl(e: SystemEnv, verifier: string): string {
+  const q = new URLSearchParams({
+    client_id: e.model.keycloak.client.clientId,
+    redirect_uri: e.model.keystone.urls.redirectUri,
+    response_type: "code",
+    scope: "openid",
+    state: "s1",
+    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge_method: "S256",
+  });
+  return `${e.model.keycloak.issuer}/protocol/openid-connect/auth?${q}`;
+}
+
+/** The proxy realm's identity-first page: an e-mail address typed and sent. */
+async function typeEmail(page: Page, email: string, shot?: string): Promise<void> {
+  await page.waitForSelector("#kc-form-login");
+  if (shot) await page.screenshot({ path: join(ARTIFACTS, `${shot}.png`), fullPage: true });
+  await page.fill("#username", email);
+  await Promise.all([page.waitForLoadState("networkidle"), page.click("#kc-login")]);
+}
+
+/**
+ * A brokered browser login found by the e-mail domain typed at the proxy realm; the authorization
+ * code, or undefined with the page it ended on.
+ */
 async function brokeredLogin(
   e: SystemEnv,
   b: Browser,
-  user: { username: string; password: string },
+  user: { username: string; password: string; typed: string },
   shot?: string,
 ): Promise<{ code?: string; verifier: string; text: string }> {
   const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
@@ -79,18 +136,9 @@ async function brokeredLogin(
       codes.push(u.searchParams.get("code")!);
   });
   const verifier = randomBytes(48).toString("base64url");
-  const q = new URLSearchParams({
-    client_id: e.model.keycloak.client.clientId,
-    redirect_uri: redirect,
-    response_type: "code",
-    scope: "openid",
-    state: "s1",
-    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
-    code_challenge_method: "S256",
-    kc_idp_hint: "partner",
-  });
-  await page.goto(`${e.model.keycloak.issuer}/protocol/openid-connect/auth?${q}`);
-  await page.waitForSelector("#kc-form-login");
+  await page.goto(authorizationUrl(e, verifier));
+  await typeEmail(page, user.typed, shot && `${shot}-identity-first`);
+  await page.waitForSelector("#kc-form-login #password");
   // The login page is the customer realm's, reached through the proxy realm's broker.
   expect(new URL(page.url()).pathname.startsWith("/realms/partner/")).toBe(true);
   if (shot) await page.screenshot({ path: join(ARTIFACTS, `${shot}-login.png`), fullPage: true });
@@ -106,7 +154,7 @@ async function brokeredLogin(
   return { ...(codes[0] !== undefined ? { code: codes[0] } : {}), verifier, text };
 }
 
-describe(`a customer realm brokered into the proxy realm (real Keycloak, kc_idp_hint) [${KEYSTONE.label}]`, () => {
+describe(`a customer realm brokered into the proxy realm, found by its organization (real Keycloak, browser) [${KEYSTONE.label}]`, () => {
   beforeAll(async () => {
     env = await startSystem(SYS.stack, SYS.config, SYS.secretKeys, SYS.ports);
     if (!env) return;
@@ -144,14 +192,75 @@ describe(`a customer realm brokered into the proxy realm (real Keycloak, kc_idp_
     removeSystemStackFile(SYS.stack);
   });
 
-  it("applies everything of the customer realm except the home-IdP-discovery flow, which needs the extension", (ctx) => {
+  it("Keycloak stores the organization, its domain and the identity provider's link exactly as declared", async (ctx) => {
     const { e } = need(ctx);
-    expect(e.keycloakApplied.skipped.map((s) => s.split(" ")[0]).sort()).toEqual([
-      "keycloak:authentication/bindings:Bindings",
-      ...Array(4).fill("keycloak:authentication/execution:Execution"),
-      "keycloak:authentication/flow:Flow",
-      ...Array(2).fill("keycloak:authentication/subflow:Subflow"),
+    expect(e.keycloakApplied.skipped).toEqual([]);
+    const realm = e.keycloakApplied.realm;
+    expect(
+      ((await kcCall(e.keycloak, "GET", `/${realm}`)).json as Record<string, unknown>)
+        .organizationsEnabled,
+    ).toBe(true);
+    // Read back and compared with the declared inputs: what a refresh would find, so a plan after
+    // the update has nothing to change (domains lower-case and as a set, as Keycloak keeps them).
+    const declared = e.registrations.find(
+      (r) => r.type === "keycloak:index/organization:Organization",
+    )!.inputs;
+    const org = await partnerOrganization(e);
+    expect({ ...org, id: undefined, domains: sortDomains(org.domains) }).toEqual({
+      id: undefined,
+      name: declared.name,
+      alias: declared.alias,
+      description: declared.description,
+      enabled: declared.enabled,
+      domains: sortDomains(declared.domains as Domain[]),
+    });
+    const idp = (await kcCall(e.keycloak, "GET", `/${realm}/identity-provider/instances/partner`))
+      .json as {
+      organizationId?: string;
+      hideOnLogin?: boolean;
+      config: Record<string, string>;
+    };
+    const declaredIdp = e.registrations.find(
+      (r) => r.type === "keycloak:oidc/identityProvider:IdentityProvider",
+    )!.inputs;
+    expect(idp.organizationId).toBe(org.id);
+    expect(idp.hideOnLogin).toBe(declaredIdp.hideOnLoginPage);
+    expect(idp.config["kc.org.domain"]).toBe(declaredIdp.orgDomain);
+    expect(idp.config["kc.org.broker.redirect.mode.email-matches"]).toBe(
+      String(declaredIdp.orgRedirectModeEmailMatches),
+    );
+    expect(idp.config).not.toHaveProperty("home.idp.discovery.domains");
+    // The first-broker-login flow: create if unique (never link), then Keycloak's organization onboarding.
+    const steps = (
+      await kcCall(
+        e.keycloak,
+        "GET",
+        `/${realm}/authentication/flows/${encodeURIComponent(e.model.keycloak.firstBrokerLoginFlowAlias!)}/executions`,
+      )
+    ).json as { level: number; requirement: string; providerId?: string; displayName: string }[];
+    expect(steps.map((x) => [x.level, x.requirement, x.providerId ?? x.displayName])).toEqual([
+      [0, "REQUIRED", "idp-create-user-if-unique"],
+      [0, "CONDITIONAL", `${e.model.keycloak.firstBrokerLoginFlowAlias!}-organization`],
+      [1, "REQUIRED", "conditional-user-configured"],
+      [1, "REQUIRED", "idp-add-organization-member"],
     ]);
+  });
+
+  it("an unknown e-mail domain stays at the proxy realm's own password page", async (ctx) => {
+    const { e, b } = need(ctx);
+    const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
+    await page.goto(authorizationUrl(e, randomBytes(48).toString("base64url")));
+    // Identity-first: the first page asks for the address only.
+    await page.waitForSelector("#kc-form-login");
+    expect(await page.locator("#password").count()).toBe(0);
+    await typeEmail(page, "someone@unknown.example", "9-identity-first");
+    await page.waitForSelector("#kc-form-login #password");
+    expect(new URL(page.url()).pathname.startsWith(`/realms/${e.keycloakApplied.realm}/`)).toBe(
+      true,
+    );
+    // The customer's identity provider is not offered on the proxy realm's page.
+    expect(await page.textContent("body")).not.toContain("Partner Inc.");
+    await page.context().close();
   });
 
   it("a customer user signs in at the customer realm, comes back brokered, and gets exactly the bound tenant's project", async (ctx) => {
@@ -188,6 +297,12 @@ describe(`a customer realm brokered into the proxy realm (real Keycloak, kc_idp_
       roles: ["member", "reader"],
     });
     expect((await scopeTo(e.model, login.token!, "sys-acme", "web")).status).toBe(401);
+    // Keycloak's onboarding step made the brokered user a member of the organization.
+    const org = await partnerOrganization(e);
+    const members = (
+      await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/organizations/${org.id}/members`)
+    ).json as { username: string }[];
+    expect(members.map((m) => m.username)).toEqual([users.customer.username]);
   });
 
   it("a customer-realm user with a proxy-realm user's e-mail is refused, never linked to that account", async (ctx) => {
@@ -226,8 +341,29 @@ describe(`a customer realm brokered into the proxy realm (real Keycloak, kc_idp_
     ).toEqual([]);
   });
 
-  it("a proxy-realm user put into the bound tenant's group gets nothing: the mapping requires the broker", async (ctx) => {
+  it("a proxy-realm user put into the bound tenant's group and its organization gets nothing: the mapping requires the broker", async (ctx) => {
     const { e } = need(ctx);
+    // What a proxy-realm admin who manages groups and organizations can do to a local user.
+    const org = await partnerOrganization(e);
+    const mallory = (
+      (
+        await kcCall(
+          e.keycloak,
+          "GET",
+          `/${e.keycloakApplied.realm}/users?username=mallory&exact=true`,
+        )
+      ).json as { id: string }[]
+    )[0]!;
+    expect(
+      (
+        await kcCall(
+          e.keycloak,
+          "POST",
+          `/${e.keycloakApplied.realm}/organizations/${org.id}/members`,
+          mallory.id,
+        )
+      ).status,
+    ).toBe(201);
     const grant = await passwordGrant(
       `http://127.0.0.1:${SYS.ports.keycloakHttp}`,
       e.keycloakApplied.realm,

@@ -38,7 +38,9 @@ export const INVALID_CASES: InvalidCase[] = [
   {
     name: "unknown nested key",
     raw: withValue("keycloak.adminUrl", "https://id.example.com"),
-    expected: ["keycloak.adminUrl: unknown key (known keys: url, admin, caBundle, insecure)"],
+    expected: [
+      "keycloak.adminUrl: unknown key (known keys: url, admin, caBundle, insecure, version)",
+    ],
   },
   {
     name: "password typed into plain config",
@@ -494,7 +496,25 @@ export const INVALID_CASES: InvalidCase[] = [
       { name: "initech", emailDomains: ["globex.example"] },
     ]),
     expected: [
-      'realm.customerRealms[1].emailDomains[0]: "globex.example" is already routed to customer realm "globex" (home-IdP-discovery needs each e-mail domain in one realm only)',
+      'realm.customerRealms[1].emailDomains[0]: "globex.example" is already routed to customer realm "globex" (each e-mail domain can lead to one customer realm only)',
+    ],
+  },
+  {
+    name: "Organizations asked of a Keycloak older than 26",
+    raw: withValue(
+      "keycloak.version",
+      25,
+      withValue("realm.customerRealms", [{ name: "globex", emailDomains: ["globex.example"] }]),
+    ),
+    expected: [
+      'realm.discovery: "organizations" needs Keycloak 26 or later, and keycloak.version is 25 (upgrade Keycloak and set keycloak.version to 26, or install the keycloak-home-idp-discovery extension and set realm.discovery to "home-idp-discovery-extension")',
+    ],
+  },
+  {
+    name: "an unknown discovery mechanism",
+    raw: withValue("realm.discovery", "hidd"),
+    expected: [
+      'realm.discovery: "hidd" is not one of organizations, home-idp-discovery-extension (pick one of the listed values)',
     ],
   },
   {

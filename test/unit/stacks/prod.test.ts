@@ -27,4 +27,20 @@ describe("prod stack graph", () => {
     const kc = g.one("pulumi:providers:keycloak", "keycloak").inputs;
     expect(kc).toMatchObject({ url: "https://id.example.com", clientId: "pulumi-admin", realm: "master" });
   });
+
+  it("with the explicit home-idp-discovery-extension option: the extension's browser flow and domain list, no organization", () => {
+    expect(g.one(T.kcIdp, "keycloak-customer-globex-idp").inputs.extraConfig).toEqual({ pkceEnabled: "true", pkceMethod: "S256", "home.idp.discovery.domains": "globex.example" });
+    expect(g.one(T.kcIdp, "keycloak-customer-globex-idp").inputs).not.toHaveProperty("organizationId");
+    expect(g.byType("keycloak:index/organization:Organization")).toEqual([]);
+    expect(g.one(T.realm, "keycloak-realm").inputs).not.toHaveProperty("organizationsEnabled");
+    const executions = g.byType("keycloak:authentication/execution:Execution").map((e) => [e.inputs.parentFlowAlias, e.inputs.authenticator, e.inputs.requirement]);
+    expect(executions).toEqual([
+      ["openstack-first-broker-login-no-link", "idp-create-user-if-unique", "REQUIRED"],
+      ["openstack-browser-hidd", "auth-cookie", "ALTERNATIVE"],
+      ["openstack-browser-hidd-forms", "auth-username-form", "REQUIRED"],
+      ["openstack-browser-hidd-idp-or-password", "home-idp-discovery", "ALTERNATIVE"],
+      ["openstack-browser-hidd-idp-or-password", "auth-password-form", "ALTERNATIVE"],
+    ]);
+    expect(g.byType("keycloak:authentication/bindings:Bindings").map((b) => b.inputs.browserFlow)).toEqual(["openstack-browser-hidd"]);
+  });
 });

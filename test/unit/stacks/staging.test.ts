@@ -8,9 +8,9 @@ beforeAll(async () => {
 });
 
 describe("staging stack graph", () => {
-  commonStackTests(() => g, { issuer: "https://id.staging.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "staging", explicitResources: 49 });
+  commonStackTests(() => g, { issuer: "https://id.staging.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "staging", explicitResources: 45 });
 
-  it("brokers the globex customer realm into the proxy realm with PKCE and home-IdP-discovery domains", () => {
+  it("brokers the globex customer realm into the proxy realm with PKCE, found by its organization's e-mail domain", () => {
     const idp = g.one(T.kcIdp, "keycloak-customer-globex-idp").inputs;
     expect(idp).toMatchObject({
       realm: "openstack",
@@ -22,8 +22,21 @@ describe("staging stack graph", () => {
       clientId: "openstack-broker",
       validateSignature: true,
       syncMode: "FORCE",
-      extraConfig: { pkceEnabled: "true", pkceMethod: "S256", "home.idp.discovery.domains": "globex.example" },
+      organizationId: "keycloak-customer-globex-organization-id",
+      orgDomain: "globex.example",
+      orgRedirectModeEmailMatches: true,
+      hideOnLoginPage: true,
+      extraConfig: { pkceEnabled: "true", pkceMethod: "S256" },
     });
+    expect(g.one("keycloak:index/organization:Organization", "keycloak-customer-globex-organization").inputs).toEqual({
+      realm: "openstack",
+      alias: "globex",
+      name: "globex",
+      description: "Globex Login",
+      enabled: true,
+      domains: [{ name: "globex.example", verified: false }],
+    });
+    expect(g.one(T.realm, "keycloak-realm").inputs.organizationsEnabled).toBe(true);
     const broker = g.one(T.client, "keycloak-customer-globex-broker-client").inputs;
     expect(broker).toMatchObject({ clientId: "openstack-broker", validRedirectUris: ["https://id.staging.example.com/realms/openstack/broker/globex/endpoint"], pkceCodeChallengeMethod: "S256", implicitFlowEnabled: false, directAccessGrantsEnabled: false });
     expect(g.byType(T.kcIdpMapper).map((m) => m.inputs.extraConfig)).toEqual([
@@ -31,19 +44,20 @@ describe("staging stack graph", () => {
     ]);
   });
 
-  it("adds the broker-alias claim and binds the home-IdP-discovery browser flow", () => {
+  it("adds the broker-alias claim and keeps Keycloak's own browser flow (identity-first with Organizations), binding none", () => {
     expect(g.byType(T.noteMapper).map((m) => m.inputs).sort((a, b) => String(a.clientId).localeCompare(String(b.clientId)))).toEqual(["keycloak-cli-client-id", "keycloak-client-id"].map((clientId) => (
       { realmId: "keycloak-realm-id", clientId, name: "identity_provider", addToIdToken: true, addToAccessToken: true, addToUserinfo: true, claimName: "identity_provider", sessionNote: "identity_provider" }
     )));
     const executions = g.byType("keycloak:authentication/execution:Execution").map((e) => [e.inputs.parentFlowAlias, e.inputs.authenticator, e.inputs.requirement]);
     expect(executions).toEqual([
       ["openstack-first-broker-login-no-link", "idp-create-user-if-unique", "REQUIRED"],
-      ["openstack-browser-hidd", "auth-cookie", "ALTERNATIVE"],
-      ["openstack-browser-hidd-forms", "auth-username-form", "REQUIRED"],
-      ["openstack-browser-hidd-idp-or-password", "home-idp-discovery", "ALTERNATIVE"],
-      ["openstack-browser-hidd-idp-or-password", "auth-password-form", "ALTERNATIVE"],
+      ["openstack-first-broker-login-no-link-organization", "conditional-user-configured", "REQUIRED"],
+      ["openstack-first-broker-login-no-link-organization", "idp-add-organization-member", "REQUIRED"],
     ]);
-    expect(g.byType("keycloak:authentication/bindings:Bindings").map((b) => b.inputs.browserFlow)).toEqual(["openstack-browser-hidd"]);
+    expect(g.byType("keycloak:authentication/bindings:Bindings")).toEqual([]);
+    expect(g.byType("keycloak:authentication/subflow:Subflow").map((f) => [f.inputs.parentFlowAlias, f.inputs.alias, f.inputs.requirement])).toEqual([
+      ["openstack-first-broker-login-no-link", "openstack-first-broker-login-no-link-organization", "CONDITIONAL"],
+    ]);
   });
 
   it("requires the globex broker in the rules of globex's groups only", () => {
