@@ -31,7 +31,11 @@ const SYS = {
       name: "okf-brokered",
       displayName: "OpenStack (brokered test)",
       customerRealms: [
-        { name: "partner", displayName: "Partner Inc.", emailDomains: ["partner.example"] },
+        {
+          name: "partner",
+          displayName: "Partner Inc.",
+          emailDomains: ["partner.example", "partner-labs.example"],
+        },
       ],
     }),
     [`${ns}:tenants`]: JSON.stringify([
@@ -244,6 +248,27 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
       [1, "REQUIRED", "conditional-user-configured"],
       [1, "REQUIRED", "idp-add-organization-member"],
     ]);
+  });
+
+  it("every domain of the organization leads to the customer realm, however the address is capitalised", async (ctx) => {
+    const { e, b } = need(ctx);
+    // Two domains: the identity provider's organization domain is ANY of them.
+    const idp = (
+      await kcCall(
+        e.keycloak,
+        "GET",
+        `/${e.keycloakApplied.realm}/identity-provider/instances/partner`,
+      )
+    ).json as { config: Record<string, string> };
+    expect(idp.config["kc.org.domain"]).toBe("ANY");
+    for (const typed of ["someone@partner-labs.example", "Someone@PARTNER.Example"]) {
+      const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
+      await page.goto(authorizationUrl(e, randomBytes(48).toString("base64url")));
+      await typeEmail(page, typed);
+      await page.waitForSelector("#kc-form-login #password");
+      expect(new URL(page.url()).pathname, typed).toMatch(/^\/realms\/partner\//);
+      await page.context().close();
+    }
   });
 
   it("an unknown e-mail domain stays at the proxy realm's own password page", async (ctx) => {

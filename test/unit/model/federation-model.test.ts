@@ -109,6 +109,67 @@ describe("buildModel on the committed dev stack", () => {
   });
 });
 
+describe("buildModel: how customer realms are found", () => {
+  const withRealms = (realm: Record<string, unknown>) =>
+    modelOf({
+      ...rawConfig({
+        tenants: [{ name: "acme", projects: [{ name: "web" }] }],
+        access: [{ tenant: "acme", group: "devs", grants: [{ role: "member", project: "web" }] }],
+      }),
+      realm: { name: "openstack", ...realm },
+    });
+
+  it("organizations: one per customer realm, its domains sorted and unique, the provider on ANY of several", () => {
+    const m = withRealms({
+      customerRealms: [
+        { name: "globex", emailDomains: ["globex.example", "eu.globex.example"] },
+        { name: "initech", displayName: "Initech", emailDomains: ["initech.example"] },
+      ],
+    });
+    expect(m.keycloak.discovery).toBe("organizations");
+    expect(m.keycloak.organizationsEnabled).toBe(true);
+    expect(m.keycloak).not.toHaveProperty("hiddFlowAlias");
+    expect(m.keycloak.customerRealms.map((r) => [r.organization, r.hiddDomains])).toEqual([
+      [
+        {
+          alias: "globex",
+          name: "globex",
+          description: "globex",
+          domains: ["eu.globex.example", "globex.example"],
+          idpDomain: "ANY",
+        },
+        undefined,
+      ],
+      [
+        {
+          alias: "initech",
+          name: "initech",
+          description: "Initech",
+          domains: ["initech.example"],
+          idpDomain: "initech.example",
+        },
+        undefined,
+      ],
+    ]);
+  });
+
+  it("the extension: its browser flow and domain list, no organization, Organizations left off", () => {
+    const m = withRealms({
+      discovery: "home-idp-discovery-extension",
+      customerRealms: [{ name: "globex", emailDomains: ["globex.example", "eu.globex.example"] }],
+    });
+    expect(m.keycloak.organizationsEnabled).toBe(false);
+    expect(m.keycloak.hiddFlowAlias).toBe("openstack-browser-hidd");
+    expect(m.keycloak.customerRealms[0]!.organization).toBeUndefined();
+    expect(m.keycloak.customerRealms[0]!.hiddDomains).toBe("globex.example##eu.globex.example");
+  });
+
+  it("without customer realms: Organizations stay off whatever the mechanism", () => {
+    expect(withRealms({}).keycloak.organizationsEnabled).toBe(false);
+    expect(withRealms({}).keycloak).not.toHaveProperty("firstBrokerLoginFlowAlias");
+  });
+});
+
 describe("buildModel properties", () => {
   it("Keystone and Pulumi names are unique, and every grant targets its own tenant", () => {
     fc.assert(
