@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A throw-away Keystone on loopback with its own config and SQLite database in DIR.
+# A throw-away Keystone on loopback with its own config and SQLite database in DIR (or the database
+# $OKF_KEYSTONE_DB_URL names, e.g. scripts/postgres.sh's PostgreSQL).
 #
 #   scripts/keystone.sh init DIR PORT [OVERLAY]  write DIR/keystone.conf (+ OVERLAY), create the DB, keys, admin
 #   scripts/keystone.sh start DIR PORT           init if needed, serve with keystone-wsgi-public, print the URL
@@ -37,7 +38,7 @@ init() {
 use_stderr = false
 log_file = $dir/keystone.log
 [database]
-connection = sqlite:///$dir/keystone.db
+connection = ${OKF_KEYSTONE_DB_URL:-sqlite:///$dir/keystone.db}
 [token]
 provider = fernet
 [fernet_tokens]
@@ -50,7 +51,7 @@ CONF
   else
     printf '[auth]\nmethods = password,token,openid,mapped,application_credential\n[openid]\nremote_id_attribute = HTTP_OIDC_ISS\n' >>"$dir/keystone.conf"
   fi
-  [ -f "$dir/keystone.db" ] && return 0
+  [ -f "$dir/keystone.db" ] || [ -f "$dir/db-initialised" ] && return 0
   local pw=${OKF_ADMIN_PASSWORD:-}
   [ -n "$pw" ] || pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
   (umask 077 && printf '%s' "$pw" >"$dir/admin-password")
@@ -60,8 +61,12 @@ CONF
   "${km[@]}" fernet_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
   "${km[@]}" credential_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
   "${km[@]}" bootstrap --bootstrap-password "$pw" --bootstrap-public-url "http://127.0.0.1:$port/v3/" >/dev/null 2>&1
-  # SQLite: WAL, or concurrent requests fail with "database is locked" (docs/local-services.md).
-  runuser -u "$run_user" -- /usr/bin/python3 -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode=WAL')" "$dir/keystone.db"
+  if [ -n "${OKF_KEYSTONE_DB_URL:-}" ]; then
+    touch "$dir/db-initialised"
+  else
+    # SQLite: WAL, or concurrent requests fail with "database is locked" (docs/local-services.md).
+    runuser -u "$run_user" -- /usr/bin/python3 -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode=WAL')" "$dir/keystone.db"
+  fi
 }
 
 case "$cmd" in

@@ -6,10 +6,16 @@
 # With VENV (a virtualenv of Debian's Python holding a Keystone from PyPI, scripts/keystone-pypi.sh)
 # mod_wsgi runs that Keystone (python-home) instead of Debian's.
 # Facts this relies on (docs/local-services.md): Apache must run as a non-root user that owns
-# STATE; SQLite needs one WSGI process with one thread.
+# STATE; SQLite needs one WSGI process with one thread. OKF_WSGI_PROCESSES and OKF_WSGI_THREADS
+# (default 1 and 1) size the daemon for a server database (OKF_KEYSTONE_DB_URL).
 okf_keystone_httpd_conf() {
   local file=$1 state=$2 listen=$3 server_name=$4 error_log=$5 oidc=$6 run_user=${7:-keystone} venv=${8:-}
   local home="" script=/usr/bin/keystone-wsgi-public
+  local processes=${OKF_WSGI_PROCESSES:-1} threads=${OKF_WSGI_THREADS:-1}
+  if { [ "$processes" != 1 ] || [ "$threads" != 1 ]; } && [ -z "${OKF_KEYSTONE_DB_URL:-}" ]; then
+    echo "keystone-httpd-conf: OKF_WSGI_PROCESSES/OKF_WSGI_THREADS above 1 need a server database; set OKF_KEYSTONE_DB_URL (scripts/postgres.sh)" >&2
+    return 2
+  fi
   if [ -n "$venv" ]; then
     home=" python-home=$venv"
     script=$("$venv/bin/python" -c 'import keystone.wsgi.api as m; print(m.__file__)')
@@ -36,8 +42,8 @@ TypesConfig /etc/mime.types
 # No persistent connections: Node's fetch pools them, and a pooled connection Apache has already
 # closed fails the next request with "other side closed" (seen in the system suite after 401s).
 KeepAlive Off
-# One process, one thread: Keystone's SQLite database.
-WSGIDaemonProcess keystone processes=1 threads=1 user=$run_user group=$run_user display-name=okf-keystone$home
+# One process, one thread for Keystone's SQLite database; more only with a server database.
+WSGIDaemonProcess keystone processes=$processes threads=$threads user=$run_user group=$run_user display-name=okf-keystone$home
 WSGIScriptAlias / $script process-group=keystone application-group=%{GLOBAL}
 WSGIApplicationGroup %{GLOBAL}
 WSGIPassAuthorization On
