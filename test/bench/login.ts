@@ -11,7 +11,8 @@
  * and the generated/floor ratios. Each layout gets its own Keystone (their group names differ).
  *
  *   npx tsx test/bench/login.ts [--projects 1000] [--workers 20] [--seconds 60] [--rounds 3]
- *                               [--processes 4] [--layouts perGroup,perTenant]
+ *                               [--processes 4] [--layouts perGroup,perTenant] [--profile]
+ * --profile then samples the mod_wsgi processes with py-spy under each mapping (test/bench/profile.ts).
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -24,6 +25,7 @@ import { REPO } from "../support/keystone-service";
 import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 import type { MappingDocument } from "../../infra/model/mapping/types";
 import { type LoadResult, type Login, runLoad, type Summary, summarise } from "./load";
+import { ensurePySpy, type Profile, profileProcesses } from "./profile";
 
 const PORT = 35990;
 const PG_DIR = "/tmp/okf-bench-postgres";
@@ -124,11 +126,13 @@ interface LayoutResult {
   readonly rules: number;
   readonly floor: Summary;
   readonly generated: Summary;
+  /** With --profile: where the mod_wsgi processes spent their time, per mapping. */
+  readonly profiles?: Record<"floor" | "generated", Profile>;
 }
 
 async function measureLayout(
   layout: string,
-  o: { projects: number; workers: number; seconds: number; rounds: number },
+  o: { projects: number; workers: number; seconds: number; rounds: number; profile: boolean },
 ): Promise<LayoutResult> {
   process.env.OKF_KEYSTONE_DB_URL = execFileSync(
     "bash",
@@ -174,12 +178,27 @@ async function measureLayout(
         runs[phase].push(r);
       }
     }
+    // Profiled after the measured rounds, so the sampling does not touch their figures.
+    const profiles: Partial<Record<"floor" | "generated", Profile>> = {};
+    if (o.profile) {
+      for (const phase of ["floor", "generated"] as const) {
+        await useMapping(env, phase === "floor" ? floor : generated);
+        const [profile] = await Promise.all([
+          profileProcesses("^okf-key", 15, join(env.dir, `profile-${phase}`)),
+          runLoad(login, o.workers, 18),
+        ]);
+        profiles[phase] = profile;
+      }
+    }
     await useMapping(env, generated);
     return {
       layout,
       rules: generated.rules.length,
       floor: summarise(runs.floor),
       generated: summarise(runs.generated),
+      ...(profiles.floor && profiles.generated
+        ? { profiles: { floor: profiles.floor, generated: profiles.generated } }
+        : {}),
     };
   } finally {
     await env.stop();
@@ -192,11 +211,18 @@ function report(r: LayoutResult): string[] {
   const row = (name: string, s: Summary) =>
     `  ${name.padEnd(22)} ${s.perSecond.toFixed(1).padStart(6)}/s  federated p50 ${ms(s.federated.p50)}  p95 ${ms(s.federated.p95)}  p99 ${ms(s.federated.p99)}   total p50 ${ms(s.total.p50)}  p95 ${ms(s.total.p95)}  p99 ${ms(s.total.p99)}   logins ${s.logins}, errors ${s.errors}`;
   const ratio = (a: number, b: number) => `${((a / b - 1) * 100).toFixed(1)}%`;
+  const profile = (name: string, p: Profile) =>
+    `  profile, ${name}: ${Object.entries(p.shares)
+      .map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`)
+      .join(", ")} of ${p.samples} samples in the mod_wsgi processes`;
   return [
     `${r.layout} (${r.rules} rules):`,
     row("floor (1 rule)", r.floor),
     row(`generated (${r.rules} rules)`, r.generated),
     `  generated over floor: federated p50 ${ratio(r.generated.federated.p50, r.floor.federated.p50)}, p95 ${ratio(r.generated.federated.p95, r.floor.federated.p95)}; total p50 ${ratio(r.generated.total.p50, r.floor.total.p50)}, p95 ${ratio(r.generated.total.p95, r.floor.total.p95)}; throughput ${ratio(r.floor.perSecond, r.generated.perSecond)} lower`,
+    ...(r.profiles
+      ? [profile("floor", r.profiles.floor), profile("generated", r.profiles.generated)]
+      : []),
   ];
 }
 
@@ -209,6 +235,7 @@ async function main(): Promise<void> {
       rounds: { type: "string", default: "3" },
       processes: { type: "string", default: "4" },
       layouts: { type: "string", default: "perGroup,perTenant" },
+      profile: { type: "boolean", default: false },
     },
   });
   const o = {
@@ -216,6 +243,7 @@ async function main(): Promise<void> {
     workers: Number(values.workers),
     seconds: Number(values.seconds),
     rounds: Number(values.rounds),
+    profile: values.profile && ensurePySpy(),
   };
   process.env.OKF_WSGI_PROCESSES = values.processes;
   execFileSync("bash", [POSTGRES_SH, "start", PG_DIR, String(PG_PORT)], { stdio: "ignore" });

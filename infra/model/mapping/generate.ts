@@ -2,7 +2,10 @@
  * Generates the Keystone mapping (`rules.json`, schema 1.0) from the access rules.
  *
  * Shape of every rule (docs/keystone-mapping-engine.md; the invariants are docs/security-invariants.md):
- *   remote: [userId, username, (email)]          -> slots {0} {1} ({2}); a missing claim fails the rule
+ *   remote: groups any_one_of [claim value(s)]    -> first: Keystone stops at a rule's first unmet
+ *                                                  requirement, so every rule but the user's own
+ *                                                  costs one set test (the order changes no result)
+ *           [userId, username, (email)]          -> slots {0} {1} ({2}); a missing claim fails the rule
  *           iss  any_one_of [issuer]             -> invariant 1 (mod_auth_openidc does not check iss)
  *           azp  any_one_of [client ids]         -> invariant 1 (nor aud/azp): the Keystone client, and
  *                                                  the public CLI client when declared
@@ -10,7 +13,7 @@
  *                                                  ';', so `other-app;keystone` would pass any_one_of
  *                                                  alone (invariant 7). The broker alias gets the same.
  *           (identity_provider any_one_of [broker alias]) for tenants bound to a customer realm
- *           groups any_one_of [exact claim value] -> one granted group; no claim value is ever copied
+ *   (perGroup: the groups entry names one exact claim value; no claim value is ever copied)
  *   local:  the user (every rule, so Keystone never falls back to REMOTE_USER: invariant 2)
  *           one Keystone group by name in the tenant's own domain (invariant 3), which carries roles.
  * any_one_of entries consume no slot (docs/keystone-mapping-engine.md §4.1), so the user's slots are the first plain entries.
@@ -133,10 +136,8 @@ function perTenantRules(input: MappingInput, user: LocalUser): MappingRule[] {
     if (broker !== undefined)
       remote.push(...exactly(input.claimPrefix + input.brokerClaim, [broker]));
     const values = groups.map((g) => g.claimValue).sort();
-    remote.push(
-      { type: groupsClaim, any_one_of: values },
-      { type: groupsClaim, whitelist: values },
-    );
+    remote.unshift({ type: groupsClaim, any_one_of: values });
+    remote.push({ type: groupsClaim, whitelist: values });
     return {
       local: [
         { user: { ...user } },
@@ -156,10 +157,12 @@ export function generateMapping(input: MappingInput): MappingDocument {
     return { rules };
   }
   const rules: MappingRule[] = [...input.groups].sort(compareGroups).map((g) => {
-    const remote = baseRemote(input);
+    const remote: RemoteRequirement[] = [
+      { type: input.claimPrefix + input.claims.groups, any_one_of: [g.claimValue] },
+      ...baseRemote(input),
+    ];
     if (g.brokerAlias !== undefined)
       remote.push(...exactly(input.claimPrefix + input.brokerClaim, [g.brokerAlias]));
-    remote.push({ type: input.claimPrefix + input.claims.groups, any_one_of: [g.claimValue] });
     return {
       local: [
         { user: { ...user } },

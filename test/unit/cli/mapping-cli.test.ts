@@ -92,7 +92,7 @@ describe("npm run mapping", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("  rule 1 (grants acme/acme-auditors): matched\n");
     expect(r.stdout).toContain(
-      '  rule 0 (grants acme/acme-admins): no match: remote[5] OIDC-groups: any_one_of: none of ["/acme/admins"] in ["/acme/developers","/acme/auditors","/other/team"]\n',
+      '  rule 0 (grants acme/acme-admins): no match: remote[0] OIDC-groups: any_one_of: none of ["/acme/admins"] in ["/acme/developers","/acme/auditors","/other/team"]\n',
     );
     expect(r.stdout).toContain("  project acme/web: member, reader\n");
   });
