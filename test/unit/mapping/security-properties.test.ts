@@ -245,4 +245,16 @@ describe("mapping security properties (10,000 cases each)", () => {
       { numRuns: RUNS, seed: 14 },
     );
   });
+
+  it("every granting rule tests the groups claim first, so Keystone leaves every other rule at its first requirement", () => {
+    // Keystone stops at a rule's first unmet requirement; the login benchmark's profile shows what
+    // the other order costs. Only the optional group-less rule (denyWithoutGroup: false) has none.
+    for (const m of models) {
+      for (const rule of m.federation.mapping.rules)
+        expect(rule.remote[0], m.stack).toMatchObject({
+          type: "OIDC-groups",
+          any_one_of: expect.any(Array) as unknown,
+        });
+    }
+  });
 });
