@@ -376,7 +376,7 @@ describe(`the real Pulumi engine with the real Keycloak and Keystone [${KEYSTONE
         {
           local: [
             { user: { name: "{0}" } },
-            { group: { name: "sys-acme-developers", domain: { name: "sys-acme" } } },
+            { group: { name: "/sys-acme/developers", domain: { name: "sys-acme" } } },
           ],
           remote: [{ type: "REMOTE_USER" }],
         },

@@ -149,6 +149,8 @@ describe("keystone.conf overlay for large mappings", () => {
       keystone: { url: "https://k.example.com", cloud: "c" },
       tenants,
       access,
+      // One rule per group: the layout whose mapping outgrows Keystone's default limit first.
+      federation: { ruleLayout: "perGroup" },
     };
     const big = buildModel(
       parseStackConfig(raw, { stack: "big", secretKeys: new Set(["keycloakAdminSecret"]) }).config,

@@ -615,7 +615,7 @@ export const INVALID_CASES: InvalidCase[] = [
       "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg",
     ),
     expected: [
-      'access[1].group: the derived Keystone group name "acme-gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg" is 65 characters long (Keystone accepts at most 64; shorten it)',
+      'access[1].group: the derived Keystone group name "/acme/gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg" is 66 characters long (Keystone accepts at most 64; shorten it)',
     ],
   },
   {

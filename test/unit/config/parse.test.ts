@@ -87,7 +87,7 @@ describe("parseStackConfig: valid configurations", () => {
       claimDelimiter: ";",
       userType: "ephemeral",
       userDomain: "federated-users",
-      ruleLayout: "perGroup",
+      ruleLayout: "perTenant",
       denyWithoutGroup: true,
       adopt: false,
       claims: { userId: "sub", username: "preferred_username", groups: "groups" },

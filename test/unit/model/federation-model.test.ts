@@ -62,10 +62,11 @@ describe("buildModel on the committed dev stack", () => {
       "domain-globex/research",
     ]);
     expect(m.keystone.groups.map((g) => [g.domainKey, g.name, g.claimValue])).toEqual([
-      ["domain-acme", "acme-admins", "/acme/admins"],
-      ["domain-acme", "acme-developers", "/acme/developers"],
-      ["domain-acme", "acme-auditors", "/acme/auditors"],
-      ["domain-globex", "globex-researchers", "/globex/researchers"],
+      // The default perTenant layout: Keystone groups are named like the claim values.
+      ["domain-acme", "/acme/admins", "/acme/admins"],
+      ["domain-acme", "/acme/developers", "/acme/developers"],
+      ["domain-acme", "/acme/auditors", "/acme/auditors"],
+      ["domain-globex", "/globex/researchers", "/globex/researchers"],
     ]);
     expect(
       m.keystone.grants.map((g) => `${g.groupKey} ${g.role} ${JSON.stringify(g.target)}`),
@@ -200,10 +201,12 @@ describe("buildModel properties", () => {
     );
   });
 
-  it("every mapping rule requires the exact issuer and azp, produces the user, and grants one group of the tenant its claim names", () => {
+  it("perGroup: every mapping rule requires the exact issuer and azp, produces the user, and grants one group of the tenant its claim names", () => {
     fc.assert(
       fc.property(tenancyArb, fc.boolean(), (shape, denyWithoutGroup) => {
-        const m = modelOf(rawConfig(shape, { federation: { denyWithoutGroup } }));
+        const m = modelOf(
+          rawConfig(shape, { federation: { denyWithoutGroup, ruleLayout: "perGroup" } }),
+        );
         const rules = m.federation.mapping.rules;
         expect(rules.length).toBe(shape.access.length + (denyWithoutGroup ? 0 : 1));
         for (const rule of rules) {

@@ -72,19 +72,19 @@ describe("dev stack graph", () => {
       "project globex/research",
     ]);
     expect(g.byType(T.osGroup).map((r) => `${name(r.inputs.domainId)}/${r.inputs.name}`)).toEqual([
-      "acme/acme-admins",
-      "acme/acme-developers",
-      "acme/acme-auditors",
-      "globex/globex-researchers",
+      "acme//acme/admins",
+      "acme//acme/developers",
+      "acme//acme/auditors",
+      "globex//globex/researchers",
     ]);
     expect(g.byType(T.roleAssignment).map((r) => `${name(r.inputs.groupId)} ${String(r.inputs.roleId)} ${r.inputs.projectId ? `project ${name(r.inputs.projectId)}` : `domain ${name(r.inputs.domainId)}`}`)).toEqual([
-      "acme-admins role-member-id domain acme",
-      "acme-admins role-member-id project web",
-      "acme-admins role-member-id project data",
-      "acme-developers role-member-id project web",
-      "acme-auditors role-reader-id project web",
-      "acme-auditors role-reader-id project data",
-      "globex-researchers role-member-id project research",
+      "/acme/admins role-member-id domain acme",
+      "/acme/admins role-member-id project web",
+      "/acme/admins role-member-id project data",
+      "/acme/developers role-member-id project web",
+      "/acme/auditors role-reader-id project web",
+      "/acme/auditors role-reader-id project data",
+      "/globex/researchers role-member-id project research",
     ]);
   });
 

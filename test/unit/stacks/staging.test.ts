@@ -60,14 +60,13 @@ describe("staging stack graph", () => {
     ]);
   });
 
-  it("requires the globex broker in the rules of globex's groups only", () => {
+  it("requires the globex broker in the rule of globex's groups only (one rule per tenant)", () => {
     const rules = (g.one(T.mapping, "federation-mapping").inputs.rules as { rules: { remote: { type: string; any_one_of?: string[] }[] }[] }).rules;
     const brokerOf = (r: (typeof rules)[number]) => r.remote.find((x) => x.type === "OIDC-identity_provider")?.any_one_of;
-    const groupOf = (r: (typeof rules)[number]) => r.remote.find((x) => x.type === "OIDC-groups")?.any_one_of?.[0];
-    expect(rules.map((r) => [groupOf(r), brokerOf(r) ?? null])).toEqual([
-      ["/acme/admins", null],
-      ["/acme/developers", null],
-      ["/globex/researchers", ["globex"]],
+    const groupsOf = (r: (typeof rules)[number]) => r.remote.find((x) => x.type === "OIDC-groups")?.any_one_of;
+    expect(rules.map((r) => [groupsOf(r), brokerOf(r) ?? null])).toEqual([
+      [["/acme/admins", "/acme/developers"], null],
+      [["/globex/researchers"], ["globex"]],
     ]);
   });
 
