@@ -20,18 +20,24 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/process-group.sh"
 servers=(memcached account container object proxy)
 
-server_conf() { # NAME PORT DEVICES SWIFT_DIR
-  local name=$1 port=$2 devices=$3 etc=$4
+default_section() { # NAME PORT SWIFT_DIR: every server on loopback, one process, its files in DIR
   cat <<EOF
 [DEFAULT]
 bind_ip = 127.0.0.1
-bind_port = $port
+bind_port = $2
 workers = 0
-swift_dir = $etc
+swift_dir = $3
+log_name = swift-$1
+log_level = WARNING
+EOF
+}
+
+server_conf() { # NAME PORT DEVICES SWIFT_DIR
+  local name=$1 port=$2 devices=$3 etc=$4
+  default_section "$name" "$port" "$etc"
+  cat <<EOF
 devices = $devices
 mount_check = false
-log_name = swift-$name
-log_level = WARNING
 
 [pipeline:main]
 pipeline = $name-server
@@ -43,14 +49,8 @@ EOF
 
 proxy_conf() { # PORT SWIFT_DIR SECRET
   local port=$1 etc=$2 secret=$3
+  default_section proxy "$port" "$etc"
   cat <<EOF
-[DEFAULT]
-bind_ip = 127.0.0.1
-bind_port = $port
-workers = 0
-swift_dir = $etc
-log_name = swift-proxy
-log_level = WARNING
 
 [pipeline:main]
 pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats s3api tempauth copy slo dlo proxy-logging proxy-server
