@@ -39,7 +39,8 @@ export function customerRealms(cfg: StackConfig, issuer: string): CustomerRealmS
       }));
     const crIssuer = urls.issuerUrl(cfg.keycloak.url, cr.name);
     const displayName = cr.displayName ?? cr.name;
-    const domains = [...new Set(cr.emailDomains.map((d) => d.toLowerCase()))].sort();
+    // Validation has made them lower-case and unique; sorted, they read as Keycloak's set does.
+    const domains = [...cr.emailDomains].sort();
     return {
       name: cr.name,
       displayName,

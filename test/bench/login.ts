@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { call } from "../support/keystone-applier";
-import { type E2eEnv, startE2e } from "../support/e2e-env";
+import { type E2eEnv, federatedLogin, scopeTo, startE2e } from "../support/e2e-env";
 import { generatedStackConfig } from "../support/generated-stack";
 import { REPO } from "../support/keystone-service";
 import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
@@ -60,24 +60,10 @@ function loginOf(env: E2eEnv, t: Target): Login {
   return async () => {
     const jwt = await env.keycloak.mint({ ...t.claims, jti: `bench-${n++}` });
     const start = performance.now();
-    const fed = await fetch(env.model.keystone.urls.cliAuth, {
-      method: "POST",
-      headers: { authorization: `Bearer ${jwt}` },
-    });
-    await fed.text();
+    const login = await federatedLogin(env.model, jwt);
     const federated = performance.now() - start;
-    if (fed.status !== 201) throw new Error(`federated login: HTTP ${fed.status}`);
-    const scoped = await fetch(`${env.model.keystone.urls.v3}/auth/tokens`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ["token"], token: { id: fed.headers.get("x-subject-token") } },
-          scope: { project: { name: t.project, domain: { name: t.tenant } } },
-        },
-      }),
-    });
-    await scoped.text();
+    if (login.status !== 201) throw new Error(`federated login: HTTP ${login.status}`);
+    const scoped = await scopeTo(env.model, login.token!, t.tenant, t.project);
     if (scoped.status !== 201) throw new Error(`project scope: HTTP ${scoped.status}`);
     return { federated, total: performance.now() - start };
   };
