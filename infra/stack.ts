@@ -7,7 +7,11 @@ import { KeycloakFederation } from "./components/keycloak-federation";
 import { KeystoneFederation } from "./components/keystone-federation";
 import { HostConfiguration } from "./components/host-config";
 import { KeystoneTenancy } from "./components/keystone-tenancy";
-import { keycloakProvider, openstackProvider } from "./components/explicit-providers";
+import {
+  commandProvider,
+  keycloakProvider,
+  openstackProvider,
+} from "./components/explicit-providers";
 import { SmokeCheck } from "./components/smoke-check";
 import type { LoadedConfig } from "./config/load";
 import { plannedArtifacts, renderAll } from "./model/artifacts";
@@ -37,6 +41,7 @@ export function declareStack(
 
   const kcProvider = keycloakProvider(loaded.config, loaded.secretValues, loaded.keycloakCaPem);
   const osProvider = openstackProvider(loaded.config, loaded.secretValues);
+  const cmdProvider = commandProvider();
 
   const keycloakSide = new KeycloakFederation(
     "keycloak",
@@ -55,15 +60,15 @@ export function declareStack(
     { model, provider: osProvider, protect },
     { providers: [osProvider] },
   );
-  const userDomain = tenancy.domains[model.federation.idpDomainKey];
-  if (!userDomain)
+  const userDomainId = tenancy.domainIds[model.federation.idpDomainKey];
+  if (!userDomainId)
     throw new Error(
       `internal: the federated users' domain ${model.federation.idpDomainKey} is not declared`,
     );
 
   const federation = new KeystoneFederation("federation", {
     model,
-    domainId: userDomain.id,
+    domainId: userDomainId,
     protect,
     retainIdpOnDelete: model.protection.retainIdpOnDelete,
     adopt: model.federation.adopt,
@@ -84,17 +89,21 @@ export function declareStack(
       }),
     );
   const delivered = model.delivery
-    ? new HostConfiguration("host-config", {
-        artifacts: withSecrets,
-        paths: plannedArtifacts(model, {
-          clientSecret: true,
-          cryptoPassphrase: cryptoPassphrase !== undefined,
-        }),
-        targets: model.delivery.targets,
-        ...(loaded.secretValues.deliverySshKey !== undefined
-          ? { sshPrivateKey: loaded.secretValues.deliverySshKey }
-          : {}),
-      })
+    ? new HostConfiguration(
+        "host-config",
+        {
+          artifacts: withSecrets,
+          paths: plannedArtifacts(model, {
+            clientSecret: true,
+            cryptoPassphrase: cryptoPassphrase !== undefined,
+          }),
+          targets: model.delivery.targets,
+          ...(loaded.secretValues.deliverySshKey !== undefined
+            ? { sshPrivateKey: loaded.secretValues.deliverySshKey }
+            : {}),
+        },
+        { providers: [cmdProvider] },
+      )
     : undefined;
 
   const smoke = model.smokeCheck;
@@ -112,11 +121,19 @@ export function declareStack(
         password: smokePassword,
         clientSecret: keycloakSide.clientSecret,
         project: smoke.project,
-        ...(group ? { createUser: { realmId: keycloakSide.realm.id, groupId: group.id } } : {}),
+        ...(group
+          ? {
+              createUser: {
+                realmId: keycloakSide.realm.id,
+                groupId: group.id,
+                profile: smoke.profile,
+              },
+            }
+          : {}),
         // No data edge: the login needs every object in place first.
       },
       {
-        providers: [kcProvider],
+        providers: [kcProvider, cmdProvider],
         dependsOn: [keycloakSide, tenancy, federation, ...(delivered ? [delivered] : [])],
       },
     );

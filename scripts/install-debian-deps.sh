@@ -37,4 +37,7 @@ if [ ! -e /tmp/okf-apt-updated ] || [ -n "$(find /tmp/okf-apt-updated -mmin +360
   apt-get update -qq && touch /tmp/okf-apt-updated
 fi
 echo "install-debian-deps: installing ${missing[*]}" >&2
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# A package's configure step can fail once on a fresh machine (seen with openstack-dashboard's
+# postinst); finishing the configuration and installing again succeeds.
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+  { dpkg --configure -a >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }

@@ -57,10 +57,18 @@ CONF
   (umask 077 && printf '%s' "$pw" >"$dir/admin-password")
   chown -R "$run_user:$run_user" "$dir"
   local km=(runuser -u "$run_user" -- "$manage" --config-file "$dir/keystone.conf")
-  "${km[@]}" db_sync >/dev/null 2>&1
-  "${km[@]}" fernet_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
-  "${km[@]}" credential_setup --keystone-user "$run_user" --keystone-group "$run_user" >/dev/null 2>&1
-  "${km[@]}" bootstrap --bootstrap-password "$pw" --bootstrap-public-url "http://127.0.0.1:$port/v3/" >/dev/null 2>&1
+  km_step() { # keystone-manage STEP...: quiet when it works, its output when it fails
+    local out
+    out=$("${km[@]}" "$@" 2>&1) || { echo "keystone.sh: keystone-manage $1 failed:" >&2; echo "$out" | tail -n 20 >&2; return 1; }
+  }
+  km_step db_sync || return 1
+  km_step fernet_setup --keystone-user "$run_user" --keystone-group "$run_user" || return 1
+  km_step credential_setup --keystone-user "$run_user" --keystone-group "$run_user" || return 1
+  # With a region: API clients (the OpenStack provider, the CLI) pick the identity endpoint of their
+  # region from the catalog, and find none in a region-less one.
+  km_step bootstrap --bootstrap-password "$pw" --bootstrap-region-id "${OKF_KEYSTONE_REGION:-RegionOne}" \
+    --bootstrap-public-url "http://127.0.0.1:$port/v3/" --bootstrap-admin-url "http://127.0.0.1:$port/v3/" \
+    --bootstrap-internal-url "http://127.0.0.1:$port/v3/" || return 1
   if [ -n "${OKF_KEYSTONE_DB_URL:-}" ]; then
     touch "$dir/db-initialised"
   else

@@ -48,12 +48,14 @@ fi
 if [ ${#missing[@]} -eq 0 ]; then
   if bin=$(bash scripts/toolchain.sh | tail -n 1) && [ -x "$bin/pulumi" ]; then
     export PATH="$bin:$PATH"
-    # The project's own build never downloads plugins (this kind of machine reaches no download
-    # site): then every provider plugin must already be installed.
-    if [[ "$bin" == "${OKF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/okf-toolchain}/"* ]]; then
-      export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+    # Provider plugins from the plugin folder (OKF_PLUGIN_DIR, checked against pinned sha256s);
+    # without one, a connected machine lets Pulumi download them.
+    if ! plugin_error=$(bash scripts/toolchain.sh plugins 2>&1); then
+      missing+=("the Pulumi provider plugins: ${plugin_error#toolchain: }")
+    elif [[ "$bin" == "${OKF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/okf-toolchain}/"* ]]; then
+      # The project's own build never downloads plugins: each must be installed by now.
       while read -r state name version; do
-        [ "$state" = missing ] && missing+=("the Pulumi provider plugin $name $version: no download site is reachable and the Go module proxy refuses its modules ('scripts/toolchain.sh probe'); install it with 'pulumi plugin install resource $name $version' on a connected machine")
+        [ "$state" = missing ] && missing+=("the Pulumi provider plugin $name $version: point OKF_PLUGIN_DIR at a folder holding pulumi-resource-$name-v$version-linux-amd64.tar.gz, or install it with 'pulumi plugin install resource $name $version' on a connected machine")
       done < <(bash scripts/toolchain.sh providers 2>/dev/null)
     fi
   else
@@ -75,11 +77,11 @@ fi
 
 set -e
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-local-dev-passphrase}
-export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$PWD/.pulumi-state}
-export PULUMI_SKIP_UPDATE_CHECK=true
 state=$PWD/.local
 # Throw-away credentials of the local services (the dev stack's own secrets say the same).
 export OKF_ADMIN_PASSWORD=local-admin-password OKF_OIDC_CRYPTO_PASSPHRASE=local-oidc-crypto-passphrase
+# The CLI with the project's defaults (state backend, plugins, no update check).
+pulumi() { bash scripts/pulumi.sh "$@"; }
 
 start_keystone() { # with the client secret when known (browser logins need it; bearer tokens do not)
   bash scripts/apache-keystone.sh stop "$state/keystone"
@@ -102,13 +104,11 @@ else
   docker compose up -d --build --wait
 fi
 
-case "$PULUMI_BACKEND_URL" in file://*) mkdir -p "${PULUMI_BACKEND_URL#file://}" ;; esac
-pulumi login "$PULUMI_BACKEND_URL"
 pulumi stack select --create dev --non-interactive
-echo "== pulumi up (dev); its last step is the smoke check"
+echo "== pulumi up (dev); its last step is the smoke check: a real login through Keycloak and Keystone"
 # --refresh: state kept by `local-down.sh` (without --yes) describes services that are gone;
 # refreshing drops what no longer exists so the update creates it again.
-pulumi up --yes --non-interactive --skip-preview --refresh --stack dev
+pulumi up --yes --non-interactive --skip-preview --refresh --stack dev --suppress-progress
 
 # Browser logins through mod_auth_openidc need the client secret Keycloak generated.
 secret=$(pulumi stack output clientSecret --show-secrets --stack dev 2>/dev/null || true)
@@ -126,5 +126,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$cli_auth")
 [ "$code" = 401 ] || { echo "local-up: $cli_auth answered $code without a token (expected 401 from mod_auth_openidc)" >&2; exit 1; }
 echo "== what alice (mappings/examples/dev-alice.json) gets from the dev stack's mapping"
 explain_alice
-echo "local-up: done. Keycloak http://localhost:8080 (admin/admin), Keystone http://localhost:5000/v3"
-echo "local-up: log in as the dev stack's smoke user, or: scripts/pulumi.sh stack output --stack dev; stop everything with scripts/local-down.sh"
+echo "local-up: done. Where everything runs:"
+echo "  Keycloak        http://localhost:8080 (admin console: admin / admin), realm issuer $issuer"
+echo "  Keystone        http://localhost:5000/v3 (admin / $OKF_ADMIN_PASSWORD), federated CLI login at $cli_auth"
+echo "  Pulumi state    $(pulumi whoami --verbose 2>/dev/null | sed -n 's/^Backend URL: *//p')"
+echo "  service state   $state (logs: $state/keycloak, $state/keystone)"
+echo "local-up: stack outputs: scripts/pulumi.sh stack output --stack dev; stop everything with scripts/local-down.sh"

@@ -2,17 +2,22 @@
 # Provides the Pulumi engine this project runs with, and prints the folder to put first on PATH.
 #
 #   scripts/toolchain.sh            ensure the toolchain, print its bin folder (last line of stdout)
+#   scripts/toolchain.sh plugins    install every provider plugin the npm packages request from the
+#                                   plugin folder (OKF_PLUGIN_DIR), each checked against its pinned
+#                                   sha256 in scripts/toolchain.env; without a folder, nothing to do
+#                                   (a connected machine lets Pulumi download them)
 #   scripts/toolchain.sh providers  report, per provider plugin the npm packages request, whether the
-#                                   engine can find it; exit 1 naming what is missing and why
-#   scripts/toolchain.sh probe      ask the Go module proxy for the provider modules (what an
-#                                   air-gapped build of them would need); prints one line each
+#                                   engine can find it; exit 1 naming what is missing
 #
-# A `pulumi` already on PATH (an operator's machine) is used as it is, and Pulumi manages plugins as
-# usual. Otherwise the CLI and the Node.js language host are built from the Go module proxy at the
-# versions pinned in scripts/toolchain.env, into a cache keyed by those versions and the Go version
+# A `pulumi` already on PATH (an operator's machine) is used as it is. Otherwise the CLI and the
+# Node.js language host are built from the Go module proxy at the versions pinned in
+# scripts/toolchain.env, into a cache keyed by those versions and the Go version
 # (${OKF_CACHE:-~/.cache/okf-toolchain}/pulumi-<...>/bin), so a second run costs a second. The
 # dynamic-provider plugin (`pulumi-resource-pulumi-nodejs`) is a two-line script written next to them.
 # OKF_BUILD_PULUMI=1 builds even when a `pulumi` is on PATH.
+#
+# OKF_PLUGIN_DIR: a folder of Pulumi release-asset tarballs (an air-gapped cloud's own mirror).
+# When unset and a `plugins` folder exists in the project's sibling `shared/` folder, that one.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/toolchain.env
@@ -58,7 +63,7 @@ build_main() { # name module-version package out ldflag-version [replace...]
 
 ensure() {
   if [ "${OKF_BUILD_PULUMI:-}" != 1 ] && command -v pulumi >/dev/null && [[ "$(command -v pulumi)" != "$cache/"* ]]; then
-    say "using the pulumi CLI on PATH ($(command -v pulumi)); Pulumi manages its plugins"
+    [ -n "${OKF_TOOLCHAIN_QUIET:-}" ] || say "using the pulumi CLI on PATH ($(command -v pulumi))"
     dirname "$(command -v pulumi)"
     return
   fi
@@ -105,31 +110,46 @@ required_plugins() {
     }' "$here/.."
 }
 
-# Where each provider's source would come from for an air-gapped build (README, "The real toolchain").
-provider_modules=(
-  github.com/pulumi/pulumi-keycloak/provider/v6
-  github.com/keycloak/terraform-provider-keycloak
-  github.com/pulumi/pulumi-openstack/provider/v5
-  github.com/pulumi/pulumi-openstack/provider/v3
-  github.com/pulumi/pulumi-command/provider
-)
+plugin_dir() { # the plugin folder in force, or nothing
+  if [ -n "${OKF_PLUGIN_DIR:-}" ]; then echo "$OKF_PLUGIN_DIR"
+  elif [ -d "$here/../../shared/plugins" ]; then (cd "$here/../../shared/plugins" && pwd)
+  fi
+}
 
-probe() {
-  need_go
-  local d m out
-  d=$(mktemp -d)
-  (cd "$d" && go mod init probe.invalid >/dev/null 2>&1
-   for m in "${provider_modules[@]}"; do
-     if out=$(go list -m -versions "$m" 2>&1); then echo "served   $m: ${out#"$m"}"
-     else echo "refused  $m: $(echo "$out" | tr '\n' ' ' | sed 's/.*server response: //' | cut -c1-120)"; fi
-   done)
-  rm -rf "$d"
+plugin_installed() { # name version
+  local home=${PULUMI_HOME:-$HOME/.pulumi}
+  [ -x "$home/plugins/resource-$1-v$2/pulumi-resource-$1" ]
+}
+
+# The asset's pinned sha256 from toolchain.env, or nothing.
+pinned_sha256() { awk -v f="$1" '$2 == f { print $1 }' <<<"$OKF_PLUGIN_SHA256"; }
+
+plugins() {
+  local dir name version asset pin actual os arch
+  dir=$(plugin_dir)
+  [ -n "$dir" ] || return 0
+  [ -d "$dir" ] || die "OKF_PLUGIN_DIR=$dir is not a folder: point it at your mirror of Pulumi's plugin tarballs, or unset it to let Pulumi download them"
+  command -v pulumi >/dev/null || die "plugins: no pulumi on PATH (run scripts/toolchain.sh first and put its folder on PATH)"
+  os=$(uname -s | tr '[:upper:]' '[:lower:]')
+  case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+  while read -r name version; do
+    plugin_installed "$name" "$version" && continue
+    asset="pulumi-resource-$name-v$version-$os-$arch.tar.gz"
+    [ -f "$dir/$asset" ] || die "plugins: $dir has no $asset (the $name plugin $version the npm packages request): add it to the folder"
+    pin=$(pinned_sha256 "$asset")
+    [ -n "$pin" ] || die "plugins: $asset has no pinned sha256: add 'SHA256  $asset' to OKF_PLUGIN_SHA256 in scripts/toolchain.env after checking it against the release's checksums"
+    actual=$(sha256sum "$dir/$asset" | cut -d' ' -f1)
+    [ "$actual" = "$pin" ] || die "plugins: $dir/$asset has sha256 $actual, but scripts/toolchain.env pins $pin: refusing it (replace the file with the pinned release)"
+    pulumi plugin install resource "$name" "$version" --file "$dir/$asset" >/dev/null 2>&1 ||
+      die "plugins: 'pulumi plugin install resource $name $version --file $dir/$asset' failed"
+    say "installed the $name plugin $version from $dir (sha256 checked)"
+  done < <(required_plugins)
 }
 
 providers() {
-  local home=${PULUMI_HOME:-$HOME/.pulumi} name version missing=()
+  local name version missing=()
   while read -r name version; do
-    if [ -x "$home/plugins/resource-$name-v$version/pulumi-resource-$name" ] || command -v "pulumi-resource-$name" >/dev/null; then
+    if plugin_installed "$name" "$version" || command -v "pulumi-resource-$name" >/dev/null; then
       echo "installed  $name $version"
     else
       echo "missing    $name $version"
@@ -138,7 +158,7 @@ providers() {
   done < <(required_plugins)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "${PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION:-}" = true ]; then
-    say "provider plugins missing: ${missing[*]}. This machine reaches no plugin download site, and the Go module proxy it reaches refuses the provider modules ('scripts/toolchain.sh probe' shows it); on a machine with internet access Pulumi installs them itself"
+    say "provider plugins missing: ${missing[*]}. Point OKF_PLUGIN_DIR at a folder of their release tarballs (scripts/toolchain.sh plugins), or install them with 'pulumi plugin install resource NAME VERSION' on a connected machine"
   else
     say "provider plugins not installed yet: ${missing[*]} (Pulumi downloads them on first use)"
   fi
@@ -147,7 +167,7 @@ providers() {
 
 case "$cmd" in
   ensure) ensure ;;
+  plugins) plugins ;;
   providers) providers ;;
-  probe) probe ;;
-  *) echo "usage: $0 [ensure|providers|probe]" >&2; exit 2 ;;
+  *) echo "usage: $0 [ensure|plugins|providers]" >&2; exit 2 ;;
 esac

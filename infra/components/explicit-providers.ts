@@ -4,6 +4,7 @@
  * these fails instead of silently using ambient credentials. Not `"*"`: that also disables
  * `pulumi-nodejs`, which the dynamic Keystone federation resources need and cannot name explicitly.
  */
+import * as command from "@pulumi/command";
 import * as keycloak from "@pulumi/keycloak";
 import * as openstack from "@pulumi/openstack";
 import type { StackConfig } from "../config/schema";
@@ -57,4 +58,9 @@ export function openstackProvider(cfg: StackConfig, secrets: StackSecrets): open
       : {}),
     ...(c?.method === "token" ? { token: secrets.keystoneToken } : {}),
   });
+}
+
+/** Runs the smoke check's login and the delivery of host files; it holds no credential. */
+export function commandProvider(): command.Provider {
+  return new command.Provider("command", {});
 }

@@ -6,6 +6,7 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import type { FederationModel } from "../model/federation-model";
+import { DomainRelease } from "../providers/keystone/resources";
 
 export interface KeystoneTenancyArgs {
   /** The derived federation model of this stack (required). */
@@ -19,6 +20,8 @@ export interface KeystoneTenancyArgs {
 export class KeystoneTenancy extends pulumi.ComponentResource {
   /** Domains by model key (`domain-<name>`). */
   readonly domains: Readonly<Record<string, openstack.identity.Project>>;
+  /** Each domain's id, passed on through its release (see DomainRelease), by model key. */
+  readonly domainIds: Readonly<Record<string, pulumi.Output<string>>>;
   readonly projects: Readonly<Record<string, openstack.identity.Project>>;
   readonly groups: Readonly<Record<string, openstack.identity.GroupV3>>;
   /** Role ids by role name. */
@@ -30,17 +33,26 @@ export class KeystoneTenancy extends pulumi.ComponentResource {
     const child = { parent: this, protect: args.protect ?? false };
 
     const domains: Record<string, openstack.identity.Project> = {};
+    const releases: Record<string, DomainRelease> = {};
     for (const d of ks.domains) {
-      domains[d.key] = new openstack.identity.Project(
+      const domain = new openstack.identity.Project(
         `${name}-${d.key}`,
         { name: d.name, description: d.description, isDomain: true, enabled: true },
         child,
       );
+      domains[d.key] = domain;
+      releases[d.key] = new DomainRelease(
+        `${name}-${d.key}-release`,
+        { domainId: domain.id },
+        child,
+      );
     }
+    // What lives in a domain takes its id from the release, so a delete runs in the order Keystone
+    // needs: contents, then the release (disables the domain), then the domain.
     const domainId = (key: string) => {
-      const d = domains[key];
-      if (!d) throw new pulumi.ResourceError(`internal: no domain ${key} in the model`, this);
-      return d.id;
+      const r = releases[key];
+      if (!r) throw new pulumi.ResourceError(`internal: no domain ${key} in the model`, this);
+      return r.domainId;
     };
 
     const projects: Record<string, openstack.identity.Project> = {};
@@ -97,9 +109,10 @@ export class KeystoneTenancy extends pulumi.ComponentResource {
     }
 
     this.domains = domains;
+    this.domainIds = Object.fromEntries(Object.entries(releases).map(([k, r]) => [k, r.domainId]));
     this.projects = projects;
     this.groups = groups;
     this.roleIds = roleIds;
-    this.registerOutputs({ domains, projects, groups });
+    this.registerOutputs({ domains, releases, projects, groups });
   }
 }

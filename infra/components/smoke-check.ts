@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
 import { contentHash } from "../model/delivery";
 import type { FederationModel } from "../model/federation-model";
+import type { SmokeCheckSpec } from "../model/types";
 
 export interface SmokeCheckArgs {
   /** The stack's model (required). */
@@ -21,8 +22,12 @@ export interface SmokeCheckArgs {
   clientSecret?: pulumi.Input<string>;
   /** `<tenant>/<project>` to scope to (required). */
   project: string;
-  /** Create the test user in this realm and Keycloak group first (local/test stacks). */
-  createUser?: { realmId: pulumi.Input<string>; groupId: pulumi.Input<string> };
+  /** Create the test user in this realm and Keycloak group, with this profile, first (local/test stacks). */
+  createUser?: {
+    realmId: pulumi.Input<string>;
+    groupId: pulumi.Input<string>;
+    profile: SmokeCheckSpec["profile"];
+  };
 }
 
 export class SmokeCheck extends pulumi.ComponentResource {
@@ -51,6 +56,8 @@ export class SmokeCheck extends pulumi.ComponentResource {
           realmId: args.createUser.realmId,
           username: args.username,
           enabled: true,
+          ...args.createUser.profile,
+          emailVerified: true,
           initialPassword: { value: args.password, temporary: false },
         },
         { parent: this },

@@ -45,6 +45,8 @@ function smokeCheck(cfg: StackConfig): SmokeCheckSpec | undefined {
   return {
     username: s.username,
     project: s.project,
+    // `.invalid` (RFC 2606) never routes mail, nor matches an organization's domain.
+    profile: { email: `${s.username}@smoke-check.invalid`, firstName: "Smoke", lastName: "Check" },
     ...(s.createUser && tenant !== undefined && group !== undefined
       ? { createUserInGroupKey: naming.keycloakGroupKey(tenant, group) }
       : {}),

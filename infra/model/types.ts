@@ -171,4 +171,13 @@ export interface SmokeCheckSpec {
   readonly project: string;
   /** Create the test user first, in the Keycloak group with this model key. */
   readonly createUserInGroupKey?: string;
+  /**
+   * The created user's profile. Keycloak 26's default user profile requires e-mail, first and last
+   * name; a user without them is refused a token ("Account is not fully set up").
+   */
+  readonly profile: {
+    readonly email: string;
+    readonly firstName: string;
+    readonly lastName: string;
+  };
 }

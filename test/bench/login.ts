@@ -18,7 +18,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
-import { call } from "../support/keystone-applier";
+import { call } from "../support/keystone-admin";
 import { type E2eEnv, federatedLogin, scopeTo, startE2e } from "../support/e2e-env";
 import { generatedStackConfig } from "../support/generated-stack";
 import { REPO } from "../support/keystone-service";

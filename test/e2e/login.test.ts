@@ -10,7 +10,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { caseClaims, parseAccessTable } from "../../infra/verify/access-table";
-import { call } from "../support/keystone-applier";
+import { call } from "../support/keystone-admin";
 import { REPO } from "../support/keystone-service";
 import { type E2eEnv, federatedLogin, scopeTo, startE2e } from "../support/e2e-env";
 

@@ -17,7 +17,7 @@ import {
   type ProtocolState,
 } from "../../infra/providers/keystone/protocol";
 import { setConnection } from "../../infra/providers/keystone/runtime";
-import { call, type KeystoneSession, passwordToken } from "../support/keystone-applier";
+import { call, type KeystoneSession, passwordToken } from "../support/keystone-admin";
 import { startKeystone } from "../support/keystone-service";
 
 const ks = startKeystone("provider-it", 25110);

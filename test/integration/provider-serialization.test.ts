@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MARKERS } from "../support/serialize-provider";
-import { call, type KeystoneSession, passwordToken } from "../support/keystone-applier";
+import { call, type KeystoneSession, passwordToken } from "../support/keystone-admin";
 import { REPO, startKeystone } from "../support/keystone-service";
 
 const ks = startKeystone("serialization-it", 25120);

@@ -13,11 +13,9 @@ import { setConnection } from "../../infra/providers/keystone/runtime";
 import {
   type Applied,
   applyOpenstackGraph,
-  call,
-  type KeystoneSession,
-  passwordToken,
   removeOpenstackGraph,
 } from "../support/keystone-applier";
+import { call, type KeystoneSession, passwordToken } from "../support/keystone-admin";
 import { type KeystoneService, startKeystone } from "../support/keystone-service";
 import { type Registration, runWithMocks, valueOf } from "../support/mock-runtime";
 

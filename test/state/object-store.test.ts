@@ -9,17 +9,10 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vit
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { call } from "../support/keystone-applier";
+import { call } from "../support/keystone-admin";
 import { REPO } from "../support/keystone-service";
 import { startObjectStore, type ObjectStore } from "../support/object-store";
-import {
-  PASSPHRASE,
-  PROGRAM_DIR,
-  type PulumiResult,
-  removeSystemStackFile,
-  startSystem,
-  type SystemEnv,
-} from "../support/system-env";
+import { PASSPHRASE, type PulumiResult, startSystem, type SystemEnv } from "../support/system-env";
 import { KEYSTONE_ADMIN_PASSWORD, systemStack } from "../system/system-stack";
 import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 
@@ -77,7 +70,7 @@ function dynamicResources(e: SystemEnv): string[] {
     JSON.parse(exported.stdout) as { deployment: { resources?: { type: string }[] } }
   ).deployment
     .resources!.map((r) => r.type)
-    .filter((t) => t.startsWith(DYNAMIC))
+    .filter((t) => ALL_THREE.includes(t))
     .sort();
 }
 
@@ -88,17 +81,18 @@ const ALL_THREE = [
 ];
 
 /**
- * Another operator's working copy: the repository's program, library and committed stack file in
+ * Another operator's working copy: the repository's project, program, library and the stack file in
  * another directory, with their own Pulumi home; only the backend and the passphrase are shared.
  */
-function secondCheckout(root: string): string {
+function secondCheckout(root: string, stackFile: string): string {
   rmSync(root, { recursive: true, force: true });
-  mkdirSync(join(root, "test", "system"), { recursive: true });
-  for (const f of ["package.json", "tsconfig.json"]) cpSync(join(REPO, f), join(root, f));
+  mkdirSync(join(root, "stacks"), { recursive: true });
+  for (const f of ["Pulumi.yaml", "package.json", "tsconfig.json"])
+    cpSync(join(REPO, f), join(root, f));
   cpSync(join(REPO, "infra"), join(root, "infra"), { recursive: true });
-  cpSync(PROGRAM_DIR, join(root, "test", "system", "program"), { recursive: true });
+  cpSync(stackFile, join(root, "stacks", `Pulumi.${STACK}.yaml`));
   symlinkSync(join(REPO, "node_modules"), join(root, "node_modules"));
-  return join(root, "test", "system", "program");
+  return root;
 }
 
 describe("Pulumi state in Swift's S3 API, shared by operators", () => {
@@ -107,13 +101,13 @@ describe("Pulumi state in Swift's S3 API, shared by operators", () => {
     if (!store) return;
     env = await startSystem(STACK, SYS.config, SYS.secretKeys, SYS.ports, {
       backendEnv: store.cliEnv,
+      up: false,
     });
   });
 
   afterAll(() => {
     env?.stop();
     store?.stop();
-    removeSystemStackFile(STACK);
   });
 
   it("scripts/pulumi.sh keeps the stack in the bucket, and pulumi up creates the federation", async (ctx) => {
@@ -135,7 +129,7 @@ describe("Pulumi state in Swift's S3 API, shared by operators", () => {
 
   it("a second operator in another checkout sees the same stack and state, with no changes to make", async (ctx) => {
     const { env: e } = need(ctx);
-    const program = secondCheckout(join(e.dir, "operator-b"));
+    const program = secondCheckout(join(e.dir, "operator-b"), e.stackFile);
     const other = { PULUMI_HOME: join(e.dir, "operator-b-home") };
     const ls = await e.spawnPulumi(["stack", "ls", "--json"], { cwd: program, env: other }).done;
     expectOk(ls, "pulumi stack ls (operator B)");
@@ -239,7 +233,7 @@ describe("Pulumi state in Swift's S3 API, shared by operators", () => {
     const { store: s, env: e } = need(ctx);
     const secrets = {
       "the Keystone admin password": KEYSTONE_ADMIN_PASSWORD,
-      "the OIDC client secret": e.keycloakApplied.clientSecret,
+      "the OIDC client secret": e.clientSecret,
       "the stack passphrase": PASSPHRASE,
       "the object store's secret key": s.secretKey,
     };

@@ -16,12 +16,8 @@ import { mappingProvider } from "../../infra/providers/keystone/mapping";
 import { protocolProvider } from "../../infra/providers/keystone/protocol";
 import { setConnection } from "../../infra/providers/keystone/runtime";
 import { type FakeKeycloak, type FakeUsers, startFakeKeycloak } from "./fake-keycloak";
-import {
-  type Applied,
-  applyOpenstackGraph,
-  type KeystoneSession,
-  passwordToken,
-} from "./keystone-applier";
+import { type Applied, applyOpenstackGraph } from "./keystone-applier";
+import { type KeystoneSession, passwordToken } from "./keystone-admin";
 import { notStarted, REPO } from "./keystone-service";
 import { runWithMocks, valueOf, type Registration } from "./mock-runtime";
 import { fixtureModel, readFixture } from "./stack-files";

@@ -29,7 +29,7 @@ export function inCI(): boolean {
 export function notStarted(what: string, e: unknown, tail: number): undefined {
   const reason =
     e instanceof Error
-      ? `${e.message.split("\n")[0]} ${(e as Error & { stderr?: Buffer }).stderr?.toString().slice(-tail) ?? ""}`
+      ? `${e.message.slice(0, tail)} ${(e as Error & { stderr?: Buffer }).stderr?.toString().slice(-tail) ?? ""}`
       : String(e);
   if (inCI())
     throw new Error(

@@ -1,8 +1,8 @@
 /**
  * A customer realm brokered into the proxy realm and found by Keycloak's own Organizations, with the
  * real Keycloak and a real browser: the customer realm, its broker client, the organization with its
- * e-mail domain, the identity provider linked to it and its group mapper come from the main
- * program's graph. The login starts at the proxy realm's identity-first page: the user types an
+ * e-mail domain, the identity provider linked to it and its group mapper are made by `pulumi up`
+ * of the program. The login starts at the proxy realm's identity-first page: the user types an
  * e-mail address, a customer domain sends them to the customer realm, they sign in there, come back
  * brokered, and reach Keystone with exactly the bound tenant's access; an unknown domain stays in
  * the proxy realm. A proxy-realm user put straight into that tenant's group, or into the
@@ -17,8 +17,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ARTIFACTS, launchChromiumOrSkip } from "../support/browser";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
-import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-applier";
-import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
+import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-admin";
+import { startSystem, type SystemEnv } from "../support/system-env";
+import { realmGroups } from "../support/keycloak-admin";
 import { systemStack } from "./system-stack";
 
 const ns = PROJECT_NAMESPACE;
@@ -85,7 +86,7 @@ async function partnerOrganization(e: SystemEnv) {
     await kcCall(
       e.keycloak,
       "GET",
-      `/${e.keycloakApplied.realm}/organizations?search=partner&exact=true`,
+      `/${e.model.keycloak.realm.name}/organizations?search=partner&exact=true`,
     )
   ).json as (Record<string, unknown> & { id: string; domains: Domain[] })[];
   expect(orgs).toHaveLength(1);
@@ -162,25 +163,16 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
   beforeAll(async () => {
     env = await startSystem(SYS.stack, SYS.config, SYS.secretKeys, SYS.ports);
     if (!env) return;
-    const up = env.pulumi([
-      "up",
-      "--yes",
-      "--non-interactive",
-      "--skip-preview",
-      "--stack",
-      SYS.stack,
-    ]);
-    if (up.code !== 0) throw new Error(`pulumi up failed: ${up.stdout.slice(-1500)}`);
-    const partnerGroups = env.keycloakApplied.customerGroups.get("partner")!;
+    const partnerGroups = await realmGroups(env.keycloak, "partner");
     await createKeycloakUser(env.keycloak, "partner", {
       ...users.customer,
       groupIds: [partnerGroups.get("/engineers")!],
     });
-    await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, {
+    await createKeycloakUser(env.keycloak, env.model.keycloak.realm.name, {
       ...users.proxyInPartnerGroup,
-      groupIds: [env.keycloakApplied.groups.get("/sys-partner/engineers")!],
+      groupIds: [(await env.deployed()).groups.get("/sys-partner/engineers")!],
     });
-    victimId = await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, users.victim);
+    victimId = await createKeycloakUser(env.keycloak, env.model.keycloak.realm.name, users.victim);
     await createKeycloakUser(env.keycloak, "partner", {
       ...users.impostor,
       groupIds: [partnerGroups.get("/engineers")!],
@@ -193,22 +185,18 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
     if (env)
       env.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
     env?.stop();
-    removeSystemStackFile(SYS.stack);
   });
 
   it("Keycloak stores the organization, its domain and the identity provider's link exactly as declared", async (ctx) => {
     const { e } = need(ctx);
-    expect(e.keycloakApplied.skipped).toEqual([]);
-    const realm = e.keycloakApplied.realm;
+    const realm = e.model.keycloak.realm.name;
     expect(
       ((await kcCall(e.keycloak, "GET", `/${realm}`)).json as Record<string, unknown>)
         .organizationsEnabled,
     ).toBe(true);
     // Read back and compared with the declared inputs: what a refresh would find, so a plan after
     // the update has nothing to change (domains lower-case and as a set, as Keycloak keeps them).
-    const declared = e.registrations.find(
-      (r) => r.type === "keycloak:index/organization:Organization",
-    )!.inputs;
+    const declared = e.declared("keycloak:index/organization:Organization")[0]!;
     const org = await partnerOrganization(e);
     expect({ ...org, id: undefined, domains: sortDomains(org.domains) }).toEqual({
       id: undefined,
@@ -224,9 +212,7 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
       hideOnLogin?: boolean;
       config: Record<string, string>;
     };
-    const declaredIdp = e.registrations.find(
-      (r) => r.type === "keycloak:oidc/identityProvider:IdentityProvider",
-    )!.inputs;
+    const declaredIdp = e.declared("keycloak:oidc/identityProvider:IdentityProvider")[0]!;
     expect(idp.organizationId).toBe(org.id);
     expect(idp.hideOnLogin).toBe(declaredIdp.hideOnLoginPage);
     expect(idp.config["kc.org.domain"]).toBe(declaredIdp.orgDomain);
@@ -257,7 +243,7 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
       await kcCall(
         e.keycloak,
         "GET",
-        `/${e.keycloakApplied.realm}/identity-provider/instances/partner`,
+        `/${e.model.keycloak.realm.name}/identity-provider/instances/partner`,
       )
     ).json as { config: Record<string, string> };
     expect(idp.config["kc.org.domain"]).toBe("ANY");
@@ -280,7 +266,7 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
     expect(await page.locator("#password").count()).toBe(0);
     await typeEmail(page, "someone@unknown.example", "9-identity-first");
     await page.waitForSelector("#kc-form-login #password");
-    expect(new URL(page.url()).pathname.startsWith(`/realms/${e.keycloakApplied.realm}/`)).toBe(
+    expect(new URL(page.url()).pathname.startsWith(`/realms/${e.model.keycloak.realm.name}/`)).toBe(
       true,
     );
     // The customer's identity provider is not offered on the proxy realm's page.
@@ -298,11 +284,11 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
       code: code!,
       redirect_uri: redirect,
       client_id: e.model.keycloak.client.clientId,
-      client_secret: e.keycloakApplied.clientSecret,
+      client_secret: e.clientSecret,
       code_verifier: verifier,
     });
     const res = await fetch(
-      `http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/token`,
+      `http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.model.keycloak.realm.name}/protocol/openid-connect/token`,
       {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -325,7 +311,11 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
     // Keycloak's onboarding step made the brokered user a member of the organization.
     const org = await partnerOrganization(e);
     const members = (
-      await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}/organizations/${org.id}/members`)
+      await kcCall(
+        e.keycloak,
+        "GET",
+        `/${e.model.keycloak.realm.name}/organizations/${org.id}/members`,
+      )
     ).json as { username: string }[];
     expect(members.map((m) => m.username)).toEqual([users.customer.username]);
   });
@@ -342,7 +332,7 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
       await kcCall(
         e.keycloak,
         "GET",
-        `/${e.keycloakApplied.realm}/identity-provider/instances/partner`,
+        `/${e.model.keycloak.realm.name}/identity-provider/instances/partner`,
       )
     ).json as { firstBrokerLoginFlowAlias?: string };
     expect(idp.firstBrokerLoginFlowAlias).toBe(e.model.keycloak.firstBrokerLoginFlowAlias);
@@ -351,7 +341,7 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
         await kcCall(
           e.keycloak,
           "GET",
-          `/${e.keycloakApplied.realm}/users/${victimId}/federated-identity`,
+          `/${e.model.keycloak.realm.name}/users/${victimId}/federated-identity`,
         )
       ).json,
     ).toEqual([]);
@@ -360,7 +350,7 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
         await kcCall(
           e.keycloak,
           "GET",
-          `/${e.keycloakApplied.realm}/users?username=impostor&exact=true`,
+          `/${e.model.keycloak.realm.name}/users?username=impostor&exact=true`,
         )
       ).json,
     ).toEqual([]);
@@ -375,7 +365,7 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
         await kcCall(
           e.keycloak,
           "GET",
-          `/${e.keycloakApplied.realm}/users?username=mallory&exact=true`,
+          `/${e.model.keycloak.realm.name}/users?username=mallory&exact=true`,
         )
       ).json as { id: string }[]
     )[0]!;
@@ -384,15 +374,15 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
         await kcCall(
           e.keycloak,
           "POST",
-          `/${e.keycloakApplied.realm}/organizations/${org.id}/members`,
+          `/${e.model.keycloak.realm.name}/organizations/${org.id}/members`,
           mallory.id,
         )
       ).status,
     ).toBe(201);
     const grant = await passwordGrant(
       `http://127.0.0.1:${SYS.ports.keycloakHttp}`,
-      e.keycloakApplied.realm,
-      { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret },
+      e.model.keycloak.realm.name,
+      { id: e.model.keycloak.client.clientId, secret: e.clientSecret },
       users.proxyInPartnerGroup.username,
       users.proxyInPartnerGroup.password,
     );

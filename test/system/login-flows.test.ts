@@ -18,11 +18,11 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ARTIFACTS, launchChromiumOrSkip } from "../support/browser";
-import { call } from "../support/keystone-applier";
+import { call } from "../support/keystone-admin";
 import { federatedLogin } from "../support/e2e-env";
-import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-applier";
+import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-admin";
 import { REPO } from "../support/keystone-service";
-import { removeSystemStackFile, startSystem, type SystemEnv } from "../support/system-env";
+import { startSystem, type SystemEnv } from "../support/system-env";
 import { systemStack } from "./system-stack";
 
 const SYS = systemStack("logins", 7);
@@ -79,21 +79,12 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
   beforeAll(async () => {
     env = await startSystem(SYS.stack, SYS.config, SYS.secretKeys, SYS.ports);
     if (!env) return;
-    const up = env.pulumi([
-      "up",
-      "--yes",
-      "--non-interactive",
-      "--skip-preview",
-      "--stack",
-      SYS.stack,
-    ]);
-    if (up.code !== 0) throw new Error(`pulumi up failed: ${up.stdout.slice(-1500)}`);
-    const groups = env.keycloakApplied.groups;
-    devId = await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, {
+    const groups = (await env.deployed()).groups;
+    devId = await createKeycloakUser(env.keycloak, env.model.keycloak.realm.name, {
       ...users.dev,
       groupIds: [groups.get("/sys-acme/developers")!],
     });
-    await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, users.nobody);
+    await createKeycloakUser(env.keycloak, env.model.keycloak.realm.name, users.nobody);
     execFileSync(
       "bash",
       [
@@ -115,7 +106,6 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     if (env)
       env.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
     env?.stop();
-    removeSystemStackFile(SYS.stack);
   });
 
   it("Horizon: the login goes to Keycloak with PKCE S256, and the user lands in Horizon with exactly the granted project", async (ctx) => {
@@ -244,7 +234,7 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
       state: "s1",
     });
     const res = await fetch(
-      `http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/auth?${q}`,
+      `http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.model.keycloak.realm.name}/protocol/openid-connect/auth?${q}`,
       { redirect: "manual" },
     );
     expect(res.status).toBe(302);
@@ -288,11 +278,11 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
         code,
         redirect_uri: redirect,
         client_id: e.model.keycloak.client.clientId,
-        client_secret: e.keycloakApplied.clientSecret,
+        client_secret: e.clientSecret,
       });
       if (withVerifier) form.set("code_verifier", verifier);
       const res = await fetch(
-        `http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.keycloakApplied.realm}/protocol/openid-connect/token`,
+        `http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.model.keycloak.realm.name}/protocol/openid-connect/token`,
         {
           method: "POST",
           headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -324,7 +314,7 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
           await kcCall(
             e.keycloak,
             "GET",
-            `/${e.keycloakApplied.realm}/clients?clientId=${clientId}`,
+            `/${e.model.keycloak.realm.name}/clients?clientId=${clientId}`,
           )
         ).json as Record<string, unknown>[]
       )[0]!;
@@ -400,8 +390,8 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     const cli = openstackCli(e);
     const grant = await passwordGrant(
       `http://127.0.0.1:${SYS.ports.keycloakHttp}`,
-      e.keycloakApplied.realm,
-      { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret },
+      e.model.keycloak.realm.name,
+      { id: e.model.keycloak.client.clientId, secret: e.clientSecret },
       users.dev.username,
       users.dev.password,
     );
@@ -446,34 +436,36 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
 
   it("ephemeral users: Keystone keeps the shadow user but no group membership; a group removed in Keycloak is gone at the next login", async (ctx) => {
     const { e } = need(ctx);
+    const users_ = e.model.keystone.domains.find((d) => d.key === e.model.federation.idpDomainKey)!;
+    const userDomainId = await e.domainId(users_.name);
     const shadow = (
-      await call(e.admin, "GET", `/users?domain_id=${e.userDomainId}&name=${users.dev.username}`)
+      await call(e.admin, "GET", `/users?domain_id=${userDomainId}&name=${users.dev.username}`)
     ).json.users as { id: string; domain_id: string }[];
     expect(shadow).toHaveLength(1);
     expect((await call(e.admin, "GET", `/users/${shadow[0]!.id}/groups`)).json.groups).toEqual([]);
-    const kc = { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret };
+    const kc = { id: e.model.keycloak.client.clientId, secret: e.clientSecret };
     const base = `http://127.0.0.1:${SYS.ports.keycloakHttp}`;
     const before = await passwordGrant(
       base,
-      e.keycloakApplied.realm,
+      e.model.keycloak.realm.name,
       kc,
       users.dev.username,
       users.dev.password,
     );
     expect((await federatedLogin(e.model, String(before.body.access_token))).status).toBe(201);
-    const group = e.keycloakApplied.groups.get("/sys-acme/developers")!;
+    const group = (await e.deployed()).groups.get("/sys-acme/developers")!;
     expect(
       (
         await kcCall(
           e.keycloak,
           "DELETE",
-          `/${e.keycloakApplied.realm}/users/${devId}/groups/${group}`,
+          `/${e.model.keycloak.realm.name}/users/${devId}/groups/${group}`,
         )
       ).status,
     ).toBe(204);
     const after = await passwordGrant(
       base,
-      e.keycloakApplied.realm,
+      e.model.keycloak.realm.name,
       kc,
       users.dev.username,
       users.dev.password,

@@ -1,35 +1,32 @@
 /**
- * The real engine against the real services: `pulumi up`, `preview --expect-no-changes`, drift,
- * `destroy` and `stack rm` with the Pulumi CLI built from its Go modules, the project's dynamic
- * provider creating the Keystone federation objects, and logins with tokens the real Keycloak
- * issues, through Apache + mod_auth_openidc + Keystone. Everything asserted is read back from
- * Keycloak, Keystone or the CLI's own state.
+ * The operator's lifecycle of the whole program on the real engine: `pulumi up` of infra/index.ts
+ * from empty with the real Keycloak, OpenStack and command provider plugins and the project's
+ * dynamic provider; no perpetual diff; a reviewed change; drift made out of band in both services;
+ * the backend's lock; a protected stack's destroy refused; `destroy` leaving nothing behind. Every
+ * result is read back from Keycloak's admin API, Keystone's API or the CLI, never from the model.
  */
 import { KEYSTONE } from "../support/keystone-release";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { decodeJwt } from "jose";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
-import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-applier";
-import { call } from "../support/keystone-applier";
-import {
-  PROGRAM_DIR,
-  removeSystemStackFile,
-  startSystem,
-  type SystemEnv,
-} from "../support/system-env";
+import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-admin";
+import { call } from "../support/keystone-admin";
+import { type PulumiResult, startSystem, type SystemEnv } from "../support/system-env";
 import { main as previewCommentCli } from "../../infra/cli/preview-comment";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KEYSTONE_ADMIN_PASSWORD, systemStack } from "./system-stack";
+import { CLIENT_SECRET, KEYSTONE_ADMIN_PASSWORD, systemStack } from "./system-stack";
 
 const SYS = systemStack("system", 0);
 const STACK = SYS.stack;
-const SYSTEM_PORTS = SYS.ports;
+const NS = "openstack-keycloak-federation";
 let env: SystemEnv | undefined;
 const users = {
   dev: { username: "sys-dev", password: "sys-dev-pass-1", email: "dev@acme.example" },
+  auditor: { username: "sys-aud", password: "sys-aud-pass-1", email: "aud@acme.example" },
+  ops: { username: "sys-ops", password: "sys-ops-pass-1", email: "ops@acme.example" },
   nobody: { username: "sys-nobody", password: "sys-nobody-pass-1", email: "nobody@acme.example" },
 };
 
@@ -38,21 +35,23 @@ function need(ctx: TestContext): SystemEnv {
   return env!;
 }
 
-function expectOk(r: { code: number; stdout: string; stderr: string }, what: string): void {
+function expectOk(r: PulumiResult, what: string): void {
   if (r.code !== 0)
     throw new Error(
-      `${what} exited ${r.code}:\n${r.stdout.slice(-1500)}\n${r.stderr.slice(-1500)}`,
+      `${what} exited ${r.code}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
     );
 }
+
+const stackArgs = ["--non-interactive", "--stack", STACK];
 
 async function accessToken(
   e: SystemEnv,
   user: { username: string; password: string },
 ): Promise<string> {
   const r = await passwordGrant(
-    `http://127.0.0.1:${SYSTEM_PORTS.keycloakHttp}`,
-    e.keycloakApplied.realm,
-    { id: e.model.keycloak.client.clientId, secret: e.keycloakApplied.clientSecret },
+    `http://127.0.0.1:${SYS.ports.keycloakHttp}`,
+    e.model.keycloak.realm.name,
+    { id: e.model.keycloak.client.clientId, secret: CLIENT_SECRET },
     user.username,
     user.password,
   );
@@ -63,67 +62,105 @@ async function accessToken(
   return String(r.body.access_token);
 }
 
-async function federation(
+/** Logs a user in through Keycloak, Apache and Keystone: the projects it may scope to. */
+async function reachable(
   e: SystemEnv,
-): Promise<{ idp: number; mapping: number; protocol: number }> {
+  user: { username: string; password: string },
+  candidates: readonly [string, string][],
+): Promise<string[]> {
+  const login = await federatedLogin(e.model, await accessToken(e, user));
+  if (login.status !== 201) return [];
+  const out: string[] = [];
+  for (const [tenant, project] of candidates)
+    if ((await scopeTo(e.model, login.token!, tenant, project)).status === 201)
+      out.push(`${tenant}/${project}`);
+  return out;
+}
+
+const PROJECTS: [string, string][] = [
+  ["sys-acme", "web"],
+  ["sys-acme", "data"],
+  ["sys-acme", "ops"],
+  ["sys-globex", "research"],
+];
+
+async function kcJson<T>(e: SystemEnv, path: string): Promise<T> {
+  const r = await kcCall(e.keycloak, "GET", path);
+  if (r.status !== 200) throw new Error(`Keycloak GET ${path}: HTTP ${r.status}`);
+  return r.json as T;
+}
+
+async function ksJson(e: SystemEnv, path: string): Promise<Record<string, unknown>> {
+  const r = await call(e.admin, "GET", path);
+  if (r.status !== 200) throw new Error(`Keystone GET ${path}: HTTP ${r.status}`);
+  return r.json;
+}
+
+/** Every object the stack owns in Keystone, by name, as Keystone lists them. */
+async function keystoneInventory(e: SystemEnv) {
+  const names = (list: unknown) => (list as { name: string }[]).map((x) => x.name).sort();
+  const domains = (await ksJson(e, "/domains")).domains as { id: string; name: string }[];
+  const ours = domains.filter((d) => d.name.startsWith("sys-") || d.name === `${STACK}-users`);
+  const projects: string[] = [];
+  const groups: string[] = [];
+  for (const d of ours) {
+    projects.push(
+      ...names((await ksJson(e, `/projects?domain_id=${d.id}`)).projects).map(
+        (p) => `${d.name}/${p}`,
+      ),
+    );
+    groups.push(
+      ...names((await ksJson(e, `/groups?domain_id=${d.id}`)).groups).map((g) => `${d.name}/${g}`),
+    );
+  }
   const f = e.model.federation;
+  const status = async (path: string) => (await call(e.admin, "GET", path)).status;
   return {
-    idp: (await call(e.admin, "GET", `/OS-FEDERATION/identity_providers/${f.idpId}`)).status,
-    mapping: (await call(e.admin, "GET", `/OS-FEDERATION/mappings/${f.mappingId}`)).status,
-    protocol: (
-      await call(
-        e.admin,
-        "GET",
-        `/OS-FEDERATION/identity_providers/${f.idpId}/protocols/${f.protocolId}`,
-      )
-    ).status,
+    domains: names(ours),
+    projects: projects.sort(),
+    groups: groups.sort(),
+    idp: await status(`/OS-FEDERATION/identity_providers/${f.idpId}`),
+    mapping: await status(`/OS-FEDERATION/mappings/${f.mappingId}`),
+    protocol: await status(
+      `/OS-FEDERATION/identity_providers/${f.idpId}/protocols/${f.protocolId}`,
+    ),
   };
 }
 
-describe(`the real Pulumi engine with the real Keycloak and Keystone [${KEYSTONE.label}]`, () => {
+describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
   beforeAll(async () => {
-    env = await startSystem(STACK, SYS.config, SYS.secretKeys, SYSTEM_PORTS);
-    if (!env) return;
-    const groups = env.keycloakApplied.groups;
-    await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, {
-      ...users.dev,
-      groupIds: [groups.get("/sys-acme/developers")!],
-    });
-    await createKeycloakUser(env.keycloak, env.keycloakApplied.realm, users.nobody);
+    env = await startSystem(STACK, SYS.config, SYS.secretKeys, SYS.ports, { up: false });
   });
 
-  afterAll(() => {
-    env?.stop();
-    removeSystemStackFile(STACK);
-  });
+  afterAll(() => env?.stop());
 
-  it("Keycloak stores the realm, the clients and their mappers as the program declares them", async (ctx) => {
+  it("pulumi up from empty: Keycloak stores the realm, client, mappers and groups as declared", async (ctx) => {
     const e = need(ctx);
-    const realm = (await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}`)).json as Record<
-      string,
-      unknown
-    >;
-    expect(realm).toMatchObject({
+    const up = e.up();
+    expect(up.stdout).toMatch(/\+ \d+ created/);
+    const realm = e.model.keycloak.realm.name;
+    expect(await kcJson(e, `/${realm}`)).toMatchObject({
+      realm,
+      enabled: true,
       accessTokenLifespan: 300,
       ssoSessionIdleTimeout: 1800,
       ssoSessionMaxLifespan: 36000,
+      oauth2DeviceCodeLifespan: 600,
       bruteForceProtected: true,
       permanentLockout: false,
       failureFactor: 10,
     });
-    const client = (
-      (
-        await kcCall(
-          e.keycloak,
-          "GET",
-          `/${e.keycloakApplied.realm}/clients?clientId=${e.model.keycloak.client.clientId}`,
-        )
-      ).json as Record<string, unknown>[]
-    )[0]!;
+    const clients = await kcJson<Record<string, unknown>[]>(
+      e,
+      `/${realm}/clients?clientId=${e.model.keycloak.client.clientId}`,
+    );
+    expect(clients).toHaveLength(1);
+    const client = clients[0]!;
     expect(client).toMatchObject({
       publicClient: false,
       standardFlowEnabled: true,
       implicitFlowEnabled: false,
+      directAccessGrantsEnabled: true, // the system stack asks for it (test stacks only)
       serviceAccountsEnabled: false,
     });
     expect([...(client.redirectUris as string[])].sort()).toEqual(
@@ -134,14 +171,16 @@ describe(`the real Pulumi engine with the real Keycloak and Keystone [${KEYSTONE
       "pkce.code.challenge.method": "S256",
       "oauth2.device.authorization.grant.enabled": "false",
     });
+    const secret = await kcJson<{ value: string }>(
+      e,
+      `/${realm}/clients/${String(client.id)}/client-secret`,
+    );
+    expect(secret.value).toBe(CLIENT_SECRET);
     const mappers = (
-      (
-        await kcCall(
-          e.keycloak,
-          "GET",
-          `/${e.keycloakApplied.realm}/clients/${e.keycloakApplied.clientUuid}/protocol-mappers/models`,
-        )
-      ).json as { name: string; protocolMapper: string }[]
+      await kcJson<{ name: string; protocolMapper: string }[]>(
+        e,
+        `/${realm}/clients/${String(client.id)}/protocol-mappers/models`,
+      )
     )
       .map((m) => `${m.name}:${m.protocolMapper}`)
       .sort();
@@ -151,31 +190,47 @@ describe(`the real Pulumi engine with the real Keycloak and Keystone [${KEYSTONE
       "preferred_username:oidc-usermodel-property-mapper",
       "sub:oidc-sub-mapper",
     ]);
+    const deployed = await e.deployed();
+    expect([...deployed.groups.keys()].sort()).toEqual([
+      "/sys-acme",
+      "/sys-acme/auditors",
+      "/sys-acme/developers",
+      "/sys-globex",
+      "/sys-globex/researchers",
+    ]);
   });
 
-  it("pulumi up creates the IdP, mapping and protocol exactly as the model declares them", async (ctx) => {
+  it("Keystone holds the domains, projects, groups, grants, IdP, mapping and protocol as declared", async (ctx) => {
     const e = need(ctx);
-    const up = e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview", "--stack", STACK]);
-    expectOk(up, "pulumi up");
-    // The stack, the component and its three dynamic resources.
-    expect(up.stdout).toMatch(/\+ 5 created/);
+    expect(await keystoneInventory(e)).toEqual({
+      domains: ["sys-acme", "sys-globex", `${STACK}-users`],
+      projects: ["sys-acme/data", "sys-acme/web", "sys-globex/research"],
+      groups: [
+        "sys-acme/sys-acme//sys-acme/auditors",
+        "sys-acme/sys-acme//sys-acme/developers",
+        "sys-globex/sys-globex//sys-globex/researchers",
+      ].sort(),
+      idp: 200,
+      mapping: 200,
+      protocol: 200,
+    });
     const f = e.model.federation;
     const discovery = (await (
       await fetch(
-        `http://127.0.0.1:${SYSTEM_PORTS.keycloakHttp}/realms/${e.keycloakApplied.realm}/.well-known/openid-configuration`,
+        `http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${e.model.keycloak.realm.name}/.well-known/openid-configuration`,
       )
     ).json()) as { issuer: string };
-    const idp = (await call(e.admin, "GET", `/OS-FEDERATION/identity_providers/${f.idpId}`)).json
+    const idp = (await ksJson(e, `/OS-FEDERATION/identity_providers/${f.idpId}`))
       .identity_provider as { remote_ids: string[]; domain_id: string; enabled: boolean };
     expect(idp.remote_ids).toEqual([discovery.issuer]);
-    expect(idp.domain_id).toBe(e.userDomainId);
+    expect(idp.domain_id).toBe(await e.domainId(`${STACK}-users`));
     expect(idp.enabled).toBe(true);
-    const mapping = (await call(e.admin, "GET", `/OS-FEDERATION/mappings/${f.mappingId}`)).json
-      .mapping as { rules: unknown[] };
+    const mapping = (await ksJson(e, `/OS-FEDERATION/mappings/${f.mappingId}`)).mapping as {
+      rules: unknown[];
+    };
     expect(mapping.rules).toEqual(f.mapping.rules);
-    const protocols = (
-      await call(e.admin, "GET", `/OS-FEDERATION/identity_providers/${f.idpId}/protocols`)
-    ).json.protocols as { id: string; mapping_id: string; remote_id_attribute?: string }[];
+    const protocols = (await ksJson(e, `/OS-FEDERATION/identity_providers/${f.idpId}/protocols`))
+      .protocols as { id: string; mapping_id: string; remote_id_attribute?: string }[];
     expect(
       protocols.map((p) => ({
         id: p.id,
@@ -185,81 +240,219 @@ describe(`the real Pulumi engine with the real Keycloak and Keystone [${KEYSTONE
     ).toEqual([
       { id: f.protocolId, mapping_id: f.mappingId, remote_id_attribute: f.remoteIdAttribute },
     ]);
+    // The grants, by group and target, as Keystone's role assignments name them.
+    const assignments = (
+      await ksJson(e, "/role_assignments?include_names=true&include_subtree=false")
+    ).role_assignments as {
+      group?: { name: string };
+      role: { name: string };
+      scope: { project?: { name: string }; domain?: { name: string } };
+    }[];
+    expect(
+      assignments
+        .filter((a) => a.group?.name.startsWith("sys-"))
+        .map(
+          (a) =>
+            `${a.group!.name} ${a.role.name} ${a.scope.project?.name ?? `domain:${a.scope.domain?.name}`}`,
+        )
+        .sort(),
+    ).toEqual([
+      "sys-acme//sys-acme/auditors reader data",
+      "sys-acme//sys-acme/auditors reader web",
+      "sys-acme//sys-acme/developers member web",
+      "sys-globex//sys-globex/researchers member research",
+    ]);
   });
 
-  it("a second pulumi preview shows no changes (no perpetual diff)", (ctx) => {
+  it("tokens the real Keycloak issues log in to exactly the granted projects; no group, no token", async (ctx) => {
+    const e = need(ctx);
+    const realm = e.model.keycloak.realm.name;
+    const groups = (await e.deployed()).groups;
+    await createKeycloakUser(e.keycloak, realm, {
+      ...users.dev,
+      groupIds: [groups.get("/sys-acme/developers")!],
+    });
+    await createKeycloakUser(e.keycloak, realm, {
+      ...users.auditor,
+      groupIds: [groups.get("/sys-acme/auditors")!],
+    });
+    await createKeycloakUser(e.keycloak, realm, users.nobody);
+    const claims = decodeJwt(await accessToken(e, users.dev));
+    expect(claims.iss).toBe(e.model.keycloak.issuer);
+    expect(claims.azp).toBe(e.model.keycloak.client.clientId);
+    expect(claims.groups).toEqual(["/sys-acme/developers"]);
+    expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
+    expect(await reachable(e, users.auditor, PROJECTS)).toEqual(["sys-acme/web", "sys-acme/data"]);
+    expect(decodeJwt(await accessToken(e, users.nobody))).not.toHaveProperty("groups");
+    expect((await federatedLogin(e.model, await accessToken(e, users.nobody))).status).toBe(401);
+  });
+
+  it("no perpetual diff: preview right after up shows no change, plain and with --refresh", (ctx) => {
     const e = need(ctx);
     expectOk(
-      e.pulumi(["preview", "--expect-no-changes", "--non-interactive", "--stack", STACK]),
+      e.pulumi(["preview", "--expect-no-changes", ...stackArgs]),
       "pulumi preview --expect-no-changes",
     );
     expectOk(
-      e.pulumi([
-        "preview",
-        "--refresh",
-        "--expect-no-changes",
-        "--non-interactive",
-        "--stack",
-        STACK,
-      ]),
+      e.pulumi(["preview", "--refresh", "--expect-no-changes", ...stackArgs]),
       "pulumi preview --refresh --expect-no-changes",
     );
   });
 
-  it("a reviewed change (an access group added) previews with the real CLI as exactly the expected pull-request comment", (ctx) => {
+  it("the state holds no secret in plain text, and the outputs show none", (ctx) => {
     const e = need(ctx);
-    const file = join(PROGRAM_DIR, `Pulumi.${STACK}.yaml`);
+    const exported = e.pulumi(["stack", "export", "--stack", STACK]);
+    expectOk(exported, "pulumi stack export");
+    expect(exported.stdout).toContain("keycloak:openid/client:Client");
+    expect(exported.stdout).not.toContain(KEYSTONE_ADMIN_PASSWORD);
+    expect(exported.stdout).not.toContain(CLIENT_SECRET);
+    const shown = e.pulumi(["stack", "output", "--json", "--stack", STACK]);
+    expectOk(shown, "pulumi stack output");
+    expect(shown.stdout).not.toContain(CLIENT_SECRET);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      issuer: e.model.keycloak.issuer,
+      clientId: e.model.keycloak.client.clientId,
+      idpId: e.model.federation.idpId,
+      mappingId: e.model.federation.mappingId,
+      protocolId: e.model.federation.protocolId,
+      clientSecret: "[secret]",
+    });
+  });
+
+  it("a reviewed change (a project, an access group, a token lifetime) previews as exactly those steps; after up the new group logs in and the others keep their access", async (ctx) => {
+    const e = need(ctx);
     const dir = mkdtempSync(join(tmpdir(), "okf-preview-"));
-    copyFileSync(file, join(dir, "base.yaml"));
-    const ns = "openstack-keycloak-federation";
+    copyFileSync(e.stackFile, join(dir, "base.yaml"));
+    const tenants = JSON.parse(SYS.config[`${NS}:tenants`]!) as {
+      name: string;
+      projects: { name: string }[];
+    }[];
+    tenants[0]!.projects.push({ name: "ops" });
     const access = [
-      ...(JSON.parse(SYS.config[`${ns}:access`]!) as unknown[]),
-      { tenant: "sys-acme", group: "ops", grants: [{ role: "member", project: "data" }] },
+      ...(JSON.parse(SYS.config[`${NS}:access`]!) as unknown[]),
+      { tenant: "sys-acme", group: "ops", grants: [{ role: "member", project: "ops" }] },
     ];
-    try {
+    const realm = JSON.parse(SYS.config[`${NS}:realm`]!) as Record<string, unknown>;
+    for (const [key, value] of [
+      ["tenants", tenants],
+      ["access", access],
+      ["realm", { ...realm, tokens: { accessToken: 240 } }],
+    ] as const)
       expectOk(
-        e.pulumi(["config", "set", `${ns}:access`, JSON.stringify(access), "--stack", STACK]),
-        "pulumi config set access",
+        e.pulumi(["config", "set", `${NS}:${key}`, JSON.stringify(value), "--stack", STACK]),
+        `pulumi config set ${key}`,
       );
-      const preview = e.pulumi(["preview", "--json", "--non-interactive", "--stack", STACK]);
-      expectOk(preview, "pulumi preview --json");
-      writeFileSync(join(dir, "preview.json"), preview.stdout);
-      const r = previewCommentCli([
-        "--stack",
-        STACK,
-        "--stacks-dir",
-        PROGRAM_DIR,
-        "--preview",
-        join(dir, "preview.json"),
-        "--base",
-        join(dir, "base.yaml"),
-      ]);
-      expect(r.stderr).toBe("");
-      expect(r.stdout.slice(0, r.stdout.indexOf("```diff"))).toBe(
-        [
-          `<!-- okf-preview:${STACK} -->`,
-          `### \`pulumi preview\` of ${STACK}`,
-          "",
-          "**Resources:** 0 to create, 1 to update, 0 to replace, 0 to delete.",
-          "",
-          "update:",
-          "- `pulumi-nodejs:dynamic/keystone:Mapping` federation-mapping",
-          "",
-          "**Access:**",
-          "- sys-acme/ops gains member on sys-acme/data",
-          "",
-          `**Mapping** (\`mappings/${STACK}.rules.json\`):`,
-          "",
-          "",
-        ].join("\n"),
-      );
-      expect(r.stdout).toContain('+            "/sys-acme/ops"');
-    } finally {
-      copyFileSync(join(dir, "base.yaml"), file);
-    }
+    const preview = e.pulumi(["preview", "--json", ...stackArgs]);
+    expectOk(preview, "pulumi preview --json");
+    const steps = (
+      JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }
+    ).steps.filter((s) => s.op !== "same");
+    const brief = steps.map((s) => `${s.op} ${s.urn.split("::").pop()}`).sort();
+    expect(brief).toEqual(
+      [
+        "create keycloak-group-sys-acme-ops",
+        "create keystone-group-sys-acme-ops",
+        "create keystone-grant-sys-acme-ops-member-project-sys-acme-ops",
+        "create keystone-project-sys-acme-ops",
+        "update federation-mapping",
+        "update keycloak-realm",
+      ].sort(),
+    );
+    writeFileSync(join(dir, "preview.json"), preview.stdout);
+    copyFileSync(e.stackFile, join(dir, `Pulumi.${STACK}.yaml`));
+    const comment = previewCommentCli([
+      "--stack",
+      STACK,
+      "--stacks-dir",
+      dir,
+      "--preview",
+      join(dir, "preview.json"),
+      "--base",
+      join(dir, "base.yaml"),
+    ]);
+    expect(comment.stderr).toBe("");
+    expect(comment.stdout).toContain("- sys-acme/ops gains member on sys-acme/ops");
+    expect(comment.stdout).toContain('+            "/sys-acme/ops"');
+
+    e.up();
+    expect(
+      (await kcJson<{ accessTokenLifespan: number }>(e, `/${e.model.keycloak.realm.name}`))
+        .accessTokenLifespan,
+    ).toBe(240);
+    const groups = (await e.deployed()).groups;
+    await createKeycloakUser(e.keycloak, e.model.keycloak.realm.name, {
+      ...users.ops,
+      groupIds: [groups.get("/sys-acme/ops")!],
+    });
+    expect(await reachable(e, users.ops, PROJECTS)).toEqual(["sys-acme/ops"]);
+    expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
+    expect(await reachable(e, users.auditor, PROJECTS)).toEqual(["sys-acme/web", "sys-acme/data"]);
     expectOk(
-      e.pulumi(["preview", "--expect-no-changes", "--non-interactive", "--stack", STACK]),
-      "pulumi preview --expect-no-changes after restoring the stack file",
+      e.pulumi(["preview", "--expect-no-changes", ...stackArgs]),
+      "pulumi preview --expect-no-changes after the change",
+    );
+  });
+
+  it("drift made out of band in both services shows in preview --refresh; up --refresh restores it and logins work again", async (ctx) => {
+    const e = need(ctx);
+    const f = e.model.federation;
+    const realm = e.model.keycloak.realm.name;
+    const { clientUuid } = await e.deployed();
+    // Keystone: the mapping opened to anyone. Keycloak: a wildcard redirect URI, brute force off.
+    const open = {
+      rules: [
+        {
+          local: [{ user: { name: "{0}" } }, { group: { id: "nobody" } }],
+          remote: [{ type: "REMOTE_USER" }],
+        },
+      ],
+    };
+    expect(
+      (await call(e.admin, "PATCH", `/OS-FEDERATION/mappings/${f.mappingId}`, { mapping: open }))
+        .status,
+    ).toBe(200);
+    const client = await kcJson<Record<string, unknown>>(e, `/${realm}/clients/${clientUuid}`);
+    expect(
+      (
+        await kcCall(e.keycloak, "PUT", `/${realm}/clients/${clientUuid}`, {
+          ...client,
+          redirectUris: ["*"],
+        })
+      ).status,
+    ).toBe(204);
+    const realmRep = await kcJson<Record<string, unknown>>(e, `/${realm}`);
+    expect(
+      (
+        await kcCall(e.keycloak, "PUT", `/${realm}`, {
+          ...realmRep,
+          bruteForceProtected: false,
+        })
+      ).status,
+    ).toBe(204);
+    expect(await reachable(e, users.dev, PROJECTS)).toEqual([]);
+
+    const preview = e.pulumi(["preview", "--refresh", "--expect-no-changes", ...stackArgs]);
+    expect(preview.code).not.toBe(0);
+    expect(preview.stdout).toMatch(
+      /~ +pulumi-nodejs:dynamic\/keystone:Mapping +federation-mapping +update/,
+    );
+    expect(preview.stdout).toMatch(/~ +keycloak:openid\/client:Client +keycloak-client +update/);
+    expect(preview.stdout).toMatch(/~ +keycloak:index\/realm:Realm +keycloak-realm +update/);
+
+    e.up(["--refresh"]);
+    const mapping = (await ksJson(e, `/OS-FEDERATION/mappings/${f.mappingId}`)).mapping as {
+      rules: unknown[];
+    };
+    expect(mapping.rules).not.toEqual(open.rules);
+    const restored = await kcJson<{ redirectUris: string[] }>(e, `/${realm}/clients/${clientUuid}`);
+    expect(restored.redirectUris).not.toContain("*");
+    expect(
+      (await kcJson<{ bruteForceProtected: boolean }>(e, `/${realm}`)).bruteForceProtected,
+    ).toBe(true);
+    expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
+    expectOk(
+      e.pulumi(["preview", "--refresh", "--expect-no-changes", ...stackArgs]),
+      "pulumi preview --refresh --expect-no-changes after restoring",
     );
   });
 
@@ -272,163 +465,64 @@ describe(`the real Pulumi engine with the real Keycloak and Keystone [${KEYSTONE
             // The file backend keeps each blob's attributes in a `.attrs` file beside it.
             .filter((d) => d.isFile() && !d.name.endsWith(".attrs"))
         : [];
-    const first = e.pulumiInBackground(["up", "--yes", "--non-interactive", "--stack", STACK]);
+    const first = e.pulumiInBackground(["up", "--yes", "--refresh", ...stackArgs]);
     const deadline = Date.now() + 60_000;
     while (lockFiles().length === 0 && Date.now() < deadline) await sleep(100);
     expect(lockFiles().length, "the first up holds the stack's lock").toBe(1);
-    const second = e.pulumi(["up", "--yes", "--non-interactive", "--stack", STACK]);
+    const second = e.pulumi(["up", "--yes", ...stackArgs]);
     expect(second.code).not.toBe(0);
     expect(`${second.stdout}${second.stderr}`).toMatch(/the stack is currently locked by 1 lock/);
     expectOk(await first, "the first pulumi up");
     expect(lockFiles()).toEqual([]);
-    const state = e.pulumi(["stack", "export", "--stack", STACK]);
-    expectOk(state, "pulumi stack export");
-    const resources = (
-      JSON.parse(state.stdout) as { deployment: { resources: { type: string }[] } }
-    ).deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/keystone:"));
-    expect(resources.map((r) => r.type).sort()).toEqual([
-      "pulumi-nodejs:dynamic/keystone:FederationProtocol",
-      "pulumi-nodejs:dynamic/keystone:IdentityProvider",
-      "pulumi-nodejs:dynamic/keystone:Mapping",
-    ]);
     expectOk(
-      e.pulumi(["preview", "--expect-no-changes", "--non-interactive", "--stack", STACK]),
+      e.pulumi(["preview", "--expect-no-changes", ...stackArgs]),
       "pulumi preview --expect-no-changes after the refused run",
     );
   });
 
-  it("the state holds no secret in plain text", (ctx) => {
+  it("a protected stack refuses destroy and changes nothing", async (ctx) => {
     const e = need(ctx);
-    const exported = e.pulumi(["stack", "export", "--stack", STACK]);
-    expectOk(exported, "pulumi stack export");
-    expect(exported.stdout).toContain("pulumi-nodejs:dynamic/keystone:Mapping");
-    expect(exported.stdout).not.toContain(KEYSTONE_ADMIN_PASSWORD);
-    expect(exported.stdout).not.toContain(e.keycloakApplied.clientSecret);
-    const shown = e.pulumi(["stack", "output", "--json", "--stack", STACK]);
-    expect(JSON.parse(shown.stdout)).toEqual({
-      idpId: e.model.federation.idpId,
-      mappingId: e.model.federation.mappingId,
-      protocolId: e.model.federation.protocolId,
+    const before = await keystoneInventory(e);
+    const setProtect = (protect: boolean) =>
+      expectOk(
+        e.pulumi([
+          "config",
+          "set",
+          `${NS}:protection`,
+          JSON.stringify({ protect }),
+          "--stack",
+          STACK,
+        ]),
+        "pulumi config set protection",
+      );
+    setProtect(true);
+    e.up();
+    const destroy = e.pulumi(["destroy", "--yes", "--skip-preview", ...stackArgs]);
+    expect(destroy.code).not.toBe(0);
+    expect(`${destroy.stdout}${destroy.stderr}`).toMatch(/protected/);
+    expect(await keystoneInventory(e)).toEqual(before);
+    expect((await kcCall(e.keycloak, "GET", `/${e.model.keycloak.realm.name}`)).status).toBe(200);
+    expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
+    setProtect(false);
+    e.up();
+  });
+
+  it("pulumi destroy leaves no realm, client, IdP, mapping, protocol, domain, project or group behind; stack rm", async (ctx) => {
+    const e = need(ctx);
+    expectOk(e.pulumi(["destroy", "--yes", "--skip-preview", ...stackArgs]), "pulumi destroy");
+    expect(await keystoneInventory(e)).toEqual({
+      domains: [],
+      projects: [],
+      groups: [],
+      idp: 404,
+      mapping: 404,
+      protocol: 404,
     });
-  });
-
-  it("a token the real Keycloak issues logs in through Apache and Keystone to exactly the granted project", async (ctx) => {
-    const e = need(ctx);
-    const token = await accessToken(e, users.dev);
-    const claims = decodeJwt(token);
-    // Every claim the mapping reads, as Keycloak really emits it.
-    expect(claims.iss).toBe(e.model.keycloak.issuer);
-    expect(claims.azp).toBe(e.model.keycloak.client.clientId);
-    expect(claims.groups).toEqual(["/sys-acme/developers"]);
-    expect(claims.preferred_username).toBe(users.dev.username);
-    expect(typeof claims.sub).toBe("string");
-    const login = await federatedLogin(e.model, token);
-    expect(login.status).toBe(201);
-    expect(await scopeTo(e.model, login.token!, "sys-acme", "web")).toEqual({
-      status: 201,
-      roles: ["member", "reader"],
-    });
-    expect((await scopeTo(e.model, login.token!, "sys-acme", "data")).status).toBe(401);
-    expect((await scopeTo(e.model, login.token!, "sys-globex", "research")).status).toBe(401);
-    // The shadow user sits in the federated users' domain, named after preferred_username, id from sub.
-    const shadow = (
-      await call(e.admin, "GET", `/users?domain_id=${e.userDomainId}&name=${users.dev.username}`)
-    ).json.users as { id: string }[];
-    expect(shadow).toHaveLength(1);
-  });
-
-  it("a Keycloak user without a granted group gets no Keystone token", async (ctx) => {
-    const e = need(ctx);
-    const token = await accessToken(e, users.nobody);
-    // Keycloak leaves the groups claim out entirely for a user without groups (not an empty list).
-    expect(decodeJwt(token)).not.toHaveProperty("groups");
-    expect((await federatedLogin(e.model, token)).status).toBe(401);
-  });
-
-  it("a group named to forge another tenant's path (x;/sys-acme/developers) grants nothing: Keycloak escapes '/' in group names", async (ctx) => {
-    const e = need(ctx);
-    // What a proxy-realm admin allowed to create groups under one tenant could try: Keystone splits
-    // claim values on ';', so without the escaping the path would yield "/sys-acme/developers".
-    const realm = e.keycloakApplied.realm;
-    const parent = e.keycloakApplied.groups.get("/sys-globex/researchers")!;
-    const made = await kcCall(e.keycloak, "POST", `/${realm}/groups/${parent}/children`, {
-      name: "x;/sys-acme/developers",
-    });
-    expect(made.status).toBe(201);
-    const forgedId = made.location!.split("/").pop()!;
-    const forger = {
-      username: "sys-forger",
-      password: "sys-forger-pass-1",
-      email: "forger@globex.example",
-    };
-    await createKeycloakUser(e.keycloak, realm, { ...forger, groupIds: [forgedId] });
-    const claims = decodeJwt(await accessToken(e, forger));
-    expect(claims.groups).toEqual(["/sys-globex/researchers/x;~/sys-acme~/developers"]);
-    const login = await federatedLogin(e.model, await accessToken(e, forger));
-    expect(login.status, "no value of the forged path is a granted group").toBe(401);
-  });
-
-  it("drift: a mapping changed out of band shows in preview --refresh, and up --refresh restores it", async (ctx) => {
-    const e = need(ctx);
-    const f = e.model.federation;
-    const open = {
-      rules: [
-        {
-          local: [
-            { user: { name: "{0}" } },
-            { group: { name: "/sys-acme/developers", domain: { name: "sys-acme" } } },
-          ],
-          remote: [{ type: "REMOTE_USER" }],
-        },
-      ],
-    };
-    expect(
-      (await call(e.admin, "PATCH", `/OS-FEDERATION/mappings/${f.mappingId}`, { mapping: open }))
-        .status,
-    ).toBe(200);
-    const preview = e.pulumi([
-      "preview",
-      "--refresh",
-      "--expect-no-changes",
-      "--non-interactive",
-      "--stack",
-      STACK,
-    ]);
-    expect(preview.code).not.toBe(0);
-    expect(preview.stdout).toMatch(
-      /~ +pulumi-nodejs:dynamic\/keystone:Mapping +federation-mapping +update/,
-    );
-    expectOk(
-      e.pulumi([
-        "up",
-        "--refresh",
-        "--yes",
-        "--non-interactive",
-        "--skip-preview",
-        "--stack",
-        STACK,
-      ]),
-      "pulumi up --refresh",
-    );
-    const mapping = (await call(e.admin, "GET", `/OS-FEDERATION/mappings/${f.mappingId}`)).json
-      .mapping as { rules: unknown[] };
-    expect(mapping.rules).toEqual(f.mapping.rules);
-    expect((await federatedLogin(e.model, await accessToken(e, users.dev))).status).toBe(201);
-  });
-
-  it("pulumi destroy removes the IdP, mapping and protocol, and the stack is removed", async (ctx) => {
-    const e = need(ctx);
-    expectOk(
-      e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", STACK]),
-      "pulumi destroy",
-    );
-    expect(await federation(e)).toEqual({ idp: 404, mapping: 404, protocol: 404 });
+    expect((await kcCall(e.keycloak, "GET", `/${e.model.keycloak.realm.name}`)).status).toBe(404);
     expectOk(
       e.pulumi(["stack", "rm", "--yes", "--non-interactive", "--stack", STACK]),
       "pulumi stack rm",
     );
     expect(e.pulumi(["stack", "ls", "--json"]).stdout.trim()).toBe("[]");
-    // Keycloak is untouched by the destroy of the Keystone side: its realm still answers.
-    expect((await kcCall(e.keycloak, "GET", `/${e.keycloakApplied.realm}`)).status).toBe(200);
   });
 });

@@ -8,6 +8,8 @@ import type { ConfigMap, SystemPorts } from "../support/system-env";
 import { DISABLED_DEFAULT_PROVIDERS } from "../support/stack-files";
 
 export const KEYSTONE_ADMIN_PASSWORD = "system-admin-password";
+/** Fixed, so that Apache is configured with it before `pulumi up` creates the client. */
+export const CLIENT_SECRET = "system-client-secret-0123456789abcdef";
 
 export interface SystemStack {
   readonly stack: string;
@@ -46,6 +48,7 @@ export function systemStack(stack: string, offset: number): SystemStack {
       credentials: { method: "password", username: "admin" },
     }),
     [`${ns}:keystonePassword`]: KEYSTONE_ADMIN_PASSWORD,
+    [`${ns}:clientSecret`]: CLIENT_SECRET,
     [`${ns}:horizon`]: json({ urls: [horizonUrl] }),
     [`${ns}:federation`]: json({ userDomain: `${stack}-users` }),
     [`${ns}:tenants`]: json([
@@ -74,6 +77,6 @@ export function systemStack(stack: string, offset: number): SystemStack {
     ports,
     horizonUrl,
     config,
-    secretKeys: [`${ns}:keycloakAdminPassword`, `${ns}:keystonePassword`],
+    secretKeys: [`${ns}:keycloakAdminPassword`, `${ns}:keystonePassword`, `${ns}:clientSecret`],
   };
 }

@@ -1,9 +1,10 @@
 /**
  * Keystone OS-FEDERATION resources (@pulumi/openstack has none). Type tokens:
- * `pulumi-nodejs:dynamic/keystone:IdentityProvider|Mapping|FederationProtocol`.
+ * `pulumi-nodejs:dynamic/keystone:IdentityProvider|Mapping|FederationProtocol|DomainRelease`.
  * Credentials are never inputs: the provider reads them in configure() or from the environment.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { domainReleaseProvider } from "./domain-release";
 import { identityProviderProvider } from "./identity-provider";
 import { mappingProvider } from "./mapping";
 import { protocolProvider } from "./protocol";
@@ -98,5 +99,23 @@ export class FederationProtocol extends pulumi.dynamic.Resource {
   constructor(name: string, args: FederationProtocolArgs, opts?: pulumi.CustomResourceOptions) {
     const props = { adopt: false, ...args };
     super(...keystoneType(protocolProvider, "FederationProtocol", name, props, opts));
+  }
+}
+
+export interface DomainReleaseArgs {
+  /** The domain (a Project with isDomain) this resource disables on delete (required). */
+  domainId: pulumi.Input<string>;
+}
+
+/**
+ * Disables its domain when it is deleted, so the engine can then delete the domain (Keystone
+ * refuses to delete an enabled one). Pass `domainId` on to what lives in the domain, so that all of
+ * it is deleted first.
+ */
+export class DomainRelease extends pulumi.dynamic.Resource {
+  declare readonly domainId: pulumi.Output<string>;
+
+  constructor(name: string, args: DomainReleaseArgs, opts?: pulumi.CustomResourceOptions) {
+    super(...keystoneType(domainReleaseProvider, "DomainRelease", name, { ...args }, opts));
   }
 }

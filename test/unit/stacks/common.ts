@@ -25,7 +25,7 @@ export function commonStackTests(graph: () => StackGraph, expected: {
     const secrets = secretKeys.map((k) => config[k]!).filter((v) => v.length >= 8); // shorter ones (dev: "admin") are ordinary words in code
     expect(secrets.length).toBeGreaterThan(0);
     const dynamic = g.registrations.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/keystone:"));
-    expect(dynamic.map((r) => r.type).sort()).toEqual([T.protocol, T.idp, T.mapping].sort());
+    expect([...new Set(dynamic.map((r) => r.type))].sort()).toEqual([T.protocol, T.idp, T.mapping, T.domainRelease].sort());
     for (const r of dynamic) {
       const text = String(r.inputs.__provider);
       expect(text).toContain("exports.handler");
@@ -43,6 +43,22 @@ export function commonStackTests(graph: () => StackGraph, expected: {
       const pkg = r.type.split(":")[0]!;
       expect(r.provider, `${r.type} ${r.name}`).toMatch(new RegExp(`^urn:pulumi:.*::pulumi:providers:${pkg}::${pkg}::${pkg}-id$`));
     }
+  });
+
+  it("gives every command (smoke check, delivery) the stack's explicit command provider", () => {
+    // The stacks disable the default command provider: the engine refuses a Command without one.
+    for (const r of graph().registrations.filter((x) => x.custom && x.type.startsWith("command:") && !x.type.startsWith("pulumi:providers:")))
+      expect(r.provider, `${r.type} ${r.name}`).toMatch(/^urn:pulumi:.*::pulumi:providers:command::command::command-id$/);
+  });
+
+  it("lets every domain be deleted: a release per domain, and what lives in a domain takes its id from the release", () => {
+    // Keystone refuses to delete an enabled domain; the release disables it once its contents are gone.
+    const g = graph();
+    const domains = g.registrations.filter((r) => r.type === T.project && r.inputs.isDomain === true);
+    expect(domains.length).toBeGreaterThan(0);
+    for (const d of domains) expect(g.one(T.domainRelease, `${d.name}-release`).inputs.domainId).toBe(`${d.name}-id`);
+    const contents = g.registrations.filter((r) => (r.type === T.project && r.inputs.isDomain !== true) || r.type === T.osGroup || r.type === T.idp);
+    for (const r of contents) expect(domains.map((d) => `${d.name}-id`), `${r.type} ${r.name}`).toContain(r.inputs.domainId);
   });
 
   it("declares the Keystone client with code flow + PKCE S256, no implicit flow, no device grant", () => {

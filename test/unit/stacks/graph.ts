@@ -66,4 +66,5 @@ export const T = {
   idp: "pulumi-nodejs:dynamic/keystone:IdentityProvider",
   mapping: "pulumi-nodejs:dynamic/keystone:Mapping",
   protocol: "pulumi-nodejs:dynamic/keystone:FederationProtocol",
+  domainRelease: "pulumi-nodejs:dynamic/keystone:DomainRelease",
 } as const;
