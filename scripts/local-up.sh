@@ -108,7 +108,7 @@ pulumi stack select --create dev --non-interactive
 echo "== pulumi up (dev); its last step is the smoke check: a real login through Keycloak and Keystone"
 # --refresh: state kept by `local-down.sh` (without --yes) describes services that are gone;
 # refreshing drops what no longer exists so the update creates it again.
-pulumi up --yes --non-interactive --skip-preview --refresh --stack dev --suppress-progress
+pulumi up --yes --non-interactive --skip-preview --refresh --stack dev --suppress-progress --suppress-outputs
 
 # Browser logins through mod_auth_openidc need the client secret Keycloak generated.
 secret=$(pulumi stack output clientSecret --show-secrets --stack dev 2>/dev/null || true)
@@ -124,6 +124,16 @@ curl -fsS -o /dev/null http://localhost:5000/v3
 # Without a token mod_auth_openidc must refuse (401): Apache guards the endpoint.
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$cli_auth")
 [ "$code" = 401 ] || { echo "local-up: $cli_auth answered $code without a token (expected 401 from mod_auth_openidc)" >&2; exit 1; }
+# The update's own smoke check logs in only when something it depends on changed; log in here too,
+# so every run ends in a real login (Keycloak token -> Keystone -> project-scoped token).
+echo "== a real login as the dev stack's smoke user"
+smoke=$(pulumi config get smokeCheck --stack dev)
+field() { node -p 'JSON.parse(process.argv[1])[process.argv[2]]' "$smoke" "$1"; }
+OKF_TOKEN_URL="$issuer/protocol/openid-connect/token" OKF_CLIENT_ID=$(pulumi stack output clientId --stack dev) \
+  OKF_CLIENT_SECRET=$secret OKF_USERNAME=$(field username) OKF_PROJECT=$(field project) \
+  OKF_PASSWORD=$(pulumi config get smokeCheckPassword --stack dev) \
+  OKF_KEYSTONE_AUTH_URL=$cli_auth OKF_KEYSTONE_V3=http://localhost:5000/v3 \
+  node infra/components/smoke-login.cjs
 echo "== what alice (mappings/examples/dev-alice.json) gets from the dev stack's mapping"
 explain_alice
 echo "local-up: done. Where everything runs:"
