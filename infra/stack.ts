@@ -13,6 +13,7 @@ import {
   openstackProvider,
 } from "./components/explicit-providers";
 import { SmokeCheck } from "./components/smoke-check";
+import { StackProtection } from "./components/stack-protection";
 import type { LoadedConfig } from "./config/load";
 import { plannedArtifacts, renderAll } from "./model/artifacts";
 import { buildModel, type FederationModel } from "./model/federation-model";
@@ -138,6 +139,9 @@ export function declareStack(
       },
     );
   }
+
+  // Declared on every stack, so turning protection off is an update of its flag, not a delete.
+  new StackProtection("protection", { guards: [keycloakSide, tenancy, federation], protect });
 
   return {
     model,

@@ -6,13 +6,18 @@
  * killed run. Everything asserted is read back from the CLI, the bucket, Swift's disk or Keystone.
  */
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { call } from "../support/keystone-admin";
-import { REPO } from "../support/keystone-service";
 import { startObjectStore, type ObjectStore } from "../support/object-store";
-import { PASSPHRASE, type PulumiResult, startSystem, type SystemEnv } from "../support/system-env";
+import {
+  PASSPHRASE,
+  type PulumiResult,
+  startSystem,
+  type SystemEnv,
+  workingCopy,
+} from "../support/system-env";
 import { KEYSTONE_ADMIN_PASSWORD, systemStack } from "../system/system-stack";
 import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 
@@ -80,21 +85,6 @@ const ALL_THREE = [
   `${DYNAMIC}Mapping`,
 ];
 
-/**
- * Another operator's working copy: the repository's project, program, library and the stack file in
- * another directory, with their own Pulumi home; only the backend and the passphrase are shared.
- */
-function secondCheckout(root: string, stackFile: string): string {
-  rmSync(root, { recursive: true, force: true });
-  mkdirSync(join(root, "stacks"), { recursive: true });
-  for (const f of ["Pulumi.yaml", "package.json", "tsconfig.json"])
-    cpSync(join(REPO, f), join(root, f));
-  cpSync(join(REPO, "infra"), join(root, "infra"), { recursive: true });
-  cpSync(stackFile, join(root, "stacks", `Pulumi.${STACK}.yaml`));
-  symlinkSync(join(REPO, "node_modules"), join(root, "node_modules"));
-  return root;
-}
-
 describe("Pulumi state in Swift's S3 API, shared by operators", () => {
   beforeAll(async () => {
     store = await startObjectStore(STORE_DIR, STORE_PORT, BUCKET);
@@ -129,7 +119,9 @@ describe("Pulumi state in Swift's S3 API, shared by operators", () => {
 
   it("a second operator in another checkout sees the same stack and state, with no changes to make", async (ctx) => {
     const { env: e } = need(ctx);
-    const program = secondCheckout(join(e.dir, "operator-b"), e.stackFile);
+    // Another operator's checkout: the same program and stack file, its own Pulumi home.
+    const program = workingCopy(join(e.dir, "operator-b"));
+    cpSync(e.stackFile, join(program, "stacks", `Pulumi.${STACK}.yaml`));
     const other = { PULUMI_HOME: join(e.dir, "operator-b-home") };
     const ls = await e.spawnPulumi(["stack", "ls", "--json"], { cwd: program, env: other }).done;
     expectOk(ls, "pulumi stack ls (operator B)");

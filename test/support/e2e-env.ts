@@ -1,8 +1,9 @@
 /**
  * The end-to-end environment of a committed stack, all on loopback: a fake Keycloak (TLS JWKS +
  * token minting), Keystone under Apache with the stack's rendered mod_auth_openidc configuration
- * and keystone.conf overlay, the stack's Keystone tenancy applied from a mock-runtime capture of its
- * own program, and the federation objects created through the project's dynamic provider.
+ * and keystone.conf overlay, and the stack's Keystone side (domains, projects, groups, grants, IdP,
+ * mapping, protocol) created by `pulumi up` of the program with the real engine, targeted at the
+ * Keystone components (the Keycloak side belongs to the system suite, with the real Keycloak).
  */
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -11,16 +12,16 @@ import { parseStackConfig } from "../../infra/config/parse";
 import { fromEngineConfig, PROJECT_NAMESPACE } from "../../infra/config/stack-file";
 import { type Artifact, renderAll } from "../../infra/model/artifacts";
 import { buildModel, type FederationModel } from "../../infra/model/federation-model";
-import { identityProviderProvider } from "../../infra/providers/keystone/identity-provider";
-import { mappingProvider } from "../../infra/providers/keystone/mapping";
-import { protocolProvider } from "../../infra/providers/keystone/protocol";
-import { setConnection } from "../../infra/providers/keystone/runtime";
 import { type FakeKeycloak, type FakeUsers, startFakeKeycloak } from "./fake-keycloak";
-import { type Applied, applyOpenstackGraph } from "./keystone-applier";
 import { type KeystoneSession, passwordToken } from "./keystone-admin";
 import { notStarted, REPO } from "./keystone-service";
-import { runWithMocks, valueOf, type Registration } from "./mock-runtime";
+import { createStack, type PulumiStack } from "./pulumi-stack";
 import { fixtureModel, readFixture } from "./stack-files";
+
+/** The passphrase of the committed fixtures' secrets (test/fixtures/stacks/README.md). */
+const FIXTURE_PASSPHRASE = "example-passphrase";
+/** What `pulumi up` of an end-to-end stack touches: the Keystone components and their provider. */
+export const KEYSTONE_TARGETS = ["**okf:keystone:**", "**pulumi:providers:openstack::**"];
 
 export interface E2eEnv {
   readonly stack: string;
@@ -28,8 +29,8 @@ export interface E2eEnv {
   readonly dir: string;
   readonly keycloak: FakeKeycloak;
   readonly admin: KeystoneSession;
-  readonly applied: Applied;
-  readonly registrations: Registration[];
+  /** The stack the engine keeps, in its working copy. */
+  readonly cli: PulumiStack;
   readonly cloudsYaml: string;
   stop(): Promise<void>;
 }
@@ -54,18 +55,7 @@ export async function startE2e(
     const adminPassword =
       file.config[`${PROJECT_NAMESPACE}:keystonePassword`] ?? "e2e-admin-password";
 
-    // 1. The stack's own graph, captured under the mock runtime.
-    const run = await runWithMocks(
-      stack,
-      async () => {
-        const { loadStackConfig } = await import("../../infra/config/load");
-        const { declareStack } = await import("../../infra/stack");
-        await valueOf(declareStack(loadStackConfig(), stack).outputs.protocolId);
-      },
-      opts.config ? { config: opts.config, secretKeys: opts.secretKeys ?? [] } : {},
-    );
-
-    // 2. Keycloak's stand-in and the rendered host configuration.
+    // 1. Keycloak's stand-in and the rendered host configuration.
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, "etc"), { recursive: true });
     keycloak = await startFakeKeycloak(
@@ -95,50 +85,20 @@ export async function startE2e(
       timeout: 600_000,
     });
 
-    // 3. Tenancy from the captured @pulumi/openstack inputs; federation through our provider.
+    // 2. The Keystone side, by the real engine from the program.
     const url = model.keystone.url;
     const admin = { url, token: await passwordToken(url, "admin", adminPassword) };
-    const applied = await applyOpenstackGraph(admin, run.registrations, run.invocations);
-    setConnection({
-      authUrl: `${url}/v3`,
-      auth: {
-        method: "password",
-        username: "admin",
-        password: adminPassword,
-        userDomainName: "Default",
-        projectName: "admin",
-        projectDomainName: "Default",
-      },
-      insecure: false,
-      timeoutMs: 30_000,
-    });
-    const dyn = (type: string) =>
-      run.registrations.find((r) => r.type === `pulumi-nodejs:dynamic/keystone:${type}`)!.inputs;
-    const idp = dyn("IdentityProvider");
-    const realDomain = applied.ids.get(String(idp.domainId));
-    if (!realDomain) throw new Error("the IdP's domain was not applied");
-    await identityProviderProvider.create({
-      idpId: String(idp.idpId),
-      domainId: realDomain,
-      remoteIds: idp.remoteIds as string[],
-      enabled: true,
-      description: String(idp.description ?? ""),
-      adopt: false,
-    });
-    const mapping = dyn("Mapping");
-    await mappingProvider.create({
-      mappingId: String(mapping.mappingId),
-      rules: mapping.rules as { rules: unknown[] },
-      adopt: false,
-    });
-    const proto = dyn("FederationProtocol");
-    await protocolProvider.create({
-      idpId: String(proto.idpId),
-      protocolId: String(proto.protocolId),
-      mappingId: String(proto.mappingId),
-      remoteIdAttribute: String(proto.remoteIdAttribute),
-      adopt: false,
-    });
+    const cli = createStack(
+      dir,
+      stack,
+      opts.config
+        ? { config: file.config, secretKeys: file.secretKeys, passphrase: FIXTURE_PASSPHRASE }
+        : {
+            file: join(REPO, "test", "fixtures", "stacks", `Pulumi.${stack}.yaml`),
+            passphrase: FIXTURE_PASSPHRASE,
+          },
+    );
+    cli.up(KEYSTONE_TARGETS.flatMap((t) => ["--target", t]));
 
     const kc = keycloak;
     return {
@@ -147,11 +107,9 @@ export async function startE2e(
       dir,
       keycloak: kc,
       admin,
-      applied,
-      registrations: run.registrations,
+      cli,
       cloudsYaml,
       async stop() {
-        setConnection(undefined);
         execFileSync("bash", [SCRIPT, "stop", join(dir, "state")], { stdio: "ignore" });
         await kc.close();
       },

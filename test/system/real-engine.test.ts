@@ -205,11 +205,12 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     expect(await keystoneInventory(e)).toEqual({
       domains: ["sys-acme", "sys-globex", `${STACK}-users`],
       projects: ["sys-acme/data", "sys-acme/web", "sys-globex/research"],
+      // `<domain>/<group>`: each Keystone group is named after its Keycloak group's path.
       groups: [
-        "sys-acme/sys-acme//sys-acme/auditors",
-        "sys-acme/sys-acme//sys-acme/developers",
-        "sys-globex/sys-globex//sys-globex/researchers",
-      ].sort(),
+        "sys-acme//sys-acme/auditors",
+        "sys-acme//sys-acme/developers",
+        "sys-globex//sys-globex/researchers",
+      ],
       idp: 200,
       mapping: 200,
       protocol: 200,
@@ -241,26 +242,25 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
       { id: f.protocolId, mapping_id: f.mappingId, remote_id_attribute: f.remoteIdAttribute },
     ]);
     // The grants, by group and target, as Keystone's role assignments name them.
-    const assignments = (
-      await ksJson(e, "/role_assignments?include_names=true&include_subtree=false")
-    ).role_assignments as {
+    const assignments = (await ksJson(e, "/role_assignments?include_names=true"))
+      .role_assignments as {
       group?: { name: string };
       role: { name: string };
       scope: { project?: { name: string }; domain?: { name: string } };
     }[];
     expect(
       assignments
-        .filter((a) => a.group?.name.startsWith("sys-"))
+        .filter((a) => a.group?.name.startsWith("/sys-"))
         .map(
           (a) =>
             `${a.group!.name} ${a.role.name} ${a.scope.project?.name ?? `domain:${a.scope.domain?.name}`}`,
         )
         .sort(),
     ).toEqual([
-      "sys-acme//sys-acme/auditors reader data",
-      "sys-acme//sys-acme/auditors reader web",
-      "sys-acme//sys-acme/developers member web",
-      "sys-globex//sys-globex/researchers member research",
+      "/sys-acme/auditors reader data",
+      "/sys-acme/auditors reader web",
+      "/sys-acme/developers member web",
+      "/sys-globex/researchers member research",
     ]);
   });
 
@@ -350,9 +350,9 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     const brief = steps.map((s) => `${s.op} ${s.urn.split("::").pop()}`).sort();
     expect(brief).toEqual(
       [
-        "create keycloak-group-sys-acme-ops",
+        "create keycloak-kcgroup-sys-acme-ops",
         "create keystone-group-sys-acme-ops",
-        "create keystone-grant-sys-acme-ops-member-project-sys-acme-ops",
+        "create keystone-grant-sys-acme-ops-member-ops",
         "create keystone-project-sys-acme-ops",
         "update federation-mapping",
         "update keycloak-realm",
@@ -436,8 +436,12 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     expect(preview.stdout).toMatch(
       /~ +pulumi-nodejs:dynamic\/keystone:Mapping +federation-mapping +update/,
     );
-    expect(preview.stdout).toMatch(/~ +keycloak:openid\/client:Client +keycloak-client +update/);
-    expect(preview.stdout).toMatch(/~ +keycloak:index\/realm:Realm +keycloak-realm +update/);
+    expect(preview.stdout).toMatch(
+      /~ +keycloak:openid:Client +keycloak-client +update \[diff: ~validRedirectUris\]/,
+    );
+    expect(preview.stdout).toMatch(
+      /~ +keycloak:index:Realm +keycloak-realm +update \[diff: \+securityDefenses\]/,
+    );
 
     e.up(["--refresh"]);
     const mapping = (await ksJson(e, `/OS-FEDERATION/mappings/${f.mappingId}`)).mapping as {
