@@ -1,7 +1,7 @@
 /**
  * End to end on loopback: a Keycloak-shaped access token -> Apache + mod_auth_openidc (the stack's
- * rendered configuration) -> Keystone's mapped auth (the stack's mapping, IdP and protocol created by
- * our provider; its tenancy applied from its own mock-runtime graph) -> an unscoped token -> a
+ * rendered configuration) -> Keystone's mapped auth (the stack's domains, projects, groups, grants,
+ * mapping, IdP and protocol created by `pulumi up` of the program) -> an unscoped token -> a
  * project-scoped token carrying exactly the roles of the stack's access table, or no token at all.
  */
 import { KEYSTONE } from "../support/keystone-release";
