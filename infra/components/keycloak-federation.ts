@@ -132,7 +132,9 @@ export class KeycloakFederation extends pulumi.ComponentResource {
           frontchannelLogoutEnabled: false,
           pkceCodeChallengeMethod: kc.cliClient.pkceMethod,
           oauth2DeviceAuthorizationGrantEnabled: true,
-          oauth2DeviceCodeLifespan: duration(kc.realm.tokens.deviceCode),
+          // A client attribute the provider passes through as it is: seconds, not a Go duration
+          // ("600s" is stored verbatim, and Keycloak then fails every device request with HTTP 500).
+          oauth2DeviceCodeLifespan: String(kc.realm.tokens.deviceCode),
         },
         child,
       );

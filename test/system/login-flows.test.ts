@@ -329,6 +329,7 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     expect(cliClient.attributes).toMatchObject({
       "pkce.code.challenge.method": "S256",
       "oauth2.device.authorization.grant.enabled": "true",
+      "oauth2.device.code.lifespan": "600",
     });
     expect((await stored(e.model.keycloak.client.clientId)).attributes).toMatchObject({
       "oauth2.device.authorization.grant.enabled": "false",

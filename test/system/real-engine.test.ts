@@ -44,6 +44,24 @@ function expectOk(r: PulumiResult, what: string): void {
 
 const stackArgs = ["--non-interactive", "--stack", STACK];
 
+/** `pulumi config set` of one structured key of the stack. */
+function setConfig(e: SystemEnv, key: string, value: unknown): void {
+  expectOk(
+    e.pulumi(["config", "set", `${NS}:${key}`, JSON.stringify(value), "--stack", STACK]),
+    `pulumi config set ${key}`,
+  );
+}
+
+/** What `pulumi preview --json` would do, one `<op> <logical name>` per step that changes something. */
+function previewSteps(e: SystemEnv): string[] {
+  const preview = e.pulumi(["preview", "--json", ...stackArgs]);
+  expectOk(preview, "pulumi preview --json");
+  return (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps
+    .filter((s) => s.op !== "same")
+    .map((s) => `${s.op} ${s.urn.split("::").pop()}`)
+    .sort();
+}
+
 async function accessToken(
   e: SystemEnv,
   user: { username: string; password: string },
@@ -333,22 +351,12 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
       { tenant: "sys-acme", group: "ops", grants: [{ role: "member", project: "ops" }] },
     ];
     const realm = JSON.parse(SYS.config[`${NS}:realm`]!) as Record<string, unknown>;
-    for (const [key, value] of [
-      ["tenants", tenants],
-      ["access", access],
-      ["realm", { ...realm, tokens: { accessToken: 240 } }],
-    ] as const)
-      expectOk(
-        e.pulumi(["config", "set", `${NS}:${key}`, JSON.stringify(value), "--stack", STACK]),
-        `pulumi config set ${key}`,
-      );
+    setConfig(e, "tenants", tenants);
+    setConfig(e, "access", access);
+    setConfig(e, "realm", { ...realm, tokens: { accessToken: 240 } });
     const preview = e.pulumi(["preview", "--json", ...stackArgs]);
     expectOk(preview, "pulumi preview --json");
-    const steps = (
-      JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }
-    ).steps.filter((s) => s.op !== "same");
-    const brief = steps.map((s) => `${s.op} ${s.urn.split("::").pop()}`).sort();
-    expect(brief).toEqual(
+    expect(previewSteps(e)).toEqual(
       [
         "create keycloak-kcgroup-sys-acme-ops",
         "create keystone-group-sys-acme-ops",
@@ -460,6 +468,75 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     );
   });
 
+  it("the federated users' domain renamed: the preview shows it, up converges, users keep logging in", async (ctx) => {
+    const e = need(ctx);
+    const before = await e.domainId(`${STACK}-users`);
+    setConfig(e, "federation", { userDomain: `${STACK}-people` });
+    const steps = previewSteps(e);
+    // Keystone renames a domain in place: the same id, so the IdP and its shadow users stay.
+    expect(steps).toEqual(["update keystone-domain-federated-system-users"]);
+    e.up();
+    expect(await e.domainId(`${STACK}-people`)).toBe(before);
+    expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
+    setConfig(e, "federation", { userDomain: `${STACK}-users` });
+    e.up();
+    expect(await e.domainId(`${STACK}-users`)).toBe(before);
+  });
+
+  for (const service of ["Keycloak", "Keystone"] as const)
+    it(`${service} killed during pulumi up: one clear error, then a re-run converges with nothing duplicated or lost`, async (ctx) => {
+      const e = need(ctx);
+      const before = await keystoneInventory(e);
+      const kcGroups = [...(await e.deployed()).groups.keys()].sort();
+      // Something to create on both sides: a new tenant with a project and an access group.
+      const tenants = [
+        ...(JSON.parse(
+          e.must(["config", "get", `${NS}:tenants`, "--stack", STACK]).stdout,
+        ) as unknown[]),
+        { name: "sys-fault", projects: [{ name: "box" }] },
+      ];
+      const access = [
+        ...(JSON.parse(
+          e.must(["config", "get", `${NS}:access`, "--stack", STACK]).stdout,
+        ) as unknown[]),
+        { tenant: "sys-fault", group: "crew", grants: [{ role: "member", project: "box" }] },
+      ];
+      setConfig(e, "tenants", tenants);
+      setConfig(e, "access", access);
+      const run = e.spawnPulumi(["up", "--yes", "--skip-preview", ...stackArgs]);
+      if (service === "Keycloak") e.stopKeycloak();
+      else e.stopKeystone();
+      const failed = await run.done;
+      expect(failed.code).not.toBe(0);
+      const port = service === "Keycloak" ? SYS.ports.keycloakHttps : SYS.ports.keystone;
+      // The provider's own words: which address refused the connection.
+      const said = `${failed.stdout}${failed.stderr}`;
+      expect(said).toMatch(/connection refused|ECONNREFUSED/);
+      expect(said).toContain(`127.0.0.1:${port}`);
+      if (service === "Keycloak") e.startKeycloak();
+      else e.startKeystone();
+      e.up();
+      expect(await keystoneInventory(e)).toEqual({
+        ...before,
+        domains: [...before.domains, "sys-fault"].sort(),
+        projects: [...before.projects, "sys-fault/box"].sort(),
+        groups: [...before.groups, "sys-fault//sys-fault/crew"].sort(),
+      });
+      expect([...(await e.deployed()).groups.keys()].sort()).toEqual(
+        [...kcGroups, "/sys-fault", "/sys-fault/crew"].sort(),
+      );
+      expectOk(
+        e.pulumi(["preview", "--expect-no-changes", ...stackArgs]),
+        "preview after the re-run",
+      );
+      expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
+      // Back to the tenants before, for the steps after this one.
+      setConfig(e, "tenants", tenants.slice(0, -1));
+      setConfig(e, "access", access.slice(0, -1));
+      e.up();
+      expect(await keystoneInventory(e)).toEqual(before);
+    });
+
   it("a second pulumi up while one runs is refused by the backend's lock, and the state stays intact", async (ctx) => {
     const e = need(ctx);
     const locks = join(e.backend, ".pulumi", "locks");
@@ -487,18 +564,7 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
   it("a protected stack refuses destroy and changes nothing", async (ctx) => {
     const e = need(ctx);
     const before = await keystoneInventory(e);
-    const setProtect = (protect: boolean) =>
-      expectOk(
-        e.pulumi([
-          "config",
-          "set",
-          `${NS}:protection`,
-          JSON.stringify({ protect }),
-          "--stack",
-          STACK,
-        ]),
-        "pulumi config set protection",
-      );
+    const setProtect = (protect: boolean) => setConfig(e, "protection", { protect });
     setProtect(true);
     e.up();
     const destroy = e.pulumi(["destroy", "--yes", "--skip-preview", ...stackArgs]);
