@@ -166,6 +166,11 @@ describe("scripts/local-up.sh", () => {
           "  issuer) echo http://localhost:8080/realms/openstack ;;",
           "  cliAuthUrl) echo http://localhost:5000/v3/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/auth ;;",
           "  clientSecret) echo generated-secret ;;",
+          "  clientId) echo keystone ;;",
+          "esac; fi",
+          'if [ "$1 $2" = "config get" ]; then case "$3" in',
+          `  smokeCheck) echo '{"username":"smoke","project":"acme/web"}' ;;`,
+          "  smokeCheckPassword) echo smoke-password ;;",
           "esac; fi",
         ].join("\n"),
       );
@@ -238,18 +243,16 @@ describe("scripts/local-up.sh", () => {
     ]);
   });
 
-  it("docker mode with Docker and Pulumi present: renders, starts the containers, logs in locally and updates the dev stack", () => {
+  it("docker mode with Docker and Pulumi present: renders, starts the containers, updates the dev stack, checks the endpoints and ends with a login, whose failure fails the run", () => {
     const r = run(fakeBin("all-present", { engine: true, compose: true, pulumi: true }), {
       OKF_LOCAL_MODE: "docker",
     });
-    expect(r.stderr).toBe(`toolchain: using the pulumi CLI on PATH (${join(r.bin, "pulumi")})\n`);
-    expect(r.status).toBe(0);
     expect(r.calls).toEqual([
       "docker info",
       "docker compose version",
       "docker compose up -d --build --wait",
       "pulumi stack select --create dev --non-interactive",
-      "pulumi up --yes --non-interactive --skip-preview --refresh --stack dev --suppress-progress",
+      "pulumi up --yes --non-interactive --skip-preview --refresh --stack dev --suppress-progress --suppress-outputs",
       "pulumi stack output clientSecret --show-secrets --stack dev",
       "docker compose up -d --wait keystone",
       "  with OKF_OIDC_CLIENT_SECRET=generated-secret",
@@ -258,10 +261,15 @@ describe("scripts/local-up.sh", () => {
       "curl -fsS -o /dev/null http://localhost:8080/realms/openstack/.well-known/openid-configuration",
       "curl -fsS -o /dev/null http://localhost:5000/v3",
       "curl -s -o /dev/null -w %{http_code} -X POST http://localhost:5000/v3/OS-FEDERATION/identity_providers/keycloak-openstack/protocols/openid/auth",
-      "pulumi whoami --verbose",
+      "pulumi config get smokeCheck --stack dev",
+      "pulumi stack output clientId --stack dev",
+      "pulumi config get smokeCheckPassword --stack dev",
     ]);
-    expect(r.stdout).toContain(`${ALICE}\nlocal-up: done. Where everything runs:\n`);
-    expect(r.stdout).not.toContain("offline mode");
+    // Behind the stand-ins no Keycloak answers: the real login fails, and so does the run.
+    expect(r.stderr).toContain("smoke check failed at Keycloak token request");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("== a real login as the dev stack's smoke user\n");
+    expect(r.stdout).not.toContain("local-up: done.");
   });
 
   it("fails (non-zero) when a step of the full run fails", () => {
@@ -273,7 +281,7 @@ describe("scripts/local-up.sh", () => {
     const r = run(bin, { OKF_LOCAL_MODE: "docker" });
     expect(r.status).toBe(255);
     expect(r.calls.at(-1)).toBe(
-      "pulumi up --yes --non-interactive --skip-preview --refresh --stack dev --suppress-progress",
+      "pulumi up --yes --non-interactive --skip-preview --refresh --stack dev --suppress-progress --suppress-outputs",
     );
   });
 });

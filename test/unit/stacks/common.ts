@@ -80,7 +80,7 @@ export function commonStackTests(graph: () => StackGraph, expected: {
       frontchannelLogoutEnabled: false,
       pkceCodeChallengeMethod: "S256",
       oauth2DeviceAuthorizationGrantEnabled: true,
-      oauth2DeviceCodeLifespan: "600s",
+      oauth2DeviceCodeLifespan: "600",
     });
   });
 
