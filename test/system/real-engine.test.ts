@@ -589,6 +589,11 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
       protocol: 404,
     });
     expect((await kcCall(e.keycloak, "GET", `/${e.model.keycloak.realm.name}`)).status).toBe(404);
+    expect((await ksJson(e, "/OS-FEDERATION/identity_providers")).identity_providers).toEqual([]);
+    expect((await ksJson(e, "/OS-FEDERATION/mappings")).mappings).toEqual([]);
+    // Only the bootstrap admin's own assignments remain.
+    const left = (await ksJson(e, "/role_assignments")).role_assignments as { group?: unknown }[];
+    expect(left.filter((a) => a.group !== undefined)).toEqual([]);
     expectOk(
       e.pulumi(["stack", "rm", "--yes", "--non-interactive", "--stack", STACK]),
       "pulumi stack rm",

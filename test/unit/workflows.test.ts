@@ -48,16 +48,26 @@ const SECRETS_ENV = {
   AWS_ACCESS_KEY_ID: "${{ secrets.STATE_ACCESS_KEY_ID }}",
   AWS_SECRET_ACCESS_KEY: "${{ secrets.STATE_SECRET_ACCESS_KEY }}",
 };
+/** The review stacks' own credentials: another bucket, keys and passphrase than production's. */
+const REVIEW_SECRETS_ENV = {
+  PULUMI_ACCESS_TOKEN: "${{ secrets.REVIEW_PULUMI_ACCESS_TOKEN }}",
+  PULUMI_CONFIG_PASSPHRASE: "${{ secrets.REVIEW_PULUMI_CONFIG_PASSPHRASE }}",
+  AWS_ACCESS_KEY_ID: "${{ secrets.REVIEW_STATE_ACCESS_KEY_ID }}",
+  AWS_SECRET_ACCESS_KEY: "${{ secrets.REVIEW_STATE_SECRET_ACCESS_KEY }}",
+};
 /** The step that puts the state bucket's backend URL into the job's environment. */
-const STATE_STEP = {
+const stateStep = (prefix: "" | "REVIEW_") => ({
   name: "State backend",
   run: 'bash scripts/state-url.sh --env >> "$GITHUB_ENV"',
   env: {
-    OKF_STATE_BUCKET: "${{ secrets.STATE_BUCKET }}",
-    OKF_STATE_ENDPOINT: "${{ secrets.STATE_ENDPOINT }}",
-    OKF_STATE_REGION: "${{ secrets.STATE_REGION }}",
+    OKF_STATE_BUCKET: `\${{ secrets.${prefix}STATE_BUCKET }}`,
+    OKF_STATE_ENDPOINT: `\${{ secrets.${prefix}STATE_ENDPOINT }}`,
+    OKF_STATE_REGION: `\${{ secrets.${prefix}STATE_REGION }}`,
   },
-};
+});
+/** Every `secrets.X` a job reads. */
+const secretsOf = (job: Job) =>
+  new Set([...JSON.stringify(job).matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]!));
 const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
 const SETUP = [
   { uses: "actions/checkout@v7" },
@@ -204,7 +214,30 @@ describe("GitHub Actions workflows", () => {
         inputs: { command: "destroy", ...common, remove: true },
       },
     ]);
-    expect(pulumiSteps(j).map((s) => s.env)).toEqual([SECRETS_ENV, SECRETS_ENV]);
+    expect(pulumiSteps(j).map((s) => s.env)).toEqual([REVIEW_SECRETS_ENV, REVIEW_SECRETS_ENV]);
+  });
+
+  it("no job without a GitHub environment reads a secret that a job behind one reads", () => {
+    // Unreviewed jobs (every same-repository pull request) must not hold what reviewed deployments
+    // hold: write access to a stack's state is code execution in its next refresh.
+    const jobs = ["deploy.yml", "preview.yml", "review-stack.yml"].flatMap((f) =>
+      Object.entries(workflow(f).jobs).map(([name, job]) => ({ at: `${f} ${name}`, job })),
+    );
+    const guarded = new Set(
+      jobs
+        .filter(({ job }) => (job as { environment?: unknown }).environment !== undefined)
+        .flatMap(({ job }) => [...secretsOf(job)]),
+    );
+    expect(guarded.has("PULUMI_CONFIG_PASSPHRASE")).toBe(true);
+    const open = jobs.filter(
+      ({ job }) => (job as { environment?: unknown }).environment === undefined,
+    );
+    expect(open.map((j) => j.at)).toContain("review-stack.yml review-stack");
+    for (const { at, job } of open)
+      expect(
+        [...secretsOf(job)].filter((s) => guarded.has(s)),
+        at,
+      ).toEqual([]);
   });
 
   it("every job that runs Pulumi takes its backend URL from scripts/state-url.sh first, the form the state suite proves", () => {
@@ -219,8 +252,10 @@ describe("GitHub Actions workflows", () => {
       "review-stack.yml review-stack",
     ]);
     for (const { at, job } of withPulumi) {
-      const state = job.steps.findIndex((s) => (s as { name?: string }).name === STATE_STEP.name);
-      expect(job.steps[state], at).toEqual(STATE_STEP);
+      const state = job.steps.findIndex((s) => (s as { name?: string }).name === "State backend");
+      expect(job.steps[state], at).toEqual(
+        stateStep(at.startsWith("review-stack") ? "REVIEW_" : ""),
+      );
       const firstPulumi = job.steps.findIndex((s) => s.uses === "pulumi/actions@v7");
       expect(state, `${at}: the URL is set before the CLI runs`).toBeLessThan(firstPulumi);
       // No job reads a backend URL from anywhere else.
