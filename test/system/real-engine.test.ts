@@ -468,19 +468,34 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     );
   });
 
-  it("the federated users' domain renamed: the preview shows it, up converges, users keep logging in", async (ctx) => {
+  it("the federated users' domain renamed: the preview shows the replacement, up converges, users log in again", async (ctx) => {
     const e = need(ctx);
-    const before = await e.domainId(`${STACK}-users`);
+    const f = e.model.federation;
     setConfig(e, "federation", { userDomain: `${STACK}-people` });
-    const steps = previewSteps(e);
-    // Keystone renames a domain in place: the same id, so the IdP and its shadow users stay.
-    expect(steps).toEqual(["update keystone-domain-federated-system-users"]);
-    e.up();
-    expect(await e.domainId(`${STACK}-people`)).toBe(before);
+    try {
+      // The domain's logical name follows its name: a new domain, and the IdP (which Keystone
+      // cannot move) and its protocol replaced into it; the old domain goes last.
+      expect(previewSteps(e)).toEqual(
+        [
+          "create keystone-domain-system-people",
+          "create keystone-domain-system-people-release",
+          "delete keystone-domain-system-users",
+          "delete keystone-domain-system-users-release",
+          "replace federation-idp",
+          "replace federation-protocol",
+        ].sort(),
+      );
+      e.up();
+      const idp = (await ksJson(e, `/OS-FEDERATION/identity_providers/${f.idpId}`))
+        .identity_provider as { domain_id: string };
+      expect(idp.domain_id).toBe(await e.domainId(`${STACK}-people`));
+      expect((await call(e.admin, "GET", `/domains?name=${STACK}-users`)).json.domains).toEqual([]);
+      expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
+    } finally {
+      setConfig(e, "federation", { userDomain: `${STACK}-users` });
+      e.up();
+    }
     expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
-    setConfig(e, "federation", { userDomain: `${STACK}-users` });
-    e.up();
-    expect(await e.domainId(`${STACK}-users`)).toBe(before);
   });
 
   for (const service of ["Keycloak", "Keystone"] as const)
@@ -501,39 +516,46 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
         ) as unknown[]),
         { tenant: "sys-fault", group: "crew", grants: [{ role: "member", project: "box" }] },
       ];
-      setConfig(e, "tenants", tenants);
-      setConfig(e, "access", access);
-      const run = e.spawnPulumi(["up", "--yes", "--skip-preview", ...stackArgs]);
-      if (service === "Keycloak") e.stopKeycloak();
-      else e.stopKeystone();
-      const failed = await run.done;
-      expect(failed.code).not.toBe(0);
-      const port = service === "Keycloak" ? SYS.ports.keycloakHttps : SYS.ports.keystone;
-      // The provider's own words: which address refused the connection.
-      const said = `${failed.stdout}${failed.stderr}`;
-      expect(said).toMatch(/connection refused|ECONNREFUSED/);
-      expect(said).toContain(`127.0.0.1:${port}`);
-      if (service === "Keycloak") e.startKeycloak();
-      else e.startKeystone();
-      e.up();
-      expect(await keystoneInventory(e)).toEqual({
-        ...before,
-        domains: [...before.domains, "sys-fault"].sort(),
-        projects: [...before.projects, "sys-fault/box"].sort(),
-        groups: [...before.groups, "sys-fault//sys-fault/crew"].sort(),
-      });
-      expect([...(await e.deployed()).groups.keys()].sort()).toEqual(
-        [...kcGroups, "/sys-fault", "/sys-fault/crew"].sort(),
-      );
-      expectOk(
-        e.pulumi(["preview", "--expect-no-changes", ...stackArgs]),
-        "preview after the re-run",
-      );
-      expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
-      // Back to the tenants before, for the steps after this one.
-      setConfig(e, "tenants", tenants.slice(0, -1));
-      setConfig(e, "access", access.slice(0, -1));
-      e.up();
+      try {
+        setConfig(e, "tenants", tenants);
+        setConfig(e, "access", access);
+        const run = e.spawnPulumi(["up", "--yes", "--skip-preview", ...stackArgs]);
+        if (service === "Keycloak") e.stopKeycloak();
+        else e.stopKeystone();
+        let failed: PulumiResult;
+        try {
+          failed = await run.done;
+        } finally {
+          if (service === "Keycloak") e.startKeycloak();
+          else e.startKeystone();
+        }
+        expect(failed.code).not.toBe(0);
+        const port = service === "Keycloak" ? SYS.ports.keycloakHttps : SYS.ports.keystone;
+        // The provider's own words: which address refused the connection.
+        const said = `${failed.stdout}${failed.stderr}`;
+        expect(said).toMatch(/connection refused|ECONNREFUSED/);
+        expect(said).toContain(`127.0.0.1:${port}`);
+        e.up();
+        expect(await keystoneInventory(e)).toEqual({
+          ...before,
+          domains: [...before.domains, "sys-fault"].sort(),
+          projects: [...before.projects, "sys-fault/box"].sort(),
+          groups: [...before.groups, "sys-fault//sys-fault/crew"].sort(),
+        });
+        expect([...(await e.deployed()).groups.keys()].sort()).toEqual(
+          [...kcGroups, "/sys-fault", "/sys-fault/crew"].sort(),
+        );
+        expectOk(
+          e.pulumi(["preview", "--expect-no-changes", ...stackArgs]),
+          "preview after the re-run",
+        );
+        expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
+      } finally {
+        // Back to the tenants before, for the steps after this one.
+        setConfig(e, "tenants", tenants.slice(0, -1));
+        setConfig(e, "access", access.slice(0, -1));
+        e.up();
+      }
       expect(await keystoneInventory(e)).toEqual(before);
     });
 

@@ -55,18 +55,30 @@ function secretsOf(conn: KeystoneConnection): string[] {
       : [a.token];
 }
 
-export class KeystoneError extends Error {
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly status: number | undefined,
-    readonly keystoneMessage: string,
-  ) {
-    super(
-      `Keystone ${method} ${path} failed${status !== undefined ? ` with HTTP ${status}` : ""}: ${keystoneMessage}`,
-    );
-    this.name = "KeystoneError";
-  }
+/** An error of a Keystone call: the verb, the path, the HTTP status and the server's message. */
+export interface KeystoneError extends Error {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number | undefined;
+  readonly keystoneMessage: string;
+}
+
+/**
+ * Makes a KeystoneError. A factory, not a subclass of Error: the engine runs this provider from its
+ * serialized text, where a class becomes a function calling `Error.call(this, message)`, which sets
+ * no message, and every failure then reached the operator as "Unknown Error".
+ */
+export function keystoneError(
+  method: string,
+  path: string,
+  status: number | undefined,
+  keystoneMessage: string,
+): KeystoneError {
+  const e = new Error(
+    `Keystone ${method} ${path} failed${status !== undefined ? ` with HTTP ${status}` : ""}: ${keystoneMessage}`,
+  );
+  e.name = "KeystoneError";
+  return Object.assign(e, { method, path, status, keystoneMessage });
 }
 
 /** One HTTP exchange with node's http/https (global fetch cannot take a CA bundle without undici). */
@@ -150,7 +162,7 @@ async function send(
       lastError = e instanceof Error ? e.message : String(e);
     }
   }
-  throw new KeystoneError(
+  throw keystoneError(
     method,
     path,
     undefined,
@@ -227,7 +239,7 @@ async function authenticate(conn: KeystoneConnection): Promise<string> {
   );
   const token = res.headers["x-subject-token"];
   if (res.status !== 201 || typeof token !== "string") {
-    throw new KeystoneError(
+    throw keystoneError(
       "POST",
       "/auth/tokens",
       res.status,
@@ -261,7 +273,7 @@ export async function keystoneCall(
     }
     return res;
   }
-  throw new KeystoneError(method, path, 401, "token renewal did not help");
+  throw keystoneError(method, path, 401, "token renewal did not help");
 }
 
 /** Like keystoneCall, but any status outside `ok` becomes a KeystoneError. */
@@ -274,7 +286,7 @@ export async function keystoneExpect(
 ): Promise<KeystoneResponse> {
   const res = await keystoneCall(conn, method, path, body);
   if (!ok.includes(res.status))
-    throw new KeystoneError(
+    throw keystoneError(
       method,
       path,
       res.status,

@@ -2,7 +2,7 @@
  * The read, delete and create-or-converge steps the Keystone resources share. Like the rest of the
  * provider, serialized by value with it (imports are local modules only).
  */
-import { hintFor, keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
+import { hintFor, keystoneCall, keystoneExpect, keystoneError, messageOf } from "./client";
 import { currentConnection } from "./runtime";
 
 type Body = Record<string, unknown>;
@@ -11,7 +11,7 @@ type Body = Record<string, unknown>;
 export async function readOne(path: string): Promise<Body | undefined> {
   const res = await keystoneCall(currentConnection(), "GET", path);
   if (res.status === 404) return undefined;
-  if (res.status !== 200) throw new KeystoneError("GET", path, res.status, messageOf(res));
+  if (res.status !== 200) throw keystoneError("GET", path, res.status, messageOf(res));
   return res.body;
 }
 
@@ -19,7 +19,7 @@ export async function readOne(path: string): Promise<Body | undefined> {
 export async function deleteOne(path: string): Promise<void> {
   const res = await keystoneCall(currentConnection(), "DELETE", path);
   if (res.status !== 204 && res.status !== 404)
-    throw new KeystoneError("DELETE", path, res.status, messageOf(res));
+    throw keystoneError("DELETE", path, res.status, messageOf(res));
 }
 
 export interface CreateExactly<S> {
@@ -54,15 +54,15 @@ export async function createExactly<S>(c: CreateExactly<S>): Promise<S> {
       await c.beforeTakeOver?.();
       return current;
     }
-    if (!c.adopt) throw new KeystoneError("PUT", c.path, 409, c.exists(current));
+    if (!c.adopt) throw keystoneError("PUT", c.path, 409, c.exists(current));
     const refusal = c.cannotAdopt?.(current);
-    if (refusal !== undefined) throw new KeystoneError("PATCH", c.path, 409, refusal);
+    if (refusal !== undefined) throw keystoneError("PATCH", c.path, 409, refusal);
     await c.beforeTakeOver?.();
     const res = await keystoneExpect(conn, "PATCH", c.path, [200], c.patchBody);
     return c.stateFrom(res.body);
   }
   if (existing.status !== 404)
-    throw new KeystoneError("GET", c.path, existing.status, messageOf(existing));
+    throw keystoneError("GET", c.path, existing.status, messageOf(existing));
   const res = await keystoneCall(conn, "PUT", c.path, c.createBody);
   if (res.status === 201) return c.stateFrom(res.body);
   if (res.status === 409) {
@@ -73,7 +73,7 @@ export async function createExactly<S>(c: CreateExactly<S>): Promise<S> {
       return now;
     }
   }
-  throw new KeystoneError("PUT", c.path, res.status, messageOf(res) + hintFor(res.status));
+  throw keystoneError("PUT", c.path, res.status, messageOf(res) + hintFor(res.status));
 }
 
 /**

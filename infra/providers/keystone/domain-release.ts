@@ -11,7 +11,7 @@
  *   delete  -> PATCH /v3/domains/{id} {"domain": {"enabled": false}}; 404 counts as done
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { keystoneCall, KeystoneError, messageOf } from "./client";
+import { keystoneCall, keystoneError, messageOf } from "./client";
 import { isUnknown } from "./compare";
 import { readOne } from "./crud";
 import { configureFromStack, currentConnection } from "./runtime";
@@ -44,7 +44,7 @@ export const domainReleaseProvider: pulumi.dynamic.ResourceProvider<
 
   async create(inputs) {
     if (!(await readOne(path(inputs.domainId))))
-      throw new KeystoneError("GET", path(inputs.domainId), 404, "the domain does not exist");
+      throw keystoneError("GET", path(inputs.domainId), 404, "the domain does not exist");
     return { id: inputs.domainId, outs: { domainId: inputs.domainId } };
   },
 
@@ -57,6 +57,6 @@ export const domainReleaseProvider: pulumi.dynamic.ResourceProvider<
       domain: { enabled: false },
     });
     if (res.status !== 200 && res.status !== 404)
-      throw new KeystoneError("PATCH", path(id), res.status, messageOf(res));
+      throw keystoneError("PATCH", path(id), res.status, messageOf(res));
   },
 };

@@ -11,7 +11,7 @@
  * uses the mapping makes both refuse, since either would change that protocol's logins.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { keystoneExpect, KeystoneError } from "./client";
+import { keystoneExpect, keystoneError } from "./client";
 import { createExactly, deleteOne, protocolsUsing, readOne } from "./crud";
 import { isUnknown, mappingDocument, sameStructure } from "./compare";
 import { configureFromStack, currentConnection } from "./runtime";
@@ -43,7 +43,7 @@ async function refuseIfShared(
 ): Promise<void> {
   const others = await protocolsUsing(mappingId, usedBy || undefined);
   if (others.length === 0) return;
-  throw new KeystoneError(
+  throw keystoneError(
     what === "delete" ? "DELETE" : "PUT",
     path(mappingId),
     409,

@@ -10,7 +10,7 @@
  *   delete  -> DELETE .../identity_providers/{idp}/protocols/{protocol}; 404 counts as done
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { hintFor, keystoneCall, keystoneExpect, KeystoneError, messageOf } from "./client";
+import { hintFor, keystoneCall, keystoneExpect, keystoneError, messageOf } from "./client";
 import { isUnknown } from "./compare";
 import { deleteOne, readOne } from "./crud";
 import { configureFromStack, currentConnection } from "./runtime";
@@ -86,7 +86,7 @@ export const protocolProvider: pulumi.dynamic.ResourceProvider<ProtocolState, Pr
       // Exactly as desired (an interrupted earlier create): taken as created.
       if (exact(present)) return { id: idOf(inputs), outs: { ...inputs } };
       if (!inputs.adopt) {
-        throw new KeystoneError(
+        throw keystoneError(
           "PUT",
           onePath(inputs.idpId, inputs.protocolId),
           409,
@@ -98,7 +98,7 @@ export const protocolProvider: pulumi.dynamic.ResourceProvider<ProtocolState, Pr
     }
     const res = await keystoneCall(conn, "PUT", onePath(inputs.idpId, inputs.protocolId), body);
     if (res.status !== 201 && res.status !== 409)
-      throw new KeystoneError(
+      throw keystoneError(
         "PUT",
         onePath(inputs.idpId, inputs.protocolId),
         res.status,
@@ -111,7 +111,7 @@ export const protocolProvider: pulumi.dynamic.ResourceProvider<ProtocolState, Pr
         (p) => p.id === inputs.protocolId,
       );
       if (!now || !exact(now)) {
-        throw new KeystoneError(
+        throw keystoneError(
           "PUT",
           onePath(inputs.idpId, inputs.protocolId),
           409,
