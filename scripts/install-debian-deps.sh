@@ -24,7 +24,15 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   echo "install-debian-deps: missing ${missing[*]} and cannot install them (needs root on Debian)" >&2
   exit 1
 fi
-exec 9>/tmp/okf-apt.lock
+# The lock and the apt-update stamp live in a folder only root can write: in a world-writable one
+# (/tmp) another local user could plant a symlink there, and root's `>` would truncate its target.
+state_dir=${OKF_DEPS_STATE_DIR:-/var/lib/okf-deps}
+mkdir -p -m 0700 "$state_dir"
+if [ -L "$state_dir" ] || [ "$(stat -c %u "$state_dir")" != 0 ]; then
+  echo "install-debian-deps: $state_dir must be a folder owned by root, not a link" >&2
+  exit 1
+fi
+exec 9>"$state_dir/apt.lock"
 flock 9
 export DEBIAN_FRONTEND=noninteractive
 # The keystone package tries to start its own service; a policy-rc.d that forbids it keeps the
@@ -33,8 +41,9 @@ policy=/usr/sbin/policy-rc.d
 made_policy=0
 if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; made_policy=1; fi
 trap '[ $made_policy = 1 ] && rm -f "$policy"' EXIT
-if [ ! -e /tmp/okf-apt-updated ] || [ -n "$(find /tmp/okf-apt-updated -mmin +360 2>/dev/null)" ]; then
-  apt-get update -qq && touch /tmp/okf-apt-updated
+stamp=$state_dir/apt-updated
+if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +360 2>/dev/null)" ]; then
+  apt-get update -qq && touch "$stamp"
 fi
 echo "install-debian-deps: installing ${missing[*]}" >&2
 # A package's configure step can fail once on a fresh machine (seen with openstack-dashboard's
