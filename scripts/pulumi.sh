@@ -32,8 +32,9 @@ if [ -z "${PULUMI_BACKEND_URL:-}" ] && [ -n "${OKF_STATE_BUCKET:-}" ]; then
   export PULUMI_BACKEND_URL
 fi
 if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
-  mkdir -p "$repo/.pulumi-state"
   export PULUMI_BACKEND_URL="file://$repo/.pulumi-state"
 fi
+# A file backend's folder must exist before the CLI opens it.
+case "$PULUMI_BACKEND_URL" in file://*) mkdir -p "${PULUMI_BACKEND_URL#file://}" ;; esac
 cd "$repo"
 exec pulumi "$@"

@@ -64,13 +64,10 @@ describe(`scripts/local-up.sh and local-down.sh, for real [${KEYSTONE.label}]`, 
     const r = script("local-down.sh", env, ["--yes"]);
     expect(r.code, r.out).toBe(0);
     expect(listening(8080) || listening(5000)).toBe(false);
-    const left = spawnSync(
-      "pgrep",
-      ["-f", "pulumi-language-nodejs|pulumi-resource-|kc.sh|quarkus"],
-      {
-        encoding: "utf8",
-      },
-    ).stdout;
+    // What this run started: the plugins from its Pulumi home, the services from .local/.
+    const left = spawnSync("pgrep", ["-f", `${home}/plugins|${REPO}/.local/`], {
+      encoding: "utf8",
+    }).stdout;
     expect(left.trim(), "processes left running").toBe("");
   });
 
