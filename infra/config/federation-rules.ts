@@ -125,6 +125,14 @@ export function federationRules(cfg: StackConfig, push: Push): void {
       `"${f.claimPrefix}" is not a valid environment prefix`,
       "use letters, digits, '-' and '_', e.g. OIDC-",
     );
+  } else if (/^http_/i.test(f.claimPrefix)) {
+    // Apache hands every request header to Keystone as HTTP_<NAME>: claims under that prefix could
+    // be met by headers the client sends itself.
+    push(
+      "federation.claimPrefix",
+      `"${f.claimPrefix}" is the prefix of request headers, which any client can set`,
+      "use a prefix no header becomes, e.g. OIDC-",
+    );
   }
   if (f.remoteIdAttribute !== undefined) {
     const allowed = remoteIdAttributes(f.claimPrefix);

@@ -64,9 +64,9 @@ export const RolesSchema = z.strictObject({
     .describe("Roles this stack creates. Default none."),
   cloudWide: z
     .array(z.string().min(1))
-    .default(["admin"])
+    .default([])
     .describe(
-      "Roles Keystone treats as cloud-wide whatever they are assigned on: with its default policy, `admin` on any project or domain administers the whole cloud, every tenant, the mapping and the IdP included. Access rules may not grant them (see allowCloudWideGrants). Default [admin]; add your own.",
+      "More roles Keystone treats as cloud-wide whatever they are assigned on. `admin`, `service` and `ResellerAdmin` always are (with Keystone's default policy `admin` on any project or domain administers the whole cloud, and `service` may validate any user's token); this list only adds to them. Access rules may not grant them (see allowCloudWideGrants). Default none.",
     ),
   allowCloudWideGrants: z
     .boolean()

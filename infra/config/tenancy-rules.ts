@@ -118,10 +118,19 @@ export function tenantRules(cfg: StackConfig, push: Push): void {
   });
 }
 
+/**
+ * Roles that reach beyond any tenant in Keystone's default policy, whatever the stack says:
+ * `admin` (on any target) administers the cloud, `service` may validate any user's token, and
+ * `ResellerAdmin` administers every Swift account.
+ */
+export const ALWAYS_CLOUD_WIDE = ["admin", "service", "ResellerAdmin"] as const;
+
 /** Roles a tenant group must not get unless the stack says so: they reach beyond the tenant. */
 export function cloudWideRules(cfg: StackConfig, push: Push): void {
   if (cfg.roles.allowCloudWideGrants) return;
-  const cloudWide = new Set(cfg.roles.cloudWide.map((r) => r.toLowerCase()));
+  const cloudWide = new Set(
+    [...ALWAYS_CLOUD_WIDE, ...cfg.roles.cloudWide].map((r) => r.toLowerCase()),
+  );
   cfg.access.forEach((a, i) =>
     a.grants.forEach((g, j) => {
       if (!cloudWide.has(g.role.toLowerCase())) return;

@@ -649,10 +649,44 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "roles.cloudWide emptied: admin stays cloud-wide",
+    raw: withValue(
+      "roles",
+      { cloudWide: [] },
+      withValue("access[0].grants", [{ role: "admin", project: "web" }]),
+    ),
+    expected: [
+      'access[0].grants[0].role: "admin" is cloud-wide in Keystone: members of acme/admins would administer every tenant, the mapping and the IdP (grant member or reader (or a role the stack creates), or set roles.allowCloudWideGrants: true if that is really meant)',
+    ],
+  },
+  {
+    name: "Keystone's service and ResellerAdmin roles granted to tenant groups (cloud-wide)",
+    raw: withValue(
+      "roles",
+      { create: ["service", "ResellerAdmin"] },
+      withValue(
+        "access[0].grants",
+        [{ role: "service", project: "web" }],
+        withValue("access[1].grants", [{ role: "ResellerAdmin", project: "web" }]),
+      ),
+    ),
+    expected: [
+      'access[0].grants[0].role: "service" is cloud-wide in Keystone: members of acme/admins would administer every tenant, the mapping and the IdP (grant member or reader (or a role the stack creates), or set roles.allowCloudWideGrants: true if that is really meant)',
+      'access[1].grants[0].role: "ResellerAdmin" is cloud-wide in Keystone: members of acme/developers would administer every tenant, the mapping and the IdP (grant member or reader (or a role the stack creates), or set roles.allowCloudWideGrants: true if that is really meant)',
+    ],
+  },
+  {
+    name: "claim prefix of request headers (any case)",
+    raw: withValue("federation", { claimPrefix: "Http_" }),
+    expected: [
+      'federation.claimPrefix: "Http_" is the prefix of request headers, which any client can set (use a prefix no header becomes, e.g. OIDC-)',
+    ],
+  },
+  {
     name: "an operator's own cloud-wide role",
     raw: withValue(
       "roles",
-      { create: ["cloud-operator"], cloudWide: ["admin", "cloud-operator"] },
+      { create: ["cloud-operator"], cloudWide: ["cloud-operator"] },
       withValue("access[1].grants", [{ role: "cloud-operator", project: "web" }]),
     ),
     expected: [

@@ -101,7 +101,7 @@ describe("parseStackConfig: valid configurations", () => {
     expect(config.roles).toEqual({
       existing: ["admin", "member", "reader"],
       create: [],
-      cloudWide: ["admin"],
+      cloudWide: [],
       allowCloudWideGrants: false,
     });
   });
