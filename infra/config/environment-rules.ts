@@ -7,6 +7,20 @@ import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/**
+ * A word of the stack name (between `-`, `_`, `.` or the ends, digits allowed after it) that says
+ * production or staging: `prod`, `eu-prod`, `prod2`, `live`; `product-demo` is none.
+ */
+const PRODUCTION_NAME = /(^|[-_.])(prod|production|live)\d*($|[-_.])/i;
+const STAGING_NAME = /(^|[-_.])(staging|stage|stg)\d*($|[-_.])/i;
+
+/** The longest token and session lifetimes a staging or production realm may have (seconds). */
+export const LIFETIME_LIMITS = {
+  accessToken: 900,
+  ssoSessionIdle: 28_800,
+  ssoSessionMax: 86_400,
+  deviceCode: 1_800,
+} as const;
 
 function hostOf(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
@@ -18,6 +32,18 @@ function hostOf(url: string | undefined): string | undefined {
 }
 
 export function environmentRules(cfg: StackConfig, stack: string, push: Push): void {
+  if (cfg.environment === "staging" || cfg.environment === "production") {
+    // A stolen access token works until it expires, whatever logout or Keycloak says.
+    for (const [key, limit] of Object.entries(LIFETIME_LIMITS)) {
+      const value = cfg.realm.tokens[key as keyof typeof LIFETIME_LIMITS];
+      if (value > limit)
+        push(
+          `realm.tokens.${key}`,
+          `${value} s is longer than a ${cfg.environment} stack allows (${limit} s)`,
+          `give at most ${limit}; longer lifetimes are for local and test stacks`,
+        );
+    }
+  }
   if (cfg.environment === "local") {
     const urls: [string, string | undefined][] = [
       ["keycloak.url", cfg.keycloak.url],
@@ -36,9 +62,9 @@ export function environmentRules(cfg: StackConfig, stack: string, push: Push): v
       }
     }
   }
-  const named = /^(prod|production)(-|$)/i.test(stack)
+  const named = PRODUCTION_NAME.test(stack)
     ? "production"
-    : /^staging(-|$)/i.test(stack)
+    : STAGING_NAME.test(stack)
       ? "staging"
       : undefined;
   if (named !== undefined && cfg.environment !== named) {

@@ -33,7 +33,7 @@ describe("scripts/install-debian-deps.sh", () => {
       for (const [tool, body] of [
         ["dpkg-query", 'case "$*" in *keystone*) exit 1;; esac; printf "install ok installed"'],
         ["apt-get", 'echo "apt-get $*" >>"' + join(tmp, "apt.log") + '"'],
-      ]) {
+      ] as [string, string][]) {
         const f = join(bin, tool);
         spawnSync("mkdir", ["-p", bin]);
         writeFileSync(f, `#!/bin/sh\n${body}\n`);

@@ -176,5 +176,37 @@ describe("parseStackConfig: valid configurations", () => {
         ),
       ).not.toThrow();
     });
+
+    it.each(["eu-prod", "live", "prod2", "cloud_production", "Stage-3"])(
+      "a stack named %s (production or staging by a word of its name) cannot declare test",
+      (stack) => {
+        expect(() =>
+          parseStackConfig(
+            { ...validRaw(), environment: "test", protection: { protect: false } },
+            { stack, secretKeys: SECRET_KEYS_SET },
+          ),
+        ).toThrow(new RegExp(`environment: stack "${stack}" is named like (production|staging)`));
+      },
+    );
+
+    it("a production realm's token and session lifetimes are bounded", () => {
+      const raw = validRaw() as { realm: Record<string, unknown> };
+      raw.realm = {
+        ...raw.realm,
+        tokens: {
+          accessToken: 3600,
+          ssoSessionIdle: 86400,
+          ssoSessionMax: 604800,
+          deviceCode: 600,
+        },
+      };
+      expect(() => parseStackConfig(raw, { stack: "prod", secretKeys: SECRET_KEYS_SET })).toThrow(
+        [
+          "realm.tokens.accessToken: 3600 s is longer than a production stack allows (900 s) (give at most 900; longer lifetimes are for local and test stacks)",
+          "realm.tokens.ssoSessionIdle: 86400 s is longer than a production stack allows (28800 s) (give at most 28800; longer lifetimes are for local and test stacks)",
+          "realm.tokens.ssoSessionMax: 604800 s is longer than a production stack allows (86400 s) (give at most 86400; longer lifetimes are for local and test stacks)",
+        ].join("\n  "),
+      );
+    });
   });
 });
