@@ -9,7 +9,12 @@
  */
 import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
-import { keystoneGroupName, groupClaimValue } from "../model/naming";
+import {
+  groupClaimValue,
+  keycloakGroupKey,
+  keycloakTenantGroupKey,
+  keystoneGroupName,
+} from "../model/naming";
 
 /** Keystone's limit for domain, project and group names (its SQL columns are 64 wide). */
 export const KEYSTONE_NAME_MAX = 64;
@@ -79,6 +84,24 @@ export function nameRules(cfg: StackConfig, push: Push): void {
         );
       seen.set(p.name.toLowerCase(), p.name);
     });
+  });
+  // Keycloak group keys join tenant and group with '-' too: tenant `a-b`'s own group and tenant
+  // `a`'s access group `b` would be one resource; two access groups of a tenant that differ only
+  // in case are one Keystone group (Keystone compares names case-insensitively in a domain).
+  const groupKeys = new Map<string, string>(
+    cfg.tenants.map((t) => [keycloakTenantGroupKey(t.name).toLowerCase(), `tenant ${t.name}`]),
+  );
+  cfg.access.forEach((a, i) => {
+    const key = keycloakGroupKey(a.tenant, a.group).toLowerCase();
+    const other = groupKeys.get(key);
+    // The same rule twice is a duplicate access rule, reported on its own.
+    if (other !== undefined && other !== `access group ${a.tenant}/${a.group}`)
+      push(
+        `access[${i}].group`,
+        `${a.tenant}/${a.group} gets the same resource name as ${other} ("${keycloakGroupKey(a.tenant, a.group)}")`,
+        "rename one of them: names are joined with '-' and compared without case",
+      );
+    else if (other === undefined) groupKeys.set(key, `access group ${a.tenant}/${a.group}`);
   });
   cfg.access.forEach((a, i) => {
     const name = keystoneGroupName(

@@ -172,6 +172,22 @@ export function accessRules(cfg: StackConfig, push: Push): void {
         "a role is either looked up or created, not both",
       );
   }
+  // A customer realm's groups are named after the access group alone: two tenants bound to one
+  // customer realm with the same group would hand its members both tenants' access.
+  const realmGroups = new Map<string, string>();
+  cfg.access.forEach((a, i) => {
+    const realm = tenants.get(a.tenant)?.customerRealm;
+    if (realm === undefined) return;
+    const key = `${realm}/${a.group}`.toLowerCase();
+    const other = realmGroups.get(key);
+    if (other !== undefined && other !== a.tenant)
+      push(
+        `access[${i}].group`,
+        `customer realm "${realm}" is bound to tenants "${other}" and "${a.tenant}", which both have group "${a.group}": its members would get both tenants' access`,
+        "give the groups different names, or bind each tenant to a customer realm of its own",
+      );
+    else realmGroups.set(key, a.tenant);
+  });
   const seen = new Set<string>();
   cfg.access.forEach((a, i) => {
     const base = `access[${i}]`;

@@ -500,6 +500,21 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "one customer realm bound to two tenants with the same group",
+    raw: withValue(
+      "realm.customerRealms",
+      [{ name: "partner", emailDomains: ["partner.example"] }],
+      withValue(
+        "tenants[0].customerRealm",
+        "partner",
+        withValue("tenants[1].customerRealm", "partner", withValue("access[2].group", "admins")),
+      ),
+    ),
+    expected: [
+      'access[2].group: customer realm "partner" is bound to tenants "acme" and "globex", which both have group "admins": its members would get both tenants\' access (give the groups different names, or bind each tenant to a customer realm of its own)',
+    ],
+  },
+  {
     name: "Organizations asked of a Keycloak older than 26",
     raw: withValue(
       "keycloak.version",
@@ -707,6 +722,30 @@ export const INVALID_CASES: InvalidCase[] = [
     ),
     expected: [
       "tenants[1].projects[0].name: a-b/c gets the same resource name as a/b-c (\"project-a-b-c\") (rename one of them: tenant and project names are joined with '-')",
+    ],
+  },
+  {
+    name: "a tenant's own group and another tenant's access group with one resource name",
+    raw: withValue(
+      "tenants",
+      [
+        { name: "a", projects: [{ name: "web" }] },
+        { name: "a-b", projects: [{ name: "app" }] },
+      ],
+      withValue("access", [
+        { tenant: "a", group: "b", grants: [{ role: "member", project: "web" }] },
+        { tenant: "a-b", group: "ops", grants: [{ role: "member", project: "app" }] },
+      ]),
+    ),
+    expected: [
+      "access[0].group: a/b gets the same resource name as tenant a-b (\"kcgroup-a-b\") (rename one of them: names are joined with '-' and compared without case)",
+    ],
+  },
+  {
+    name: "access groups of a tenant differing only in case",
+    raw: withValue("access[1].group", "Admins"),
+    expected: [
+      "access[1].group: acme/Admins gets the same resource name as access group acme/admins (\"kcgroup-acme-Admins\") (rename one of them: names are joined with '-' and compared without case)",
     ],
   },
   {
