@@ -49,10 +49,11 @@ export class KeystoneTenancy extends pulumi.ComponentResource {
     }
     // What lives in a domain takes its id from the release, so a delete runs in the order Keystone
     // needs: contents, then the release (disables the domain), then the domain.
+    const domainIds = Object.fromEntries(Object.entries(releases).map(([k, r]) => [k, r.domainId]));
     const domainId = (key: string) => {
-      const r = releases[key];
-      if (!r) throw new pulumi.ResourceError(`internal: no domain ${key} in the model`, this);
-      return r.domainId;
+      const id = domainIds[key];
+      if (!id) throw new pulumi.ResourceError(`internal: no domain ${key} in the model`, this);
+      return id;
     };
 
     const projects: Record<string, openstack.identity.Project> = {};
@@ -109,7 +110,7 @@ export class KeystoneTenancy extends pulumi.ComponentResource {
     }
 
     this.domains = domains;
-    this.domainIds = Object.fromEntries(Object.entries(releases).map(([k, r]) => [k, r.domainId]));
+    this.domainIds = domainIds;
     this.projects = projects;
     this.groups = groups;
     this.roleIds = roleIds;

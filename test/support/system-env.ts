@@ -20,7 +20,7 @@ import {
   keycloakAdmin,
   readDeployed,
 } from "./keycloak-admin";
-import { type KeystoneSession, passwordToken } from "./keystone-admin";
+import { call, type KeystoneSession, passwordToken } from "./keystone-admin";
 import { notStarted, REPO } from "./keystone-service";
 import { type ConfigMap, createStack, type PulumiResult, type PulumiStack } from "./pulumi-stack";
 
@@ -172,10 +172,8 @@ export async function startSystem(
       deployed: () =>
         readDeployed(keycloak, model.keycloak.realm.name, model.keycloak.client.clientId),
       domainId: async (name) => {
-        const r = await fetch(`${url}/v3/domains?name=${encodeURIComponent(name)}`, {
-          headers: { "x-auth-token": admin.token },
-        });
-        const domains = ((await r.json()) as { domains: { id: string }[] }).domains;
+        const domains = (await call(admin, "GET", `/domains?name=${encodeURIComponent(name)}`)).json
+          .domains as { id: string }[];
         if (domains.length !== 1) throw new Error(`Keystone has no domain ${name}`);
         return domains[0]!.id;
       },

@@ -11,7 +11,7 @@
  *   delete  -> PATCH /v3/domains/{id} {"domain": {"enabled": false}}; 404 counts as done
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { keystoneCall, keystoneError, messageOf } from "./client";
+import { keystoneError, keystoneExpect } from "./client";
 import { isUnknown } from "./compare";
 import { readOne } from "./crud";
 import { configureFromStack, currentConnection } from "./runtime";
@@ -53,10 +53,8 @@ export const domainReleaseProvider: pulumi.dynamic.ResourceProvider<
   },
 
   async delete(id) {
-    const res = await keystoneCall(currentConnection(), "PATCH", path(id), {
+    await keystoneExpect(currentConnection(), "PATCH", path(id), [200, 404], {
       domain: { enabled: false },
     });
-    if (res.status !== 200 && res.status !== 404)
-      throw keystoneError("PATCH", path(id), res.status, messageOf(res));
   },
 };
