@@ -305,6 +305,31 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     expect((await federatedLogin(e.model, await accessToken(e, users.nobody))).status).toBe(401);
   });
 
+  it("a group named to forge another tenant's path (x;/sys-acme/developers) grants nothing: Keycloak escapes '/' in group names", async (ctx) => {
+    const e = need(ctx);
+    // What a proxy-realm admin allowed to create groups under one tenant could try: Keystone splits
+    // claim values on ';', so without the escaping the path would yield "/sys-acme/developers".
+    const realm = e.model.keycloak.realm.name;
+    const parent = (await e.deployed()).groups.get("/sys-globex/researchers")!;
+    const made = await kcCall(e.keycloak, "POST", `/${realm}/groups/${parent}/children`, {
+      name: "x;/sys-acme/developers",
+    });
+    expect(made.status).toBe(201);
+    const forger = {
+      username: "sys-forger",
+      password: "sys-forger-pass-1",
+      email: "forger@globex.example",
+    };
+    await createKeycloakUser(e.keycloak, realm, {
+      ...forger,
+      groupIds: [made.location!.split("/").pop()!],
+    });
+    const claims = decodeJwt(await accessToken(e, forger));
+    expect(claims.groups).toEqual(["/sys-globex/researchers/x;~/sys-acme~/developers"]);
+    const login = await federatedLogin(e.model, await accessToken(e, forger));
+    expect(login.status, "no value of the forged path is a granted group").toBe(401);
+  });
+
   it("no perpetual diff: preview right after up shows no change, plain and with --refresh", (ctx) => {
     const e = need(ctx);
     expectOk(
