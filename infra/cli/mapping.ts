@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { parseStackFileAt } from "../config/stack-file";
-import { remoteIdAttributes } from "../model/naming";
+import { remoteIdAttributes } from "../base/naming";
 import { explainAccess } from "../verify/access-evaluate";
 import { buildModel } from "../model/federation-model";
 import { formatFinding, lintMapping } from "../verify/mapping-lint";

@@ -4,7 +4,7 @@
  */
 import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
-import { remoteIdAttributes } from "../model/naming";
+import { remoteIdAttributes } from "../base/naming";
 import { LOOSE_ENVIRONMENTS } from "./url-rules";
 
 export function clientRules(cfg: StackConfig, push: Push): void {

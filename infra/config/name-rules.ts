@@ -14,7 +14,7 @@ import {
   keycloakGroupKey,
   keycloakTenantGroupKey,
   keystoneGroupName,
-} from "../model/naming";
+} from "../base/naming";
 
 /** Keystone's limit for domain, project and group names (its SQL columns are 64 wide). */
 export const KEYSTONE_NAME_MAX = 64;

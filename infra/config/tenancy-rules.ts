@@ -5,7 +5,7 @@
  */
 import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
-import { checkGroupValue } from "../model/mapping-safety";
+import { checkGroupValue } from "../base/mapping-safety";
 import { duplicates } from "./url-rules";
 
 /** The first Keycloak major with Organizations as a supported feature (a preview in 25). */

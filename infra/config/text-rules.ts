@@ -3,11 +3,11 @@
  * must not carry syntax: a newline in a Horizon URL added a mod_auth_openidc directive that
  * `apache2 -t` accepted, and `${...}` in a URL was expanded by Apache. The URL parser strips tabs and
  * newlines silently, so the typed text is checked here, before anything is declared. The renderers
- * refuse the same on their own (infra/model/artifacts/safe-text.ts).
+ * refuse the same on their own (infra/base/safe-text.ts).
  */
 import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
-import { controlCharIn } from "../model/artifacts/safe-text";
+import { controlCharIn } from "../base/safe-text";
 
 function urlProblem(v: string): string | undefined {
   return (

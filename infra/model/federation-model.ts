@@ -7,7 +7,7 @@
 import type { StackConfig } from "../config/schema"; // types only: the model stays Pulumi-free
 import { customerRealms, clientMappers, keycloakClient, keycloakGroups } from "./keycloak-side";
 import { generateMapping, type MappingInput } from "./mapping/generate";
-import * as naming from "./naming";
+import * as naming from "../base/naming";
 import { mappedGroups, tenancy } from "./tenancy";
 import type { FederationModel, SmokeCheckSpec } from "./types";
 import * as urls from "./urls";

@@ -3,7 +3,7 @@
  * into the proxy realm, and the Keystone client with its protocol mappers.
  */
 import type { StackConfig } from "../config/schema";
-import * as naming from "./naming";
+import * as naming from "../base/naming";
 import type { ClientMapper, CustomerRealmSpec, FederationModel, KeycloakGroupSpec } from "./types";
 import * as urls from "./urls";
 

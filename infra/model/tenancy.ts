@@ -4,7 +4,7 @@
  */
 import type { StackConfig } from "../config/schema";
 import type { MappedGroup } from "./mapping/generate";
-import * as naming from "./naming";
+import * as naming from "../base/naming";
 import type {
   GrantSpec,
   KeystoneDomainSpec,

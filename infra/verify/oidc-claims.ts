@@ -5,7 +5,7 @@
  * delimiter; objects are JSON text; booleans become "1"/"0"; numbers their decimal text. Header
  * copies (`HTTP_<PREFIX><CLAIM>`) survive only for claim names without `_`. `REMOTE_USER` is `sub`.
  */
-import { headerEnvName } from "../model/naming";
+import { headerEnvName } from "../base/naming";
 
 export interface ClaimConversion {
   /** OIDCClaimPrefix, e.g. `OIDC-`. */

@@ -86,6 +86,16 @@ describe("architecture", () => {
     ).toEqual([]);
   });
 
+  it("config/ imports no model: the ground floor (base/) holds what both read", () => {
+    expect(violations("infra/config", under("infra/model"))).toEqual([]);
+  });
+
+  it("base/ is the ground floor: it imports nothing", () => {
+    expect(
+      sources("infra/base").flatMap((f) => importsOf(f).map((t) => `${f} imports ${t}`)),
+    ).toEqual([]);
+  });
+
   it("infra/ imports neither tests nor scripts; nothing imports scripts/", () => {
     expect(violations("infra", under("test", "scripts"))).toEqual([]);
     expect([
@@ -106,5 +116,6 @@ describe("architecture", () => {
     expect(importsOf("infra/stack.ts")).toContain("@pulumi/pulumi");
     expect(importsOf("infra/cli/mapping.ts")).toContain("infra/verify/access-evaluate");
     expect(violations("infra/cli", under("infra/verify"))).not.toEqual([]);
+    expect(importsOf("infra/config/federation-rules.ts")).toContain("infra/base/naming");
   });
 });

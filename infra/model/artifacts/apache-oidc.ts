@@ -7,7 +7,7 @@
  */
 import type { FederationModel } from "../federation-model";
 import { discoveryUrl } from "../urls";
-import { safe } from "./safe-text";
+import { safe } from "../../base/safe-text";
 import { APACHE_CLIENT_SECRET_REF, APACHE_PASSPHRASE_REF, type RenderSecrets } from "./secrets";
 
 export interface ApacheOptions {

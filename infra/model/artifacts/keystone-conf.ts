@@ -1,6 +1,6 @@
 /** keystone.conf overlay for federation; merge it into Keystone's configuration. */
 import type { FederationModel } from "../federation-model";
-import { safe } from "./safe-text";
+import { safe } from "../../base/safe-text";
 
 /** Keystone's default `[oslo_middleware] max_request_body_size` (bytes). */
 export const KEYSTONE_MAX_BODY_DEFAULT = 114_688;

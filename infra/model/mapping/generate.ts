@@ -29,7 +29,7 @@
  * `{"groups": "{N}", "domain": <tenant>}`. Keystone group names then equal the claim values; only
  * whitelisted exact values can become group names, and only in their own tenant's domain.
  */
-import { escapeFormat } from "../mapping-safety";
+import { escapeFormat } from "../../base/mapping-safety";
 import type { LocalUser, MappingDocument, MappingRule, RemoteRequirement } from "./types";
 
 /** One granted Keycloak group and the Keystone group it maps to. */

@@ -16,7 +16,7 @@ import {
 import { exampleSecretIssue } from "../../../infra/config/example-secrets";
 import { SECRET_KEY_NAMES } from "../../../infra/config/secrets";
 import { buildModel, type FederationModel } from "../../../infra/model/federation-model";
-import { remoteIdAttributes } from "../../../infra/model/naming";
+import { remoteIdAttributes } from "../../../infra/base/naming";
 import { lintMapping } from "../../../infra/verify/mapping-lint";
 import { operatorStacks } from "../../support/stack-files";
 import { secretValue } from "../stacks/common";
