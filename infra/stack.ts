@@ -67,13 +67,19 @@ export function declareStack(
       `internal: the federated users' domain ${model.federation.idpDomainKey} is not declared`,
     );
 
-  const federation = new KeystoneFederation("federation", {
-    model,
-    domainId: userDomainId,
-    protect,
-    retainIdpOnDelete: model.protection.retainIdpOnDelete,
-    adopt: model.federation.adopt,
-  });
+  // After the Keycloak side: the mapping matches access roles, so the roles, their assignments and
+  // the claim's mapper exist before a mapping that reads them (no login outage during an update).
+  const federation = new KeystoneFederation(
+    "federation",
+    {
+      model,
+      domainId: userDomainId,
+      protect,
+      retainIdpOnDelete: model.protection.retainIdpOnDelete,
+      adopt: model.federation.adopt,
+    },
+    { dependsOn: [keycloakSide] },
+  );
 
   // Host configuration: references in plain outputs; with the real secrets only in secret outputs
   // and, when delivery is enabled, on the hosts.

@@ -18,28 +18,33 @@ export function keycloakGroupPath(tenant: string, group: string): string {
   return `/${tenant}/${group}`;
 }
 
-/** The value the groups claim carries for that group, depending on the mapper's full-path setting. */
-export function groupClaimValue(tenant: string, group: string, fullPath: boolean): string {
-  return fullPath ? keycloakGroupPath(tenant, group) : group;
-}
-
 /** Model key (and Pulumi logical-name suffix) of the Keycloak group of an access rule. */
 export function keycloakGroupKey(tenant: string, group: string): string {
   return `kcgroup-${tenant}-${group}`;
 }
 
 /**
- * Keystone group name (inside the tenant's domain) that carries the access rule's roles. With the
- * perTenant mapping layout Keystone takes the name from the (whitelisted) claim value itself.
+ * Name of the Keystone client's client role that grants an access rule, and of the Keystone group
+ * (inside the tenant's domain) that carries the rule's roles: `<tenant>-<group>`. Access is keyed on
+ * this role, which only the stack declares (and assigns to the access group), never on a group
+ * name or path that whoever may create groups could choose.
  */
-export function keystoneGroupName(
-  tenant: string,
-  group: string,
-  layout: "perGroup" | "perTenant" = "perGroup",
-  claimValue?: string,
-): string {
-  return layout === "perTenant" && claimValue !== undefined ? claimValue : `${tenant}-${group}`;
+export function accessRoleName(tenant: string, group: string): string {
+  return `${tenant}-${group}`;
 }
+
+/** Keystone group name of an access rule: the same as its access role, in every mapping layout. */
+export function keystoneGroupName(tenant: string, group: string): string {
+  return accessRoleName(tenant, group);
+}
+
+/** Model key (and logical-name suffix) of the client role of an access rule. */
+export function accessRoleKey(tenant: string, group: string): string {
+  return `kcrole-${tenant}-${group}`;
+}
+
+/** Default name of the claim that carries a user's access roles. */
+export const DEFAULT_ACCESS_CLAIM = "openstack_access";
 
 /** Default client id of the public CLI client: the Keystone client's id with `-cli`. */
 export function cliClientId(clientId: string): string {

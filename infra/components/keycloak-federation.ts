@@ -4,7 +4,8 @@
  */
 import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClientMapper, FederationModel } from "../model/federation-model";
+import type { FederationModel } from "../model/federation-model";
+import { declareClientMapper } from "./keycloak-client-mappers";
 import { KeycloakCustomerRealm } from "./keycloak-customer-realm";
 import { declareFirstBrokerLoginFlow } from "./keycloak-first-broker-login";
 import { KeycloakHiddFlow } from "./keycloak-hidd-flow";
@@ -27,6 +28,10 @@ export class KeycloakFederation extends pulumi.ComponentResource {
   /** The public CLI client (device grant, PKCE S256), when the model declares one. */
   readonly cliClient?: keycloak.openid.Client;
   readonly groups: Readonly<Record<string, keycloak.Group>>;
+  /** The Keystone client's access roles, by model key: what the mapping matches. */
+  readonly accessRoles: Readonly<Record<string, keycloak.Role>>;
+  /** Each access group's assignment of its access role. */
+  readonly accessGrants: readonly keycloak.GroupRoles[];
   readonly customerRealms: readonly KeycloakCustomerRealm[];
   /** The Keystone client's secret (secret output; empty for a public client). */
   readonly clientSecret: pulumi.Output<string>;
@@ -112,7 +117,8 @@ export class KeycloakFederation extends pulumi.ComponentResource {
     );
     this.clientSecret = pulumi.secret(this.client.clientSecret);
 
-    for (const mapper of kc.mappers) this.mapper(`${name}-mapper`, mapper, realmId, this.client.id);
+    for (const mapper of kc.mappers)
+      declareClientMapper(`${name}-mapper`, mapper, realmId, this.client.id, { parent: this });
 
     if (kc.cliClient) {
       // The OpenStack CLI's client: public (no secret to hand out), device grant with PKCE S256 only.
@@ -139,13 +145,17 @@ export class KeycloakFederation extends pulumi.ComponentResource {
         child,
       );
       for (const mapper of kc.mappers)
-        this.mapper(`${name}-cli-mapper`, mapper, realmId, this.cliClient.id);
+        declareClientMapper(`${name}-cli-mapper`, mapper, realmId, this.cliClient.id, {
+          parent: this,
+        });
     }
 
     const groups: Record<string, keycloak.Group> = {};
+    const accessRoles: Record<string, keycloak.Role> = {};
+    const grants: keycloak.GroupRoles[] = [];
     for (const g of kc.groups) {
       const parent = g.parentKey !== undefined ? groups[g.parentKey] : undefined;
-      groups[g.key] = new keycloak.Group(
+      const group = new keycloak.Group(
         `${name}-${g.key}`,
         {
           realmId,
@@ -154,8 +164,34 @@ export class KeycloakFederation extends pulumi.ComponentResource {
         },
         child,
       );
+      groups[g.key] = group;
+      if (g.accessRole) {
+        // Access rides on this client role, never on the group's name or path: a group creator
+        // can choose names, but only the stack declares the Keystone client's roles.
+        const role = new keycloak.Role(
+          `${name}-${g.accessRole.key}`,
+          {
+            realmId,
+            clientId: this.client.id,
+            name: g.accessRole.name,
+            description: g.accessRole.description,
+          },
+          child,
+        );
+        accessRoles[g.accessRole.key] = role;
+        // Not exhaustive: other roles an admin gives the group stay; this one is restored on drift.
+        grants.push(
+          new keycloak.GroupRoles(
+            `${name}-${g.key}-access`,
+            { realmId, groupId: group.id, roleIds: [role.id], exhaustive: false },
+            child,
+          ),
+        );
+      }
     }
     this.groups = groups;
+    this.accessRoles = accessRoles;
+    this.accessGrants = grants;
 
     const firstBrokerLogin =
       kc.firstBrokerLoginFlowAlias !== undefined
@@ -198,62 +234,9 @@ export class KeycloakFederation extends pulumi.ComponentResource {
       realm: this.realm,
       client: this.client,
       groups: this.groups,
+      accessRoles: this.accessRoles,
+      accessGrants: this.accessGrants,
       clientSecret: this.clientSecret,
     });
-  }
-
-  /** One protocol mapper; every claim goes to the ID token, the access token (CLI path) and userinfo. */
-  private mapper(
-    prefix: string,
-    m: ClientMapper,
-    realmId: pulumi.Input<string>,
-    clientId: pulumi.Input<string>,
-  ): void {
-    const opts = { parent: this };
-    const everywhere = { addToIdToken: true, addToAccessToken: true, addToUserinfo: true };
-    const base = { realmId, clientId, name: m.name };
-    switch (m.kind) {
-      case "groups":
-        new keycloak.openid.GroupMembershipProtocolMapper(
-          `${prefix}-${m.name}`,
-          { ...base, ...everywhere, claimName: m.claimName, fullPath: m.fullPath },
-          opts,
-        );
-        return;
-      case "audience":
-        // The audience mapper has no userinfo switch: `aud` is a token-only claim.
-        new keycloak.openid.AudienceProtocolMapper(
-          `${prefix}-${m.name}`,
-          {
-            ...base,
-            addToIdToken: true,
-            addToAccessToken: true,
-            includedClientAudience: m.includedClientAudience,
-          },
-          opts,
-        );
-        return;
-      case "userProperty":
-        new keycloak.openid.UserPropertyProtocolMapper(
-          `${prefix}-${m.name}`,
-          { ...base, ...everywhere, claimName: m.claimName, userProperty: m.userProperty },
-          opts,
-        );
-        return;
-      case "sub":
-        new keycloak.openid.SubProtocolMapper(
-          `${prefix}-${m.name}`,
-          { ...base, addToAccessToken: true, addToTokenIntrospection: true },
-          opts,
-        );
-        return;
-      case "sessionNote":
-        new keycloak.openid.UserSessionNoteProtocolMapper(
-          `${prefix}-${m.name}`,
-          { ...base, ...everywhere, claimName: m.claimName, sessionNote: m.sessionNote },
-          opts,
-        );
-        return;
-    }
   }
 }

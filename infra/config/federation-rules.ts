@@ -9,11 +9,11 @@ import { LOOSE_ENVIRONMENTS } from "./url-rules";
 
 export function clientRules(cfg: StackConfig, push: Push): void {
   const loose = LOOSE_ENVIRONMENTS.has(cfg.environment);
-  if (!cfg.client.groupsFullPath) {
+  if (cfg.client.groupsFullPath !== undefined) {
     push(
       "client.groupsFullPath",
-      "bare group names cannot tell tenants apart: whoever may create a Keycloak group named like an access group, in any tenant (or named 'x;<group>', which Keystone splits on ';'), gets its grants",
-      "keep groupsFullPath true: access is keyed on the full path /<tenant>/<group>",
+      "is retired: tokens no longer carry group paths, and access rides on the Keystone client's client roles",
+      'remove the key (docs/operations.md, "Access keyed on client roles")',
     );
   }
   const cliClientId = cfg.client.cliClientId;
@@ -95,6 +95,7 @@ export function federationRules(cfg: StackConfig, push: Push): void {
       "use sub: the Keystone user id must be immutable, or a recycled e-mail or username inherits an old Keystone identity",
     );
   }
+  accessClaimRules(cfg, push);
   if (f.userType === "local" && cfg.realm.customerRealms.length > 0) {
     push(
       "federation.userType",
@@ -152,5 +153,68 @@ export function federationRules(cfg: StackConfig, push: Push): void {
         "use the claim name as it appears in the token",
       );
     }
+  }
+}
+
+/**
+ * Claims Keycloak's own scopes and mappers write, or that the mapping reads for something else: an
+ * access claim named like one of them could be filled by a scope a user may request (the optional
+ * `microprofile-jwt` scope writes realm roles into `groups`) or by another mapper.
+ */
+const RESERVED_CLAIMS = new Set([
+  "sub",
+  "iss",
+  "aud",
+  "azp",
+  "exp",
+  "iat",
+  "nbf",
+  "jti",
+  "typ",
+  "sid",
+  "nonce",
+  "acr",
+  "auth_time",
+  "scope",
+  "session_state",
+  "groups",
+  "roles",
+  "realm_access",
+  "resource_access",
+  "preferred_username",
+  "email",
+  "email_verified",
+  "name",
+  "given_name",
+  "family_name",
+  "upn",
+  "identity_provider",
+  "organization",
+]);
+
+function accessClaimRules(cfg: StackConfig, push: Push): void {
+  const c = cfg.federation.claims;
+  if (c.groups !== undefined) {
+    push(
+      "federation.claims.groups",
+      "is retired: access is no longer keyed on Keycloak group paths, which whoever may create groups can forge",
+      "remove the key; access roles arrive in federation.claims.access (default openstack_access)",
+    );
+  }
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(c.access)) {
+    push(
+      "federation.claims.access",
+      `"${c.access}" is not a plain claim name`,
+      "use letters, digits and '_' (a '.' nests the claim in Keycloak), e.g. openstack_access",
+    );
+  } else if (
+    RESERVED_CLAIMS.has(c.access.toLowerCase()) ||
+    [c.userId, c.username, c.email].some((o) => o?.toLowerCase() === c.access.toLowerCase())
+  ) {
+    push(
+      "federation.claims.access",
+      `"${c.access}" is a claim Keycloak or the mapping already fills with something else`,
+      "give the access roles a claim of their own, e.g. openstack_access",
+    );
   }
 }

@@ -9,12 +9,7 @@
  */
 import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
-import {
-  groupClaimValue,
-  keycloakGroupKey,
-  keycloakTenantGroupKey,
-  keystoneGroupName,
-} from "../base/naming";
+import { keycloakGroupKey, keycloakTenantGroupKey, keystoneGroupName } from "../base/naming";
 
 /** Keystone's limit for domain, project and group names (its SQL columns are 64 wide). */
 export const KEYSTONE_NAME_MAX = 64;
@@ -104,12 +99,7 @@ export function nameRules(cfg: StackConfig, push: Push): void {
     else if (other === undefined) groupKeys.set(key, `access group ${a.tenant}/${a.group}`);
   });
   cfg.access.forEach((a, i) => {
-    const name = keystoneGroupName(
-      a.tenant,
-      a.group,
-      cfg.federation.ruleLayout,
-      groupClaimValue(a.tenant, a.group, cfg.client.groupsFullPath),
-    );
+    const name = keystoneGroupName(a.tenant, a.group);
     if (name.length > KEYSTONE_NAME_MAX)
       tooLong(`access[${i}].group`, "the derived Keystone group name", name);
   });

@@ -166,9 +166,9 @@ export const ClientSchema = z.strictObject({
     .describe("Enable the implicit flow. Default false; only `local`/`test` stacks may enable it."),
   groupsFullPath: z
     .boolean()
-    .default(true)
+    .optional()
     .describe(
-      "Emit Keycloak group paths (`/tenant/group`) in the groups claim. Must stay true: bare names cannot tell tenants apart. Default true.",
+      "Retired: tokens no longer carry group paths; access rides on client roles. Remove the key.",
     ),
   extraRedirectUris: z
     .array(z.string())

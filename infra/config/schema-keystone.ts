@@ -104,10 +104,18 @@ export const ClaimsSchema = z.strictObject({
     .describe(
       "Claim holding the e-mail address. Omit to not map e-mail (if set, tokens without it are refused).",
     ),
+  access: z
+    .string()
+    .default("openstack_access")
+    .describe(
+      "Claim holding the user's access roles: the Keystone client's client roles, one per access rule, which the stack assigns to the access groups. Default `openstack_access`.",
+    ),
   groups: z
     .string()
-    .default("groups")
-    .describe("Claim holding the Keycloak groups. Default `groups`."),
+    .optional()
+    .describe(
+      "Retired: access is no longer keyed on group paths (a group creator could forge them). Remove the key; see `access`.",
+    ),
 });
 
 export const FederationSchema = z.strictObject({

@@ -31,15 +31,11 @@ export function tenantRules(cfg: StackConfig, push: Push): void {
     );
   }
   cfg.tenants.forEach((t, i) => {
-    if (
-      cfg.federation.ruleLayout === "perTenant" &&
-      cfg.client.groupsFullPath &&
-      t.name.includes("name")
-    ) {
+    if (cfg.federation.ruleLayout === "perTenant" && t.name.includes("name")) {
       push(
         `tenants[${i}].name`,
         `"${t.name}" contains "name"`,
-        'with the perTenant layout group paths feed Keystone\'s groups template, which switches to JSON mode on "name"; rename the tenant or use the perGroup layout',
+        'with the perTenant layout the access roles (<tenant>-<group>) feed Keystone\'s groups template, which switches to JSON mode on "name"; rename the tenant or use the perGroup layout',
       );
     }
     if (t.name.toLowerCase() === "default") {

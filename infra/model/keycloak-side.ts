@@ -9,7 +9,10 @@ import * as urls from "./urls";
 
 const uniq = <T>(xs: readonly T[]) => [...new Set(xs)];
 
-/** Step "Keycloak groups": one top-level group per tenant with access, its access groups below. */
+/**
+ * Step "Keycloak groups": one top-level group per tenant with access, its access groups below, each
+ * holding the client role that grants the access rule (group names and paths grant nothing).
+ */
 export function keycloakGroups(cfg: StackConfig): KeycloakGroupSpec[] {
   const tenants = uniq(cfg.access.map((a) => a.tenant)).map((tenant) => ({
     key: naming.keycloakTenantGroupKey(tenant),
@@ -21,6 +24,11 @@ export function keycloakGroups(cfg: StackConfig): KeycloakGroupSpec[] {
     name: a.group,
     path: naming.keycloakGroupPath(a.tenant, a.group),
     parentKey: naming.keycloakTenantGroupKey(a.tenant),
+    accessRole: {
+      key: naming.accessRoleKey(a.tenant, a.group),
+      name: naming.accessRoleName(a.tenant, a.group),
+      description: `Access of ${naming.keycloakGroupPath(a.tenant, a.group)} in OpenStack (declared by the stack)`,
+    },
   }));
   return [...tenants, ...groups];
 }
@@ -84,7 +92,12 @@ export function clientMappers(cfg: StackConfig): ClientMapper[] {
           } as const,
         ]
       : []),
-    { kind: "groups", name: c.groups, claimName: c.groups, fullPath: cfg.client.groupsFullPath },
+    {
+      kind: "accessRoles",
+      name: c.access,
+      claimName: c.access,
+      roleClientId: cfg.client.clientId,
+    },
     { kind: "audience", name: "audience", includedClientAudience: cfg.client.clientId },
     ...(cfg.realm.customerRealms.length > 0
       ? [{ kind: "sessionNote", name: note, claimName: note, sessionNote: note } as const]

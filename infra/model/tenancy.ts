@@ -50,13 +50,13 @@ export function tenancy(cfg: StackConfig, idpId: string): Tenancy {
   const grants: GrantSpec[] = [];
   for (const a of cfg.access) {
     const key = naming.keystoneGroupKey(a.tenant, a.group);
-    const claimValue = naming.groupClaimValue(a.tenant, a.group, cfg.client.groupsFullPath);
     groups.push({
       key,
       domainKey: naming.domainKey(a.tenant),
-      name: naming.keystoneGroupName(a.tenant, a.group, cfg.federation.ruleLayout, claimValue),
+      name: naming.keystoneGroupName(a.tenant, a.group),
       description: a.description ?? `Keycloak ${naming.keycloakGroupPath(a.tenant, a.group)}`,
-      claimValue,
+      claimValue: naming.accessRoleName(a.tenant, a.group),
+      accessGroup: `${a.tenant}/${a.group}`,
     });
     for (const g of a.grants) {
       const target =

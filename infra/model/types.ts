@@ -8,7 +8,7 @@ import type * as urls from "./urls";
 
 /** A protocol mapper on the Keystone client; every one targets ID token, access token and userinfo. */
 export type ClientMapper =
-  | { kind: "groups"; name: string; claimName: string; fullPath: boolean }
+  | { kind: "accessRoles"; name: string; claimName: string; roleClientId: string }
   | { kind: "audience"; name: string; includedClientAudience: string }
   | { kind: "userProperty"; name: string; claimName: string; userProperty: string }
   | { kind: "sub"; name: string }
@@ -20,6 +20,12 @@ export interface KeycloakGroupSpec {
   readonly name: string;
   readonly path: string;
   readonly parentKey?: string;
+  /** For an access group: the client role of the Keystone client its members get (and the token carries). */
+  readonly accessRole?: {
+    readonly key: string;
+    readonly name: string;
+    readonly description: string;
+  };
 }
 
 export interface CustomerRealmSpec {
@@ -73,7 +79,10 @@ export interface KeystoneGroupSpec {
   readonly domainKey: string;
   readonly name: string;
   readonly description: string;
+  /** The access role (a value of the access claim) that puts a user in this group. */
   readonly claimValue: string;
+  /** The access rule as reviewers read it: `<tenant>/<group>`. */
+  readonly accessGroup: string;
 }
 
 export interface GrantSpec {

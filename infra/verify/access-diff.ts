@@ -16,8 +16,7 @@ function groupGrants(m: FederationModel): Set<string> {
   const out = new Set<string>();
   for (const g of m.keystone.grants) {
     const group = m.keystone.groups.find((x) => x.key === g.groupKey);
-    if (group)
-      out.add(`${group.claimValue.replace(/^\//, "")}|${g.role}|${label(grantTarget(m, g))}`);
+    if (group) out.add(`${group.accessGroup}|${g.role}|${label(grantTarget(m, g))}`);
   }
   return out;
 }

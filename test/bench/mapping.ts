@@ -20,14 +20,14 @@ function mappingWith(rules: number) {
     clientIds: ["keystone", "keystone-cli"],
     remoteIdAttribute: "HTTP_OIDC_ISS",
     claimPrefix: "OIDC-",
-    claims: { userId: "sub", username: "preferred_username", groups: "groups" },
+    claims: { userId: "sub", username: "preferred_username", access: "openstack_access" },
     brokerClaim: "identity_provider",
     userType: "ephemeral",
     userDomain: "federated-users",
     denyWithoutGroup: true,
     groups: Array.from({ length: rules }, (_, i) => ({
       tenant: `t${i % 10}`,
-      claimValue: `/t${i % 10}/team${i}`,
+      claimValue: `t${i % 10}-team${i}`,
       keystoneGroup: `t${i % 10}-team${i}`,
       domain: `t${i % 10}`,
     })),
@@ -35,13 +35,13 @@ function mappingWith(rules: number) {
 }
 
 function assertionFor(rules: number): Record<string, string> {
-  const held = [0, Math.floor(rules / 2), rules - 1].map((i) => `/t${i % 10}/team${i}`);
+  const held = [0, Math.floor(rules / 2), rules - 1].map((i) => `t${i % 10}-team${i}`);
   return {
     "OIDC-sub": "u-1",
     "OIDC-preferred_username": "alice",
     HTTP_OIDC_ISS: ISSUER,
     "OIDC-azp": "keystone",
-    "OIDC-groups": [...held, "/other"].join(";"),
+    "OIDC-openstack_access": [...held, "other"].join(";"),
   };
 }
 

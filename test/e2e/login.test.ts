@@ -57,7 +57,7 @@ describe(`federated login through Apache, mod_auth_openidc and Keystone [${KEYST
       users: {
         smoke: {
           password: "smoke-pass",
-          claims: { sub: "smoke-sub-1", groups: ["/e2e-acme/developers"] },
+          claims: { sub: "smoke-sub-1", openstack_access: ["e2e-acme-developers"] },
         },
       },
     });
@@ -137,8 +137,8 @@ describe(`federated login through Apache, mod_auth_openidc and Keystone [${KEYST
     const e = need(ctx);
     const noGroup = await mint(claimsOf("no granted group gets no token"));
     const spoof = {
-      "OIDC-groups": "/e2e-acme/admins",
-      OIDC_groups: "/e2e-acme/admins",
+      "OIDC-openstack_access": "e2e-acme-admins",
+      OIDC_openstack_access: "e2e-acme-admins",
       "OIDC-iss": e.model.keycloak.issuer,
       "OIDC-azp": "keystone",
     };

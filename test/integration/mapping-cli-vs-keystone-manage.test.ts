@@ -45,7 +45,7 @@ const CASES: { name: string; rules: unknown; input: string }[] = [
       readFileSync(join(__dirname, "..", "..", "mappings", "dev.rules.json"), "utf8"),
     ),
     input:
-      "OIDC-sub: 42\nOIDC-preferred_username: alice\nOIDC-groups: /acme/admins;/x\nHTTP_OIDC_ISS: http://localhost:8080/realms/openstack\nOIDC-azp: keystone\n",
+      "OIDC-sub: 42\nOIDC-preferred_username: alice\nOIDC-openstack_access: acme-admins;x\nOIDC-groups: /acme/admins\nHTTP_OIDC_ISS: http://localhost:8080/realms/openstack\nOIDC-azp: keystone\n",
   },
   {
     name: "multi-valued name and non-ASCII",

@@ -51,14 +51,21 @@ const delimiterTrickCases = () =>
   accessCases((claims) => [
     [": azp other-app;<client>", { ...claims, azp: `other-app;${String(claims.azp)}` }],
     [": azp <client>;other-app", { ...claims, azp: `${String(claims.azp)};other-app` }],
-    // Groups named "x;<path>" by someone who may create groups: Keycloak escapes '/' in the name.
-    ...(Array.isArray(claims.groups) && claims.groups.length > 0
+    // Group paths forged by someone who may create groups ("/other/x;/<tenant>/<group>", and the
+    // access roles themselves as paths) in the groups claim, which the mapping never reads.
+    ...(Array.isArray(claims.openstack_access) && claims.openstack_access.length > 0
       ? [
           [
-            ": groups /other/x;<held path, escaped>",
+            ": held roles moved to the groups claim, as forged paths",
             {
-              ...claims,
-              groups: (claims.groups as string[]).map((g) => `/other/x;${g.replace(/\//g, "~/")}`),
+              ...Object.fromEntries(
+                Object.entries(claims).filter(([k]) => k !== "openstack_access"),
+              ),
+              groups: (claims.openstack_access as string[]).flatMap((g) => [
+                g,
+                `/other/x;${g}`,
+                `x;/${g.replace("-", "/")}`,
+              ]),
             },
           ] as [string, Claims],
         ]

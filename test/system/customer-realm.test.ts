@@ -300,7 +300,7 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
     const claims = decodeJwt(token);
     expect(claims.iss).toBe(e.model.keycloak.issuer);
     expect(claims.identity_provider).toBe("partner");
-    expect(claims.groups).toEqual(["/sys-partner/engineers"]);
+    expect(claims.openstack_access).toEqual(["sys-partner-engineers"]);
     const login = await federatedLogin(e.model, token);
     expect(login.status).toBe(201);
     expect(await scopeTo(e.model, login.token!, "sys-partner", "lab")).toEqual({
@@ -388,7 +388,7 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
     );
     expect(grant.status).toBe(200);
     const claims = decodeJwt(String(grant.body.access_token));
-    expect(claims.groups).toEqual(["/sys-partner/engineers"]);
+    expect(claims.openstack_access).toEqual(["sys-partner-engineers"]);
     expect(claims).not.toHaveProperty("identity_provider");
     expect((await federatedLogin(e.model, String(grant.body.access_token))).status).toBe(401);
   });

@@ -204,7 +204,7 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
       .sort();
     expect(mappers).toEqual([
       "audience:oidc-audience-mapper",
-      "groups:oidc-group-membership-mapper",
+      "openstack_access:oidc-usermodel-client-role-mapper",
       "preferred_username:oidc-usermodel-property-mapper",
       "sub:oidc-sub-mapper",
     ]);
@@ -216,6 +216,29 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
       "/sys-globex",
       "/sys-globex/researchers",
     ]);
+    // Access rides on the Keystone client's roles: one per access group, assigned to that group.
+    const roles = await kcJson<{ name: string }[]>(
+      e,
+      `/${realm}/clients/${String(client.id)}/roles`,
+    );
+    expect(roles.map((r) => r.name).sort()).toEqual([
+      "sys-acme-auditors",
+      "sys-acme-developers",
+      "sys-globex-researchers",
+    ]);
+    const assigned: string[] = [];
+    for (const [path, id] of deployed.groups) {
+      const mapped = await kcJson<{ name: string }[]>(
+        e,
+        `/${realm}/groups/${id}/role-mappings/clients/${String(client.id)}`,
+      );
+      for (const r of mapped) assigned.push(`${path} ${r.name}`);
+    }
+    expect(assigned.sort()).toEqual([
+      "/sys-acme/auditors sys-acme-auditors",
+      "/sys-acme/developers sys-acme-developers",
+      "/sys-globex/researchers sys-globex-researchers",
+    ]);
   });
 
   it("Keystone holds the domains, projects, groups, grants, IdP, mapping and protocol as declared", async (ctx) => {
@@ -223,11 +246,11 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     expect(await keystoneInventory(e)).toEqual({
       domains: ["sys-acme", "sys-globex", `${STACK}-users`],
       projects: ["sys-acme/data", "sys-acme/web", "sys-globex/research"],
-      // `<domain>/<group>`: each Keystone group is named after its Keycloak group's path.
+      // `<domain>/<group>`: each Keystone group is named like the access role that maps to it.
       groups: [
-        "sys-acme//sys-acme/auditors",
-        "sys-acme//sys-acme/developers",
-        "sys-globex//sys-globex/researchers",
+        "sys-acme/sys-acme-auditors",
+        "sys-acme/sys-acme-developers",
+        "sys-globex/sys-globex-researchers",
       ],
       idp: 200,
       mapping: 200,
@@ -268,17 +291,17 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     }[];
     expect(
       assignments
-        .filter((a) => a.group?.name.startsWith("/sys-"))
+        .filter((a) => a.group?.name.startsWith("sys-"))
         .map(
           (a) =>
             `${a.group!.name} ${a.role.name} ${a.scope.project?.name ?? `domain:${a.scope.domain?.name}`}`,
         )
         .sort(),
     ).toEqual([
-      "/sys-acme/auditors reader data",
-      "/sys-acme/auditors reader web",
-      "/sys-acme/developers member web",
-      "/sys-globex/researchers member research",
+      "sys-acme-auditors reader data",
+      "sys-acme-auditors reader web",
+      "sys-acme-developers member web",
+      "sys-globex-researchers member research",
     ]);
   });
 
@@ -298,36 +321,60 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     const claims = decodeJwt(await accessToken(e, users.dev));
     expect(claims.iss).toBe(e.model.keycloak.issuer);
     expect(claims.azp).toBe(e.model.keycloak.client.clientId);
-    expect(claims.groups).toEqual(["/sys-acme/developers"]);
+    expect(claims.openstack_access).toEqual(["sys-acme-developers"]);
+    expect(claims, "no token carries group paths").not.toHaveProperty("groups");
     expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
     expect(await reachable(e, users.auditor, PROJECTS)).toEqual(["sys-acme/web", "sys-acme/data"]);
-    expect(decodeJwt(await accessToken(e, users.nobody))).not.toHaveProperty("groups");
+    expect(decodeJwt(await accessToken(e, users.nobody))).not.toHaveProperty("openstack_access");
     expect((await federatedLogin(e.model, await accessToken(e, users.nobody))).status).toBe(401);
   });
 
-  it("a group named to forge another tenant's path (x;/sys-acme/developers) grants nothing: Keycloak escapes '/' in group names", async (ctx) => {
+  it("no group name or path a group creator chooses grants anything: nested (/sys-globex/x;/sys-acme/developers) and single-name (x;/sys-acme/developers) forgeries", async (ctx) => {
     const e = need(ctx);
-    // What a proxy-realm admin allowed to create groups under one tenant could try: Keystone splits
-    // claim values on ';', so without the escaping the path would yield "/sys-acme/developers".
+    // What a proxy-realm admin allowed to create groups under one tenant could try. Keystone
+    // splits claim values on ';', so a token carrying either path would have named
+    // /sys-acme/developers; access rides on client roles only the stack declares instead.
     const realm = e.model.keycloak.realm.name;
-    const parent = (await e.deployed()).groups.get("/sys-globex/researchers")!;
-    const made = await kcCall(e.keycloak, "POST", `/${realm}/groups/${parent}/children`, {
-      name: "x;/sys-acme/developers",
-    });
-    expect(made.status).toBe(201);
-    const forger = {
-      username: "sys-forger",
-      password: "sys-forger-pass-1",
-      email: "forger@globex.example",
+    const deployed = await e.deployed();
+    const child = async (parent: string, name: string) => {
+      const made = await kcCall(e.keycloak, "POST", `/${realm}/groups/${parent}/children`, {
+        name,
+      });
+      expect(made.status, `create group ${name}`).toBe(201);
+      return made.location!.split("/").pop()!;
     };
-    await createKeycloakUser(e.keycloak, realm, {
-      ...forger,
-      groupIds: [made.location!.split("/").pop()!],
-    });
-    const claims = decodeJwt(await accessToken(e, forger));
-    expect(claims.groups).toEqual(["/sys-globex/researchers/x;~/sys-acme~/developers"]);
-    const login = await federatedLogin(e.model, await accessToken(e, forger));
-    expect(login.status, "no value of the forged path is a granted group").toBe(401);
+    // Nested: /sys-globex > "x;" > sys-acme > developers, every name plain.
+    const nested = await child(
+      await child(await child(deployed.groups.get("/sys-globex")!, "x;"), "sys-acme"),
+      "developers",
+    );
+    // One name: /sys-globex/researchers > "x;/sys-acme/developers".
+    const single = await child(
+      deployed.groups.get("/sys-globex/researchers")!,
+      "x;/sys-acme/developers",
+    );
+    const nestedForger = {
+      username: "sys-forger-nested",
+      password: "sys-forger-pass-1",
+      email: "forger-nested@globex.example",
+    };
+    const singleForger = {
+      username: "sys-forger-single",
+      password: "sys-forger-pass-2",
+      email: "forger-single@globex.example",
+    };
+    await createKeycloakUser(e.keycloak, realm, { ...nestedForger, groupIds: [nested] });
+    await createKeycloakUser(e.keycloak, realm, { ...singleForger, groupIds: [single] });
+    const nestedClaims = decodeJwt(await accessToken(e, nestedForger));
+    expect(nestedClaims).not.toHaveProperty("openstack_access");
+    expect(nestedClaims).not.toHaveProperty("groups");
+    const login = await federatedLogin(e.model, await accessToken(e, nestedForger));
+    expect(login.status, "the nested path names no access role").toBe(401);
+    // A subgroup of researchers inherits the researchers' role, and nothing of sys-acme.
+    expect(decodeJwt(await accessToken(e, singleForger)).openstack_access).toEqual([
+      "sys-globex-researchers",
+    ]);
+    expect(await reachable(e, singleForger, PROJECTS)).toEqual(["sys-globex/research"]);
   });
 
   it("no perpetual diff: preview right after up shows no change, plain and with --refresh", (ctx) => {
@@ -384,6 +431,8 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     expect(previewSteps(e)).toEqual(
       [
         "create keycloak-kcgroup-sys-acme-ops",
+        "create keycloak-kcgroup-sys-acme-ops-access",
+        "create keycloak-kcrole-sys-acme-ops",
         "create keystone-group-sys-acme-ops",
         "create keystone-grant-sys-acme-ops-member-ops",
         "create keystone-project-sys-acme-ops",
@@ -405,7 +454,7 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     ]);
     expect(comment.stderr).toBe("");
     expect(comment.stdout).toContain("- sys-acme/ops gains member on sys-acme/ops");
-    expect(comment.stdout).toContain('+            "/sys-acme/ops"');
+    expect(comment.stdout).toContain('+            "sys-acme-ops"');
 
     e.up();
     expect(

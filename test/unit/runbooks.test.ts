@@ -96,7 +96,7 @@ describe("runbooks on a copy of the repository", () => {
       expect(r.status, `npm run ${script}:\n${r.output.slice(-3000)}`).toBe(0);
     }
     expect(readFileSync(join(copy, "mappings", "dev.rules.json"), "utf8")).toContain(
-      '"/initech/engineers"',
+      '"initech-engineers"',
     );
     expect(readFileSync(join(copy, "test", "urns", "dev.txt"), "utf8")).toContain(
       "::keystone-domain-initech\n",

@@ -2,7 +2,7 @@
  * Generates the Keystone mapping (`rules.json`, schema 1.0) from the access rules.
  *
  * Shape of every rule (docs/keystone-mapping-engine.md; the invariants are docs/security-invariants.md):
- *   remote: groups any_one_of [claim value(s)]    -> first: Keystone stops at a rule's first unmet
+ *   remote: access any_one_of [access role(s)]    -> first: Keystone stops at a rule's first unmet
  *                                                  requirement, so every rule but the user's own
  *                                                  costs one set test (the order changes no result)
  *           [userId, username, (email)]          -> slots {0} {1} ({2}); a missing claim fails the rule
@@ -13,7 +13,9 @@
  *                                                  ';', so `other-app;keystone` would pass any_one_of
  *                                                  alone (invariant 7). The broker alias gets the same.
  *           (identity_provider any_one_of [broker alias]) for tenants bound to a customer realm
- *   (perGroup: the groups entry names one exact claim value; no claim value is ever copied)
+ *   (perGroup: the access entry names one exact role; no claim value is ever copied)
+ * The access claim carries client roles of the Keystone client, which only the stack declares and
+ * assigns to access groups: no group name or path anybody chooses reaches the mapping.
  *   local:  the user (every rule, so Keystone never falls back to REMOTE_USER: invariant 2)
  *           one Keystone group by name in the tenant's own domain (invariant 3), which carries roles.
  * any_one_of entries consume no slot (docs/keystone-mapping-engine.md §4.1), so the user's slots are the first plain entries.
@@ -26,7 +28,7 @@
  * Layout `perTenant` (for stacks with hundreds of groups: Keystone evaluates every rule on every
  * login) emits one rule per tenant instead: `any_one_of` on the tenant's exact claim values (so the
  * rule needs at least one), a non-regex `whitelist` of the same values as slot, and
- * `{"groups": "{N}", "domain": <tenant>}`. Keystone group names then equal the claim values; only
+ * `{"groups": "{N}", "domain": <tenant>}`. Keystone group names then equal the access roles; only
  * whitelisted exact values can become group names, and only in their own tenant's domain.
  */
 import { escapeFormat } from "../../base/mapping-safety";
@@ -35,7 +37,7 @@ import type { LocalUser, MappingDocument, MappingRule, RemoteRequirement } from 
 /** One granted Keycloak group and the Keystone group it maps to. */
 export interface MappedGroup {
   readonly tenant: string;
-  /** Exact groups-claim value (full path or bare name, as the Keycloak mapper emits it). */
+  /** Exact access-claim value: the access role's name, which only the stack declares. */
   readonly claimValue: string;
   /** Keystone group name in the tenant's domain. */
   readonly keystoneGroup: string;
@@ -57,7 +59,8 @@ export interface MappingInput {
     readonly userId: string;
     readonly username: string;
     readonly email?: string;
-    readonly groups: string;
+    /** Claim carrying the access roles (client roles of the Keystone client). */
+    readonly access: string;
   };
   /** Claim carrying the broker alias (a session-note mapper). */
   readonly brokerClaim: string;
@@ -126,7 +129,7 @@ function perTenantRules(input: MappingInput, user: LocalUser): MappingRule[] {
     if (!tenants.has(g.domain)) tenants.set(g.domain, []);
     tenants.get(g.domain)!.push(g);
   }
-  const groupsClaim = input.claimPrefix + input.claims.groups;
+  const groupsClaim = input.claimPrefix + input.claims.access;
   return [...tenants.entries()].map(([domain, groups]) => {
     const remote = baseRemote(input);
     const slot = remote.filter(
@@ -158,7 +161,7 @@ export function generateMapping(input: MappingInput): MappingDocument {
   }
   const rules: MappingRule[] = [...input.groups].sort(compareGroups).map((g) => {
     const remote: RemoteRequirement[] = [
-      { type: input.claimPrefix + input.claims.groups, any_one_of: [g.claimValue] },
+      { type: input.claimPrefix + input.claims.access, any_one_of: [g.claimValue] },
       ...baseRemote(input),
     ];
     if (g.brokerAlias !== undefined)

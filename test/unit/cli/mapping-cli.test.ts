@@ -92,7 +92,7 @@ describe("npm run mapping", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("  rule 0 (grants the whitelisted groups of acme): matched\n");
     expect(r.stdout).toContain(
-      '  rule 1 (grants the whitelisted groups of globex): no match: remote[0] OIDC-groups: any_one_of: none of ["/globex/researchers"] in ["/acme/developers","/acme/auditors","/other/team"]\n',
+      '  rule 1 (grants the whitelisted groups of globex): no match: remote[0] OIDC-openstack_access: any_one_of: none of ["globex-researchers"] in ["acme-developers","acme-auditors","other-team"]\n',
     );
     expect(r.stdout).toContain("  project acme/web: member, reader\n");
   });

@@ -37,7 +37,7 @@ function headDir(): string {
   writeFileSync(join(dir, "Pulumi.test-template.yaml"), stringify(doc));
   const table = readFileSync(join(FIXTURES_DIR, "test-template.access.yaml"), "utf8").replace(
     "cases:\n",
-    "cases:\n  - name: an operator\n    claims: { groups: [/test-acme/operators] }\n    expect: { user: tester, groups: [test-acme//test-acme/operators], roles: { test-acme/ops: [member], test-acme/web: [reader] } }\n",
+    "cases:\n  - name: an operator\n    claims: { openstack_access: [test-acme-operators] }\n    expect: { user: tester, groups: [test-acme/test-acme-operators], roles: { test-acme/ops: [member], test-acme/web: [reader] } }\n",
   );
   writeFileSync(join(dir, "test-template.access.yaml"), table);
   writeFileSync(
@@ -133,11 +133,11 @@ describe("npm run preview:comment", () => {
     const added = diff.split("\n").filter((l) => l.startsWith("+") && !l.startsWith("+++"));
     const removed = diff.split("\n").filter((l) => l.startsWith("-") && !l.startsWith("---"));
     expect(
-      added.filter((l) => l.trim() === '+            "/test-acme/operators"'.trim()),
+      added.filter((l) => l.trim() === '+            "test-acme-operators"'.trim()),
     ).toHaveLength(2);
     expect(removed).toEqual([
-      '-            "/test-acme/developers"',
-      '-            "/test-acme/developers"',
+      '-            "test-acme-developers"',
+      '-            "test-acme-developers"',
     ]);
     expect(diff.trimEnd().endsWith("```")).toBe(true);
   });

@@ -404,10 +404,38 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
-    name: "bare group names in the groups claim",
-    raw: withValue("client", { groupsFullPath: false }),
+    name: "the retired groupsFullPath switch",
+    raw: withValue("client.groupsFullPath", true),
     expected: [
-      "client.groupsFullPath: bare group names cannot tell tenants apart: whoever may create a Keycloak group named like an access group, in any tenant (or named 'x;<group>', which Keystone splits on ';'), gets its grants (keep groupsFullPath true: access is keyed on the full path /<tenant>/<group>)",
+      'client.groupsFullPath: is retired: tokens no longer carry group paths, and access rides on the Keystone client\'s client roles (remove the key (docs/operations.md, "Access keyed on client roles"))',
+    ],
+  },
+  {
+    name: "the retired groups claim",
+    raw: withValue("federation.claims.groups", "groups"),
+    expected: [
+      "federation.claims.groups: is retired: access is no longer keyed on Keycloak group paths, which whoever may create groups can forge (remove the key; access roles arrive in federation.claims.access (default openstack_access))",
+    ],
+  },
+  {
+    name: "an access claim a Keycloak scope fills with realm roles",
+    raw: withValue("federation.claims.access", "groups"),
+    expected: [
+      'federation.claims.access: "groups" is a claim Keycloak or the mapping already fills with something else (give the access roles a claim of their own, e.g. openstack_access)',
+    ],
+  },
+  {
+    name: "an access claim named like the username claim",
+    raw: withValue("federation.claims.access", "Preferred_Username"),
+    expected: [
+      'federation.claims.access: "Preferred_Username" is a claim Keycloak or the mapping already fills with something else (give the access roles a claim of their own, e.g. openstack_access)',
+    ],
+  },
+  {
+    name: "a nested access claim",
+    raw: withValue("federation.claims.access", "openstack.access"),
+    expected: [
+      "federation.claims.access: \"openstack.access\" is not a plain claim name (use letters, digits and '_' (a '.' nests the claim in Keycloak), e.g. openstack_access)",
     ],
   },
   {
@@ -630,7 +658,7 @@ export const INVALID_CASES: InvalidCase[] = [
       "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg",
     ),
     expected: [
-      'access[1].group: the derived Keystone group name "/acme/gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg" is 66 characters long (Keystone accepts at most 64; shorten it)',
+      'access[1].group: the derived Keystone group name "acme-gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg" is 65 characters long (Keystone accepts at most 64; shorten it)',
     ],
   },
   {

@@ -78,7 +78,6 @@ describe("parseStackConfig: valid configurations", () => {
       deviceGrant: true,
       directAccessGrants: false,
       implicitFlow: false,
-      groupsFullPath: true,
       extraRedirectUris: [],
     });
     expect(config.federation).toEqual({
@@ -90,7 +89,7 @@ describe("parseStackConfig: valid configurations", () => {
       ruleLayout: "perTenant",
       denyWithoutGroup: true,
       adopt: false,
-      claims: { userId: "sub", username: "preferred_username", groups: "groups" },
+      claims: { userId: "sub", username: "preferred_username", access: "openstack_access" },
     });
     expect(config.realm.tokens).toEqual({
       accessToken: 300,

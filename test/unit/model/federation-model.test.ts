@@ -62,11 +62,11 @@ describe("buildModel on the committed dev stack", () => {
       "domain-globex/research",
     ]);
     expect(m.keystone.groups.map((g) => [g.domainKey, g.name, g.claimValue])).toEqual([
-      // The default perTenant layout: Keystone groups are named like the claim values.
-      ["domain-acme", "/acme/admins", "/acme/admins"],
-      ["domain-acme", "/acme/developers", "/acme/developers"],
-      ["domain-acme", "/acme/auditors", "/acme/auditors"],
-      ["domain-globex", "/globex/researchers", "/globex/researchers"],
+      // Every layout: Keystone groups are named like the access roles the claim carries.
+      ["domain-acme", "acme-admins", "acme-admins"],
+      ["domain-acme", "acme-developers", "acme-developers"],
+      ["domain-acme", "acme-auditors", "acme-auditors"],
+      ["domain-globex", "globex-researchers", "globex-researchers"],
     ]);
     expect(
       m.keystone.grants.map((g) => `${g.groupKey} ${g.role} ${JSON.stringify(g.target)}`),
@@ -91,7 +91,12 @@ describe("buildModel on the committed dev stack", () => {
         claimName: "preferred_username",
         userProperty: "username",
       },
-      { kind: "groups", name: "groups", claimName: "groups", fullPath: true },
+      {
+        kind: "accessRoles",
+        name: "openstack_access",
+        claimName: "openstack_access",
+        roleClientId: "keystone",
+      },
       { kind: "audience", name: "audience", includedClientAudience: "keystone" },
     ]);
   });
@@ -220,17 +225,17 @@ describe("buildModel properties", () => {
           });
           expect(rule.local[0]).toEqual({ user: { id: "{0}", name: "{1}", type: "ephemeral" } });
           const groups = rule.local.filter((l) => l.group !== undefined);
-          const groupClaim = rule.remote.find((r) => r.type === "OIDC-groups");
+          const groupClaim = rule.remote.find((r) => r.type === "OIDC-openstack_access");
           if (groups.length === 0) {
             expect(groupClaim).toBeUndefined();
             continue;
           }
           expect(groups.length).toBe(1);
-          const [, tenant] = (groupClaim?.any_one_of?.[0] ?? "").split("/");
-          expect(groups[0]?.group).toEqual({
-            name: expect.stringMatching(new RegExp(`^${tenant}-`)),
-            domain: { name: tenant },
-          });
+          const role = groupClaim?.any_one_of?.[0];
+          const spec = m.keystone.groups.find((g) => g.claimValue === role)!;
+          const tenant = spec.accessGroup.split("/")[0]!;
+          expect(groups[0]?.group).toEqual({ name: role, domain: { name: tenant } });
+          expect(role).toBe(`${tenant}-${spec.accessGroup.split("/")[1]}`);
           expect(
             rule.local.some(
               (l) =>

@@ -86,7 +86,7 @@ export function commonStackTests(graph: () => StackGraph, expected: {
 
   it("emits every mapped claim into the ID token, the access token and userinfo", () => {
     const g = graph();
-    for (const t of [T.groupsMapper, T.propertyMapper]) {
+    for (const t of [T.accessMapper, T.propertyMapper]) {
       for (const m of g.byType(t)) expect(m.inputs).toMatchObject({ addToIdToken: true, addToAccessToken: true, addToUserinfo: true });
     }
     // Both clients emit the same claims: the mapping reads them whichever client issued the token.
@@ -94,8 +94,26 @@ export function commonStackTests(graph: () => StackGraph, expected: {
     expect(g.byType(T.audienceMapper).map((m) => m.inputs).sort(byClient)).toEqual(["keycloak-cli-client-id", "keycloak-client-id"].map((clientId) => (
       { realmId: "keycloak-realm-id", clientId, name: "audience", addToIdToken: true, addToAccessToken: true, includedClientAudience: expected.clientId }
     )));
-    expect(g.byType(T.groupsMapper).filter((m) => m.inputs.realmId === "keycloak-realm-id").map((m) => m.name).sort()).toEqual(["keycloak-cli-mapper-groups", "keycloak-mapper-groups"]);
-    expect(g.byType(T.groupsMapper).find((m) => m.name === "keycloak-mapper-groups")?.inputs.fullPath).toBe(true);
+    // Access rides on the Keystone client's roles, as an array; no token carries group paths.
+    expect(g.byType(T.accessMapper).map((m) => m.inputs).sort(byClient)).toEqual(["keycloak-cli-client-id", "keycloak-client-id"].map((clientId) => (
+      { realmId: "keycloak-realm-id", clientId, name: "openstack_access", claimName: "openstack_access", clientIdForRoleMappings: expected.clientId, multivalued: true, claimValueType: "String", addToIdToken: true, addToAccessToken: true, addToUserinfo: true }
+    )));
+    expect(g.byType(T.groupsMapper).filter((m) => m.inputs.realmId === "keycloak-realm-id")).toEqual([]);
+  });
+
+  it("keys access on client roles: one role of the Keystone client per access group, assigned to that group only", () => {
+    const g = graph();
+    const roles = g.byType(T.role).filter((r) => r.inputs.realmId === "keycloak-realm-id");
+    const access = g.byType(T.group).filter((r) => r.inputs.realmId === "keycloak-realm-id" && r.inputs.parentId !== undefined);
+    expect(roles.length).toBe(access.length);
+    expect(roles.length).toBeGreaterThan(0);
+    for (const group of access) {
+      const tenant = g.registrations.find((r) => `${r.name}-id` === group.inputs.parentId)!.inputs.name;
+      const role = roles.find((r) => r.inputs.name === `${tenant}-${group.inputs.name}`);
+      expect(role?.inputs.clientId, `${group.name}`).toBe("keycloak-client-id");
+      const assigned = g.byType(T.groupRoles).filter((a) => a.inputs.groupId === `${group.name}-id`);
+      expect(assigned.map((a) => a.inputs)).toEqual([{ realmId: "keycloak-realm-id", groupId: `${group.name}-id`, roleIds: [`${role!.name}-id`], exhaustive: false }]);
+    }
   });
 
   it("binds the IdP to the realm's exact issuer and the protocol to the generated mapping", () => {

@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 describe("staging stack graph", () => {
-  commonStackTests(() => g, { issuer: "https://id.staging.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "staging", explicitResources: 45 });
+  commonStackTests(() => g, { issuer: "https://id.staging.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "staging", explicitResources: 51 });
 
   it("brokers the globex customer realm into the proxy realm with PKCE, found by its organization's e-mail domain", () => {
     const idp = g.one(T.kcIdp, "keycloak-customer-globex-idp").inputs;
@@ -63,10 +63,10 @@ describe("staging stack graph", () => {
   it("requires the globex broker in the rule of globex's groups only (one rule per tenant)", () => {
     const rules = (g.one(T.mapping, "federation-mapping").inputs.rules as { rules: { remote: { type: string; any_one_of?: string[] }[] }[] }).rules;
     const brokerOf = (r: (typeof rules)[number]) => r.remote.find((x) => x.type === "OIDC-identity_provider")?.any_one_of;
-    const groupsOf = (r: (typeof rules)[number]) => r.remote.find((x) => x.type === "OIDC-groups")?.any_one_of;
+    const groupsOf = (r: (typeof rules)[number]) => r.remote.find((x) => x.type === "OIDC-openstack_access")?.any_one_of;
     expect(rules.map((r) => [groupsOf(r), brokerOf(r) ?? null])).toEqual([
-      [["/acme/admins", "/acme/developers"], null],
-      [["/globex/researchers"], ["globex"]],
+      [["acme-admins", "acme-developers"], null],
+      [["globex-researchers"], ["globex"]],
     ]);
   });
 
