@@ -9,6 +9,7 @@
 import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
 import type { CustomerRealmSpec } from "../model/federation-model";
+import { securityDefenses } from "./keycloak-realm-settings";
 
 export interface KeycloakCustomerRealmArgs {
   /** The customer realm's derived spec (required). */
@@ -43,7 +44,12 @@ export class KeycloakCustomerRealm extends pulumi.ComponentResource {
 
     this.realm = new keycloak.Realm(
       `${name}-realm`,
-      { realm: s.name, enabled: true, displayName: s.displayName },
+      {
+        realm: s.name,
+        enabled: true,
+        displayName: s.displayName,
+        securityDefenses: securityDefenses(s.bruteForce),
+      },
       child,
     );
     this.brokerClient = new keycloak.openid.Client(

@@ -9,6 +9,7 @@ import { declareClientMapper } from "./keycloak-client-mappers";
 import { KeycloakCustomerRealm } from "./keycloak-customer-realm";
 import { declareFirstBrokerLoginFlow } from "./keycloak-first-broker-login";
 import { KeycloakHiddFlow } from "./keycloak-hidd-flow";
+import { duration, securityDefenses } from "./keycloak-realm-settings";
 
 export interface KeycloakFederationArgs {
   /** The derived federation model of this stack (required). */
@@ -18,9 +19,6 @@ export interface KeycloakFederationArgs {
   /** Mark the realm and client `protect: true` (from the model's protection policy). Default false. */
   protect?: boolean;
 }
-
-/** Keycloak duration strings: the provider takes Go-style durations such as `300s`. */
-const duration = (seconds: number) => `${seconds}s`;
 
 export class KeycloakFederation extends pulumi.ComponentResource {
   readonly realm: keycloak.Realm;
@@ -50,23 +48,14 @@ export class KeycloakFederation extends pulumi.ComponentResource {
         accessTokenLifespan: duration(kc.realm.tokens.accessToken),
         ssoSessionIdleTimeout: duration(kc.realm.tokens.ssoSessionIdle),
         ssoSessionMaxLifespan: duration(kc.realm.tokens.ssoSessionMax),
+        // Offline tokens (only the CLI client may ask for one, when declared) end for sure.
+        offlineSessionIdleTimeout: duration(kc.realm.tokens.offlineSessionIdle),
+        offlineSessionMaxLifespanEnabled: true,
+        offlineSessionMaxLifespan: duration(kc.realm.tokens.offlineSessionMax),
         sslRequired: args.model.environment === "local" ? "none" : "external",
         // Only ever set to true: the provider leaves a false value out, so it could not turn it off.
         ...(kc.organizationsEnabled ? { organizationsEnabled: true } : {}),
-        // Brute-force protection: without this block the provider writes bruteForceProtected=false
-        // on every realm update (docs/keycloak-behaviour.md item 4). Temporary lockouts only, so an attacker
-        // cannot lock a user out for good; the password grant counts failures too.
-        securityDefenses: {
-          bruteForceDetection: {
-            permanentLockout: false,
-            maxLoginFailures: 10,
-            waitIncrementSeconds: 60,
-            maxFailureWaitSeconds: 900,
-            failureResetTimeSeconds: 43200,
-            quickLoginCheckMilliSeconds: 1000,
-            minimumQuickLoginWaitSeconds: 60,
-          },
-        },
+        securityDefenses: securityDefenses(kc.realm.bruteForce),
       },
       child,
     );
@@ -141,6 +130,17 @@ export class KeycloakFederation extends pulumi.ComponentResource {
           // A client attribute the provider passes through as it is: seconds, not a Go duration
           // ("600s" is stored verbatim, and Keycloak then fails every device request with HTTP 500).
           oauth2DeviceCodeLifespan: String(kc.realm.tokens.deviceCode),
+        },
+        child,
+      );
+      // Replaces the realm's default optional scopes: without `offline_access` the CLI cannot mint
+      // a token that outlives logout; without `microprofile-jwt` no realm roles land in `groups`.
+      new keycloak.openid.ClientOptionalScopes(
+        `${name}-cli-optional-scopes`,
+        {
+          realmId,
+          clientId: this.cliClient.id,
+          optionalScopes: [...kc.cliClient.optionalScopes],
         },
         child,
       );

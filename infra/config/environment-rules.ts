@@ -20,6 +20,8 @@ export const LIFETIME_LIMITS = {
   ssoSessionIdle: 28_800,
   ssoSessionMax: 86_400,
   deviceCode: 1_800,
+  offlineSessionIdle: 2_592_000,
+  offlineSessionMax: 7_776_000,
 } as const;
 
 function hostOf(url: string | undefined): string | undefined {

@@ -31,6 +31,13 @@ export function clientRules(cfg: StackConfig, push: Push): void {
       "remove client.cliClientId, or enable client.deviceGrant",
     );
   }
+  if (cfg.client.cliOfflineAccess && !cfg.client.deviceGrant) {
+    push(
+      "client.cliOfflineAccess",
+      "is true but client.deviceGrant is false, so no CLI client is declared",
+      "remove client.cliOfflineAccess, or enable client.deviceGrant",
+    );
+  }
   if (cfg.client.pkceMethod !== "S256") {
     push(
       "client.pkceMethod",
@@ -67,6 +74,13 @@ export function clientRules(cfg: StackConfig, push: Push): void {
     );
   }
   const t = cfg.realm.tokens;
+  if (t.offlineSessionIdle > t.offlineSessionMax) {
+    push(
+      "realm.tokens.offlineSessionIdle",
+      `idle timeout ${t.offlineSessionIdle}s exceeds the offline session maximum ${t.offlineSessionMax}s`,
+      "make offlineSessionIdle <= offlineSessionMax",
+    );
+  }
   if (t.ssoSessionIdle > t.ssoSessionMax) {
     push(
       "realm.tokens.ssoSessionIdle",

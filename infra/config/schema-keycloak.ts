@@ -68,6 +68,47 @@ export const TokenLifetimesSchema = z.strictObject({
   deviceCode: seconds
     .default(600)
     .describe("Device code lifetime in seconds (CLI login). Default 600."),
+  offlineSessionIdle: seconds
+    .default(2_592_000)
+    .describe(
+      "Offline session idle timeout in seconds: how long an unused offline token stays valid. Default 2592000 (30 days).",
+    ),
+  offlineSessionMax: seconds
+    .default(5_184_000)
+    .describe(
+      "Offline session max lifetime in seconds, always enforced: an offline token ends then, used or not. Default 5184000 (60 days).",
+    ),
+});
+
+/** Login-failure protection, the same in the proxy realm and every customer realm. */
+export const BruteForceSchema = z.strictObject({
+  maxLoginFailures: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .describe("Failed logins (password grant included) before a temporary lockout. Default 10."),
+  waitIncrementSeconds: seconds
+    .default(60)
+    .describe("Lockout added per step of failures, in seconds. Default 60."),
+  maxFailureWaitSeconds: seconds
+    .default(900)
+    .describe("Longest temporary lockout, in seconds. Default 900."),
+  failureResetTimeSeconds: seconds
+    .default(43_200)
+    .describe("Seconds after which the failure count resets. Default 43200."),
+  quickLoginCheckMilliSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(1000)
+    .describe(
+      "Two failures closer than this (milliseconds) count as a quick login (a script). Default 1000.",
+    ),
+  minimumQuickLoginWaitSeconds: seconds
+    .default(60)
+    .describe("Lockout after a quick login failure, in seconds. Default 60."),
 });
 
 export const SigningKeySchema = z.strictObject({
@@ -113,6 +154,9 @@ export const RealmSchema = z.strictObject({
   ),
   displayName: z.string().min(1).optional().describe("Display name shown on the login page."),
   tokens: TokenLifetimesSchema.prefault({}).describe("Token and session lifetimes."),
+  bruteForce: BruteForceSchema.prefault({}).describe(
+    "Brute-force protection of the proxy realm and every customer realm: temporary lockouts only, so an attacker cannot lock a user out for good.",
+  ),
   signingKey: SigningKeySchema.optional().describe(
     "Generate a dedicated realm signing key with these settings. Omit to keep Keycloak's default key.",
   ),
@@ -148,6 +192,12 @@ export const ClientSchema = z.strictObject({
     .default(true)
     .describe(
       "Declare the public CLI client with the device authorization grant (CLI `v3oidcdeviceauthz`, PKCE S256, no secret), accepted as `azp` next to `clientId`. The Keystone client itself never has the device grant, so CLI users never need its secret. Default true.",
+    ),
+  cliOfflineAccess: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Let the public CLI client ask for `offline_access` (an offline token that outlives logout, bounded by `realm.tokens.offlineSessionMax`). Default false: the CLI client offers no optional scope, so it cannot mint one.",
     ),
   cliClientId: identifier("CLI client id")
     .optional()

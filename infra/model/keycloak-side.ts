@@ -9,6 +9,9 @@ import * as urls from "./urls";
 
 const uniq = <T>(xs: readonly T[]) => [...new Set(xs)];
 
+/** Keycloak's client scope that turns a refresh token into an offline token. */
+const OFFLINE_ACCESS_SCOPE = "offline_access";
+
 /**
  * Step "Keycloak groups": one top-level group per tenant with access, its access groups below, each
  * holding the client role that grants the access rule (group names and paths grant nothing).
@@ -51,6 +54,7 @@ export function customerRealms(cfg: StackConfig, issuer: string): CustomerRealmS
     const domains = [...cr.emailDomains].sort();
     return {
       name: cr.name,
+      bruteForce: cfg.realm.bruteForce,
       displayName,
       issuer: crIssuer,
       endpoints: urls.realmEndpoints(crIssuer),
@@ -136,7 +140,13 @@ export function keycloakClient(
       backchannelLogoutUrl: ks.backchannelLogout,
     },
     ...(cfg.client.deviceGrant
-      ? { cliClient: { clientId: cliClientId, pkceMethod: "S256" as const } }
+      ? {
+          cliClient: {
+            clientId: cliClientId,
+            pkceMethod: "S256" as const,
+            optionalScopes: cfg.client.cliOfflineAccess ? [OFFLINE_ACCESS_SCOPE] : [],
+          },
+        }
       : {}),
   };
 }

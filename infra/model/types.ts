@@ -28,8 +28,13 @@ export interface KeycloakGroupSpec {
   };
 }
 
+/** Login-failure protection of a realm (temporary lockouts only). */
+export type BruteForcePolicy = StackConfig["realm"]["bruteForce"];
+
 export interface CustomerRealmSpec {
   readonly name: string;
+  /** The same protection as the proxy realm's. */
+  readonly bruteForce: BruteForcePolicy;
   readonly displayName: string;
   readonly issuer: string;
   readonly endpoints: ReturnType<typeof urls.realmEndpoints>;
@@ -116,7 +121,12 @@ export interface FederationModel {
      * The public client the OpenStack CLI uses for the device authorization grant (PKCE S256, no
      * secret, no browser flows), when `client.deviceGrant` is on. The mapping accepts it as `azp`.
      */
-    readonly cliClient?: { readonly clientId: string; readonly pkceMethod: "S256" };
+    readonly cliClient?: {
+      readonly clientId: string;
+      readonly pkceMethod: "S256";
+      /** Optional scopes the CLI may ask for: `offline_access` only when declared, else none. */
+      readonly optionalScopes: readonly string[];
+    };
     readonly mappers: readonly ClientMapper[];
     readonly groups: readonly KeycloakGroupSpec[];
     readonly customerRealms: readonly CustomerRealmSpec[];

@@ -31,6 +31,8 @@ const SYS = {
     [`${ns}:realm`]: JSON.stringify({
       name: "okf-brokered",
       displayName: "OpenStack (brokered test)",
+      // Not the default (10): the setting reaches both realms.
+      bruteForce: { maxLoginFailures: 7, maxFailureWaitSeconds: 600 },
       customerRealms: [
         {
           name: "partner",
@@ -185,6 +187,41 @@ describe(`a customer realm brokered into the proxy realm, found by its organizat
     if (env)
       env.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", SYS.stack]);
     env?.stop();
+  });
+
+  it("the customer realm has the proxy realm's brute-force protection, as configured, and a second up keeps it", async (ctx) => {
+    const { e } = need(ctx);
+    const protection = async (realm: string) => {
+      const r = (await kcCall(e.keycloak, "GET", `/${realm}`)).json as Record<string, unknown>;
+      return {
+        bruteForceProtected: r.bruteForceProtected,
+        permanentLockout: r.permanentLockout,
+        failureFactor: r.failureFactor,
+        maxFailureWaitSeconds: r.maxFailureWaitSeconds,
+        waitIncrementSeconds: r.waitIncrementSeconds,
+      };
+    };
+    const expected = {
+      bruteForceProtected: true,
+      permanentLockout: false,
+      failureFactor: 7,
+      maxFailureWaitSeconds: 600,
+      waitIncrementSeconds: 60,
+    };
+    expect(await protection(e.model.keycloak.realm.name)).toEqual(expected);
+    expect(await protection("partner")).toEqual(expected);
+    // Every realm update used to write the protection off; a refresh and an up must keep it.
+    const again = e.pulumi([
+      "up",
+      "--yes",
+      "--refresh",
+      "--non-interactive",
+      "--skip-preview",
+      "--stack",
+      SYS.stack,
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await protection("partner")).toEqual(expected);
   });
 
   it("Keycloak stores the organization, its domain and the identity provider's link exactly as declared", async (ctx) => {

@@ -435,6 +435,95 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     expect(refused.out).toBe("Unauthorized (HTTP 401)\n");
   });
 
+  it("the CLI client mints no offline token unless the stack declares it; declared, offline sessions are bounded", async (ctx) => {
+    const { e, b } = need(ctx);
+    const realm = e.model.keycloak.realm.name;
+    const oidc = `http://127.0.0.1:${SYS.ports.keycloakHttp}/realms/${realm}/protocol/openid-connect`;
+    const clientId = e.model.keycloak.cliClient!.clientId;
+    /** A device-grant login as the CLI would make it, asking for `scope`; the user approves. */
+    const deviceLogin = async (scope: string) => {
+      const verifier = randomBytes(32).toString("base64url");
+      const challenge = createHash("sha256").update(verifier).digest("base64url");
+      const start = await fetch(`${oidc}/auth/device`, {
+        method: "POST",
+        body: new URLSearchParams({
+          client_id: clientId,
+          scope,
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+        }),
+      });
+      const started = (await start.json()) as Record<string, string>;
+      if (start.status !== 200) return { started: start.status, body: started };
+      const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
+      await page.goto(started.verification_uri_complete!);
+      await page.waitForSelector("#kc-form-login");
+      await page.fill("#username", users.nobody.username);
+      await page.fill("#password", users.nobody.password);
+      await page.click("#kc-login");
+      await page.getByRole("button", { name: "Yes" }).click();
+      await page.waitForLoadState();
+      await page.context().close();
+      const token = await fetch(`${oidc}/token`, {
+        method: "POST",
+        body: new URLSearchParams({
+          grant_type: "urn:ietf:params:oauth:grant-type:device_code",
+          device_code: started.device_code!,
+          client_id: clientId,
+          code_verifier: verifier,
+        }),
+      });
+      return {
+        started: 200,
+        status: token.status,
+        body: (await token.json()) as Record<string, string>,
+      };
+    };
+    const refreshType = (r: { body: Record<string, string> }) =>
+      JSON.parse(Buffer.from(r.body.refresh_token!.split(".")[1]!, "base64url").toString("utf8"))
+        .typ as string;
+
+    // Not declared: Keycloak refuses the scope, so no offline token exists.
+    const refused = await deviceLogin("openid offline_access");
+    expect(refused).toEqual({
+      started: 400,
+      body: expect.objectContaining({ error: "invalid_scope" }) as unknown,
+    });
+    const plain = await deviceLogin("openid");
+    expect(plain.status).toBe(200);
+    expect(refreshType(plain)).toBe("Refresh");
+
+    // Declared: the CLI may ask for it, and the realm ends every offline session at its maximum.
+    const current = e.pulumi([
+      "config",
+      "get",
+      "openstack-keycloak-federation:client",
+      "--stack",
+      SYS.stack,
+    ]);
+    expect(current.code, current.stderr).toBe(0);
+    const client = { ...(JSON.parse(current.stdout) as object), cliOfflineAccess: true };
+    const set = e.pulumi([
+      "config",
+      "set",
+      "openstack-keycloak-federation:client",
+      JSON.stringify(client),
+      "--stack",
+      SYS.stack,
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    e.up();
+    const stored = (await kcCall(e.keycloak, "GET", `/${realm}`)).json as Record<string, unknown>;
+    expect(stored).toMatchObject({
+      offlineSessionMaxLifespanEnabled: true,
+      offlineSessionMaxLifespan: e.model.keycloak.realm.tokens.offlineSessionMax,
+      offlineSessionIdleTimeout: e.model.keycloak.realm.tokens.offlineSessionIdle,
+    });
+    const offline = await deviceLogin("openid offline_access");
+    expect(offline.status).toBe(200);
+    expect(refreshType(offline)).toBe("Offline");
+  });
+
   it("ephemeral users: Keystone keeps the shadow user but no group membership; a group removed in Keycloak is gone at the next login", async (ctx) => {
     const { e } = need(ctx);
     const users_ = e.model.keystone.domains.find((d) => d.key === e.model.federation.idpDomainKey)!;

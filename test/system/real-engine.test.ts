@@ -614,7 +614,7 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
           ...before,
           domains: [...before.domains, "sys-fault"].sort(),
           projects: [...before.projects, "sys-fault/box"].sort(),
-          groups: [...before.groups, "sys-fault//sys-fault/crew"].sort(),
+          groups: [...before.groups, "sys-fault/sys-fault-crew"].sort(),
         });
         expect([...(await e.deployed()).groups.keys()].sort()).toEqual(
           [...kcGroups, "/sys-fault", "/sys-fault/crew"].sort(),

@@ -404,6 +404,34 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "offline access for a CLI client that is not declared",
+    raw: withValue("client", { deviceGrant: false, cliOfflineAccess: true }),
+    expected: [
+      "client.cliOfflineAccess: is true but client.deviceGrant is false, so no CLI client is declared (remove client.cliOfflineAccess, or enable client.deviceGrant)",
+    ],
+  },
+  {
+    name: "an offline session idle timeout beyond its maximum, and a production maximum beyond 90 days",
+    raw: withValue("realm.tokens", { offlineSessionIdle: 2_000_000, offlineSessionMax: 8_000_000 }),
+    expected: [
+      "realm.tokens.offlineSessionMax: 8000000 s is longer than a production stack allows (7776000 s) (give at most 7776000; longer lifetimes are for local and test stacks)",
+    ],
+  },
+  {
+    name: "an offline idle timeout longer than the offline maximum",
+    raw: withValue("realm.tokens", { offlineSessionIdle: 600_000, offlineSessionMax: 500_000 }),
+    expected: [
+      "realm.tokens.offlineSessionIdle: idle timeout 600000s exceeds the offline session maximum 500000s (make offlineSessionIdle <= offlineSessionMax)",
+    ],
+  },
+  {
+    name: "no lockout at all",
+    raw: withValue("realm.bruteForce", { maxLoginFailures: 0 }),
+    expected: [
+      "realm.bruteForce.maxLoginFailures: Too small: expected number to be >=1 (give a larger value)",
+    ],
+  },
+  {
     name: "the retired groupsFullPath switch",
     raw: withValue("client.groupsFullPath", true),
     expected: [

@@ -76,6 +76,7 @@ describe("parseStackConfig: valid configurations", () => {
       confidential: true,
       pkceMethod: "S256",
       deviceGrant: true,
+      cliOfflineAccess: false,
       directAccessGrants: false,
       implicitFlow: false,
       extraRedirectUris: [],
@@ -96,6 +97,16 @@ describe("parseStackConfig: valid configurations", () => {
       ssoSessionIdle: 1800,
       ssoSessionMax: 36000,
       deviceCode: 600,
+      offlineSessionIdle: 2_592_000,
+      offlineSessionMax: 5_184_000,
+    });
+    expect(config.realm.bruteForce).toEqual({
+      maxLoginFailures: 10,
+      waitIncrementSeconds: 60,
+      maxFailureWaitSeconds: 900,
+      failureResetTimeSeconds: 43_200,
+      quickLoginCheckMilliSeconds: 1000,
+      minimumQuickLoginWaitSeconds: 60,
     });
     expect(config.roles).toEqual({
       existing: ["admin", "member", "reader"],

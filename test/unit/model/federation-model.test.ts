@@ -51,7 +51,11 @@ describe("buildModel on the committed dev stack", () => {
       webOrigins: ["http://localhost:5000", "http://localhost:8000"],
       backchannelLogoutUrl: "http://localhost:5000/redirect_uri?logout=backchannel",
     });
-    expect(m.keycloak.cliClient).toEqual({ clientId: "keystone-cli", pkceMethod: "S256" });
+    expect(m.keycloak.cliClient).toEqual({
+      clientId: "keystone-cli",
+      pkceMethod: "S256",
+      optionalScopes: [],
+    });
   });
 
   it("declares the Keystone graph: domains, projects, groups and grants", () => {

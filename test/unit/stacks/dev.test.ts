@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 describe("dev stack graph", () => {
-  commonStackTests(() => g, { issuer: "http://localhost:8080/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "dev", explicitResources: 44 });
+  commonStackTests(() => g, { issuer: "http://localhost:8080/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "dev", explicitResources: 45 });
 
   it("declares the realm and the client exactly", () => {
     expect(g.one(T.realm, "keycloak-realm").inputs).toEqual({
@@ -18,6 +18,9 @@ describe("dev stack graph", () => {
       accessTokenLifespan: "300s",
       ssoSessionIdleTimeout: "1800s",
       ssoSessionMaxLifespan: "36000s",
+      offlineSessionIdleTimeout: "2592000s",
+      offlineSessionMaxLifespanEnabled: true,
+      offlineSessionMaxLifespan: "5184000s",
       sslRequired: "none",
       securityDefenses: {
         bruteForceDetection: { permanentLockout: false, maxLoginFailures: 10, waitIncrementSeconds: 60, maxFailureWaitSeconds: 900, failureResetTimeSeconds: 43200, quickLoginCheckMilliSeconds: 1000, minimumQuickLoginWaitSeconds: 60 },
@@ -44,6 +47,14 @@ describe("dev stack graph", () => {
       backchannelLogoutUrl: "http://localhost:5000/redirect_uri?logout=backchannel",
       backchannelLogoutSessionRequired: true,
       frontchannelLogoutEnabled: false,
+    });
+  });
+
+  it("offers the CLI client no optional scope: no offline_access, no microprofile-jwt", () => {
+    expect(g.one("keycloak:openid/clientOptionalScopes:ClientOptionalScopes", "keycloak-cli-optional-scopes").inputs).toEqual({
+      realmId: "keycloak-realm-id",
+      clientId: "keycloak-cli-client-id",
+      optionalScopes: [],
     });
   });
 

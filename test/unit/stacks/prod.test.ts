@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 describe("prod stack graph", () => {
-  commonStackTests(() => g, { issuer: "https://id.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "prod", explicitResources: 56 });
+  commonStackTests(() => g, { issuer: "https://id.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "prod", explicitResources: 57 });
 
   it("turns off the password grant and requires TLS", () => {
     expect(g.one(T.client, "keycloak-client").inputs).toMatchObject({ directAccessGrantsEnabled: false, implicitFlowEnabled: false });

@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 describe("staging stack graph", () => {
-  commonStackTests(() => g, { issuer: "https://id.staging.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "staging", explicitResources: 51 });
+  commonStackTests(() => g, { issuer: "https://id.staging.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "staging", explicitResources: 52 });
 
   it("brokers the globex customer realm into the proxy realm with PKCE, found by its organization's e-mail domain", () => {
     const idp = g.one(T.kcIdp, "keycloak-customer-globex-idp").inputs;
