@@ -79,7 +79,7 @@ set -e
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-local-dev-passphrase}
 state=$PWD/.local
 # Throw-away credentials of the local services (the dev stack's own secrets say the same).
-export OKF_ADMIN_PASSWORD=local-admin-password OKF_OIDC_CRYPTO_PASSPHRASE=local-oidc-crypto-passphrase
+export OKF_ADMIN_PASSWORD=local-admin-password OKF_OIDC_CRYPTO_PASSPHRASE=local-oidc-crypto-passphrase-for-dev
 # The CLI with the project's defaults (state backend, plugins, no update check).
 pulumi() { bash scripts/pulumi.sh "$@"; }
 

@@ -9,6 +9,8 @@ import { basename, dirname, join } from "node:path";
 import { Command } from "commander";
 import { parseStackConfig } from "../config/parse";
 import { decryptValue, keyFromSalt } from "../config/passphrase";
+import { formatIssue } from "../config/issues";
+import { SECRET_MARKER, weakSecretIssues } from "../config/secrets";
 import { readStackFileOffline } from "../config/stack-file";
 import { renderAll, type RenderSecrets } from "../model/artifacts";
 import { buildModel } from "../model/federation-model";
@@ -43,6 +45,16 @@ function render(o: RenderOptions): CliResult {
       secrets.clientSecret = decryptValue(key, file.secure.clientSecret);
     if (file.secure.oidcCryptoPassphrase)
       secrets.cryptoPassphrase = decryptValue(key, file.secure.oidcCryptoPassphrase);
+    const weak = weakSecretIssues(
+      { clientSecret: secrets.clientSecret, oidcCryptoPassphrase: secrets.cryptoPassphrase },
+      SECRET_MARKER,
+    );
+    if (weak.length > 0)
+      return {
+        code: 2,
+        stdout: "",
+        stderr: weak.map((w) => `render: ${formatIssue(w)}\n`).join(""),
+      };
   }
   const out = o.out ?? join(ROOT, "out", o.stack);
   const apache = {

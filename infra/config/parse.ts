@@ -7,7 +7,13 @@ import type { z } from "zod";
 import { ConfigError, type ConfigIssue, formatPath } from "./issues";
 import { crossFieldIssues } from "./rules";
 import { type StackConfig, StackConfigSchema } from "./schema";
-import { isSecretKey, SECRET_KEY_NAMES, type SecretPresence } from "./secrets";
+import {
+  isSecretKey,
+  SECRET_KEY_NAMES,
+  SECRET_MARKER,
+  type SecretPresence,
+  weakSecretIssues,
+} from "./secrets";
 
 export interface ParseContext {
   /** Stack name, used in messages. */
@@ -139,7 +145,10 @@ export function parseStackConfig(
   }
   const result = StackConfigSchema.safeParse(plain, { reportInput: true });
   if (!result.success) throw new ConfigError(ctx.stack, zodIssues(result.error));
-  const issues = crossFieldIssues(result.data, secrets, ctx.stack);
+  const issues = [
+    ...crossFieldIssues(result.data, secrets, ctx.stack),
+    ...weakSecretIssues(raw, SECRET_MARKER),
+  ];
   if (issues.length > 0) throw new ConfigError(ctx.stack, issues);
   return { config: result.data, secrets };
 }

@@ -19,6 +19,9 @@ export const SECRET_KEYS = {
 } as const;
 
 export type SecretKey = keyof typeof SECRET_KEYS;
+
+/** What a secret reads as where it is not decrypted (offline tools). */
+export const SECRET_MARKER = "<secret: not decrypted>";
 export const SECRET_KEY_NAMES = Object.keys(SECRET_KEYS) as SecretKey[];
 
 export function isSecretKey(key: string): key is SecretKey {
@@ -27,3 +30,31 @@ export function isSecretKey(key: string): key is SecretKey {
 
 /** Where each secret key was found: `secret` (set with --secret) or `plain` (a mistake we reject). */
 export type SecretPresence = Partial<Record<SecretKey, "secret" | "plain">>;
+
+/** The shortest client secret or OIDC crypto passphrase accepted: 32 characters. */
+export const MIN_SECRET_LENGTH = 32;
+
+/** Secrets that guard others (the client's identity, every mod_auth_openidc session). */
+const STRENGTH_CHECKED = ["clientSecret", "oidcCryptoPassphrase"] as const;
+
+/**
+ * Which of the given secret values are too short, named by key with their length; never their
+ * value. Values that were not decrypted (`undefined`, or not a string) are left alone.
+ */
+export function weakSecretIssues(
+  values: Readonly<Record<string, unknown>>,
+  notDecrypted: string,
+): { path: string; message: string; hint: string }[] {
+  return STRENGTH_CHECKED.flatMap((key) => {
+    const v = values[key];
+    if (typeof v !== "string" || v === "" || v === notDecrypted || v.length >= MIN_SECRET_LENGTH)
+      return [];
+    return [
+      {
+        path: key,
+        message: `is ${v.length} characters long, under the ${MIN_SECRET_LENGTH} a guessing attacker needs to face`,
+        hint: `set a random one of at least ${MIN_SECRET_LENGTH} characters, e.g. \`pulumi config set --secret ${key} "$(openssl rand -base64 32)"\``,
+      },
+    ];
+  });
+}

@@ -13,6 +13,9 @@ import { parse } from "yaml";
 import { parseStackConfig, type ParsedConfig } from "./parse";
 import { decryptValue, keyFromSalt } from "./passphrase";
 import { PROJECT_NAMESPACE } from "./project";
+import { SECRET_MARKER } from "./secrets";
+
+export { SECRET_MARKER };
 
 export { PROJECT_NAMESPACE };
 
@@ -78,9 +81,6 @@ export function decodeConfigValue(value: string): unknown {
   }
   return value;
 }
-
-/** Marker standing for a secret value the offline tools do not decrypt. */
-export const SECRET_MARKER = "<secret: not decrypted>";
 
 export function readStackFileOffline(file: string): OfflineStackConfig {
   const doc = readDoc(file);

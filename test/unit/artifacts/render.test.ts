@@ -18,6 +18,7 @@ import { renderAll } from "../../../infra/model/artifacts";
 import { pyStr } from "../../../infra/model/artifacts/horizon";
 import { buildModel } from "../../../infra/model/federation-model";
 import { listStacks } from "../../../infra/config/stack-file";
+import { encryptValue, keyFromSalt } from "../../../infra/config/passphrase";
 
 function model(stack: string) {
   return fixtureModel(stack);
@@ -103,11 +104,37 @@ describe("render CLI", () => {
     const apache = join(out, "apache/keystone-oidc.conf");
     expect(statSync(apache).mode & 0o777).toBe(0o600);
     expect(readFileSync(apache, "utf8")).toContain(
-      'OIDCCryptoPassphrase "staging-oidc-crypto-passphrase"',
+      'OIDCCryptoPassphrase "staging-oidc-crypto-passphrase-for-examples"',
     );
     expect(
       main(["--stack", "staging", "--stacks-dir", FIXTURES_DIR, "--out", out, "--with-secrets"]),
     ).toMatchObject({ code: 2 });
+  });
+
+  it("--with-secrets refuses a crypto passphrase under 32 characters, naming the key and its length only, and writes nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "okf-render-weak-"));
+    const text = readFileSync(join(FIXTURES_DIR, "Pulumi.staging.yaml"), "utf8");
+    const salt = /^encryptionsalt: (\S+)$/m.exec(text)![1]!;
+    const weak = encryptValue(keyFromSalt("example-passphrase", salt), "short-passphrase-1");
+    writeFileSync(
+      join(dir, "Pulumi.staging.yaml"),
+      text.replace(
+        /(oidcCryptoPassphrase:\n {4}secure: )\S+/,
+        (_m, head: string) => `${head}${weak}`,
+      ),
+    );
+    const out = join(dir, "out");
+    process.env.PULUMI_CONFIG_PASSPHRASE = "example-passphrase";
+    let r;
+    try {
+      r = main(["--stack", "staging", "--stacks-dir", dir, "--out", out, "--with-secrets"]);
+    } finally {
+      delete process.env.PULUMI_CONFIG_PASSPHRASE;
+    }
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("render: oidcCryptoPassphrase: is 18 characters long");
+    expect(r.stderr).not.toContain("short-passphrase-1");
+    expect(() => readdirSync(out)).toThrow();
   });
 
   it("--with-secrets replaces a symlink planted at a target instead of writing through it, leaving a 0600 file", () => {

@@ -526,9 +526,21 @@ export const INVALID_CASES: InvalidCase[] = [
   },
   {
     name: "client secret for a public client",
-    raw: withValue("client", { confidential: false }, withValue("clientSecret", "abc")),
+    raw: withValue(
+      "client",
+      { confidential: false },
+      withValue("clientSecret", "a-fixed-client-secret-of-40-characters!!"),
+    ),
     expected: [
       "clientSecret: is set but client.confidential is false (a public client has no secret: remove it or make the client confidential)",
+    ],
+  },
+  {
+    name: "a short client secret and crypto passphrase, reported by length and never echoed",
+    raw: withValue("oidcCryptoPassphrase", "hunter2-passphrase", withValue("clientSecret", "abc")),
+    expected: [
+      'clientSecret: is 3 characters long, under the 32 a guessing attacker needs to face (set a random one of at least 32 characters, e.g. `pulumi config set --secret clientSecret "$(openssl rand -base64 32)"`)',
+      'oidcCryptoPassphrase: is 18 characters long, under the 32 a guessing attacker needs to face (set a random one of at least 32 characters, e.g. `pulumi config set --secret oidcCryptoPassphrase "$(openssl rand -base64 32)"`)',
     ],
   },
   {
