@@ -7,6 +7,9 @@
  * token cache and the call log live on globalThis, not in captured variables.
  */
 import type { KeystoneConnection } from "./connection";
+import { hintFor, messageOf, scrub } from "./messages";
+
+export { hintFor, messageOf, scrub };
 
 export interface KeystoneResponse {
   readonly status: number;
@@ -24,26 +27,19 @@ export interface CallRecord {
 interface ClientGlobals {
   tokens: Map<string, { token: string; expires: number }>;
   calls: CallRecord[];
+  /** Every credential and token this process has used: no error may carry one. */
+  secrets: Set<string>;
 }
 
 export function clientGlobals(): ClientGlobals {
   const g = globalThis as typeof globalThis & { __okfKeystone?: ClientGlobals };
-  if (!g.__okfKeystone) g.__okfKeystone = { tokens: new Map(), calls: [] };
+  if (!g.__okfKeystone) g.__okfKeystone = { tokens: new Map(), calls: [], secrets: new Set() };
   return g.__okfKeystone;
 }
 
-/**
- * Removes anything that looks like a token or secret from a message: the connection's own
- * secrets, Fernet tokens (Keystone's), JWS/JWT (an OIDC token echoed by a proxy or in a
- * mapping-debug message) and credentials embedded in a URL.
- */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
-  return out
-    .replace(/gAAAAA[A-Za-z0-9_-]{20,}/g, "***")
-    .replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(\.[A-Za-z0-9_-]*)?/g, "***")
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+(:[^\s/@]*)?@/gi, "$1***@");
+/** Notes values that must never appear in an error. */
+function remember(values: readonly string[]): void {
+  for (const v of values) if (v.length >= 4) clientGlobals().secrets.add(v);
 }
 
 function secretsOf(conn: KeystoneConnection): string[] {
@@ -74,11 +70,14 @@ export function keystoneError(
   status: number | undefined,
   keystoneMessage: string,
 ): KeystoneError {
+  // Scrubbed here, whatever the caller passed: a server or proxy may echo the request, with the
+  // session token in its headers or the credentials in its body.
+  const message = scrub(keystoneMessage, [...clientGlobals().secrets]);
   const e = new Error(
-    `Keystone ${method} ${path} failed${status !== undefined ? ` with HTTP ${status}` : ""}: ${keystoneMessage}`,
+    `Keystone ${method} ${path} failed${status !== undefined ? ` with HTTP ${status}` : ""}: ${message}`,
   );
   e.name = "KeystoneError";
-  return Object.assign(e, { method, path, status, keystoneMessage });
+  return Object.assign(e, { method, path, status, keystoneMessage: message });
 }
 
 /** One HTTP exchange with node's http/https (global fetch cannot take a CA bundle without undici). */
@@ -173,21 +172,6 @@ async function send(
   );
 }
 
-/** Operator hints for statuses whose fix lies outside the stack. */
-export function hintFor(status: number): string {
-  if (status === 413)
-    return " (raise [oslo_middleware] max_request_body_size in keystone.conf: the rendered keystone-federation.conf overlay sets it for this mapping)";
-  if (status === 403)
-    return " (the Keystone credentials lack the admin role needed for OS-FEDERATION)";
-  return "";
-}
-
-export function messageOf(res: KeystoneResponse): string {
-  const err = res.body.error as { message?: unknown } | undefined;
-  if (err && typeof err.message === "string") return err.message;
-  return typeof res.body.raw === "string" ? res.body.raw : JSON.stringify(res.body).slice(0, 200);
-}
-
 /** Cache key: who authenticates plus a digest of the secret, so changed credentials never reuse a token. */
 function cacheKey(conn: KeystoneConnection): string {
   const crypto = require("node:crypto") as typeof import("node:crypto");
@@ -208,6 +192,7 @@ function cacheKey(conn: KeystoneConnection): string {
 
 async function authenticate(conn: KeystoneConnection): Promise<string> {
   const a = conn.auth;
+  remember(secretsOf(conn));
   if (a.method === "token") return a.token;
   const key = cacheKey(conn);
   const cached = clientGlobals().tokens.get(key);
@@ -253,6 +238,7 @@ async function authenticate(conn: KeystoneConnection): Promise<string> {
     Date.parse(
       String((res.body.token as { expires_at?: unknown } | undefined)?.expires_at ?? ""),
     ) || Date.now() + 3_600_000;
+  remember([token]);
   clientGlobals().tokens.set(key, { token, expires: expiresAt });
   return token;
 }
