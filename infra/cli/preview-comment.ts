@@ -10,7 +10,7 @@ import { Command } from "commander";
 import { parseStackFileAt } from "../config/stack-file";
 import { buildModel } from "../model/federation-model";
 import { parseAccessTable } from "../verify/access-table";
-import { previewComment, type PreviewJson } from "../verify/preview-comment";
+import { endpointSettings, previewComment, type PreviewJson } from "../verify/preview-comment";
 import { type CliResult, finish, requireStackFile, runCli, UsageError } from "./run";
 
 interface Options {
@@ -21,8 +21,7 @@ interface Options {
   stacksDir?: string;
 }
 
-const modelOf = (file: string, stack: string) =>
-  buildModel(parseStackFileAt(file, stack).config, stack);
+const configOf = (file: string, stack: string) => parseStackFileAt(file, stack).config;
 
 function comment(o: Options): CliResult {
   for (const f of [o.preview, o.base, ...(o.accessTable ? [o.accessTable] : [])])
@@ -35,11 +34,14 @@ function comment(o: Options): CliResult {
       `preview:comment: ${o.preview} is not pulumi preview --json output (${(e as Error).message})`,
     );
   }
+  const base = configOf(o.base, o.stack);
+  const head = configOf(requireStackFile("preview:comment", o.stack, o.stacksDir), o.stack);
   const text = previewComment({
     stack: o.stack,
     preview,
-    base: modelOf(o.base, o.stack),
-    head: modelOf(requireStackFile("preview:comment", o.stack, o.stacksDir), o.stack),
+    base: buildModel(base, o.stack),
+    head: buildModel(head, o.stack),
+    endpoints: { base: endpointSettings(base), head: endpointSettings(head) },
     ...(o.accessTable ? { table: parseAccessTable(readFileSync(o.accessTable, "utf8")) } : {}),
   });
   return { code: 0, stdout: text, stderr: "" };

@@ -43,7 +43,18 @@ export const KeystoneSchema = z.strictObject({
     .describe(
       "Keystone's public base URL as browsers and CLIs reach it, e.g. `https://keystone.example.com:5000` (no `/v3`).",
     ),
-  authUrl: z.string().optional().describe("Identity API URL Pulumi uses. Default `<url>/v3`."),
+  authUrl: z
+    .string()
+    .optional()
+    .describe(
+      "Identity API URL Pulumi uses. Default `<url>/v3`. Its host must be `url`'s, or listed in `authHosts`.",
+    ),
+  authHosts: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      "Hosts other than `url`'s that `authUrl` may name (e.g. an internal endpoint). Pulumi sends the stack's Keystone credentials there. Default none.",
+    ),
   region: z.string().min(1).default("RegionOne").describe("Region name. Default `RegionOne`."),
   release: z
     .number()

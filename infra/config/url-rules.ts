@@ -88,7 +88,14 @@ export function urlRules(cfg: StackConfig, push: Push): void {
     );
   }
   if (cfg.keystone.authUrl !== undefined) {
-    checkBaseUrl(push, "keystone.authUrl", cfg.keystone.authUrl, env, "keystone");
+    const auth = checkBaseUrl(push, "keystone.authUrl", cfg.keystone.authUrl, env, "keystone");
+    const allowed = [ks?.hostname, ...cfg.keystone.authHosts].map((h) => h?.toLowerCase());
+    if (auth && ks && !allowed.includes(auth.hostname.toLowerCase()))
+      push(
+        "keystone.authUrl",
+        `names host ${auth.hostname}, not keystone.url's ${ks.hostname}`,
+        `Pulumi sends the Keystone credentials there: if that host is yours, list it in keystone.authHosts`,
+      );
   }
   cfg.horizon.urls.forEach((u, i) => checkBaseUrl(push, `horizon.urls[${i}]`, u, env, "dashboard"));
   for (const d of duplicates(cfg.horizon.urls))

@@ -4,6 +4,7 @@
  * reads the files. One comment per stack, found again by its marker and updated in place.
  */
 import { createTwoFilesPatch } from "diff";
+import type { StackConfig } from "../config/schema";
 import type { FederationModel } from "../model/federation-model";
 import { renderMapping } from "../model/mapping/generate";
 import { type AccessChange, groupAccessDiff, tableAccessDiff } from "./access-diff";
@@ -61,6 +62,38 @@ export interface PreviewCommentInput {
   readonly head: FederationModel;
   /** The head's access table, when the stack has one. */
   readonly table?: AccessTable;
+  /** Where Pulumi sends credentials, in the base and the head (`endpointSettings`). */
+  readonly endpoints?: {
+    readonly base: Readonly<Record<string, string>>;
+    readonly head: Readonly<Record<string, string>>;
+  };
+}
+
+/**
+ * The settings that decide where Pulumi sends the stack's credentials and whether it checks whom
+ * it talks to: a change there is a change of trust, whatever the resources do.
+ */
+export function endpointSettings(cfg: StackConfig): Record<string, string> {
+  const k = cfg.keystone;
+  return {
+    "keycloak.url": cfg.keycloak.url,
+    "keycloak.insecure": String(cfg.keycloak.insecure),
+    "keycloak.caBundle": cfg.keycloak.caBundle ?? "(system)",
+    "keystone.url": k.url,
+    "keystone.authUrl": k.authUrl ?? `${k.url}/v3`,
+    "keystone.authHosts": k.authHosts.join(", ") || "(none)",
+    "keystone.insecure": String(k.insecure),
+    "keystone.caBundle": k.caBundle ?? "(system)",
+    "keystone.cloud": k.cloud ?? "(none)",
+  };
+}
+
+function endpointChanges(e: NonNullable<PreviewCommentInput["endpoints"]>): string[] {
+  return Object.keys({ ...e.base, ...e.head })
+    .filter((key) => e.base[key] !== e.head[key])
+    .map(
+      (key) => `- **${key}**: \`${e.base[key] ?? "(unset)"}\` → \`${e.head[key] ?? "(unset)"}\``,
+    );
 }
 
 export function previewComment(i: PreviewCommentInput): string {
@@ -82,6 +115,11 @@ export function previewComment(i: PreviewCommentInput): string {
     ...groupAccessDiff(i.base, i.head),
     ...(i.table ? tableAccessDiff(i.base, i.head, i.table) : []),
   ];
+  if (i.endpoints) {
+    const changed = endpointChanges(i.endpoints);
+    out.push("", "**Endpoints** (where Pulumi sends the stack's credentials):");
+    out.push(...(changed.length ? changed : ["- no change"]));
+  }
   out.push("", "**Access:**");
   out.push(...(access.length ? access.map((l) => `- ${l}`) : ["- no change"]));
   const before = renderMapping(i.base.federation.mapping);

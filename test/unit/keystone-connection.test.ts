@@ -70,4 +70,60 @@ describe("Keystone connection of the dynamic provider", () => {
       auth: { method: "password", username: "ops", password: "cloud-pw" },
     });
   });
+
+  it("refuses, before any request, TLS verification off outside local and test stacks, as a refresh reads the raw configuration", () => {
+    const creds = { method: "token" };
+    const tokenKey = { [`${ns}:keystoneToken`]: "tok-1234567890" };
+    for (const environment of ["production", '"staging"', undefined])
+      expect(() =>
+        connectionFromStackConfig(
+          stack(
+            { url: "https://keystone.example.com:5000", insecure: true, credentials: creds },
+            { ...tokenKey, ...(environment ? { [`${ns}:environment`]: environment } : {}) },
+          ),
+        ),
+      ).toThrow(/^keystone\.insecure: TLS verification is off on a (production|staging) stack/);
+    expect(
+      connectionFromStackConfig(
+        stack(
+          { url: "https://keystone.example.com:5000", insecure: true, credentials: creds },
+          { ...tokenKey, [`${ns}:environment`]: "test" },
+        ),
+      )?.insecure,
+    ).toBe(true);
+  });
+
+  it("refuses an authUrl on another host than keystone.url's unless keystone.authHosts lists it", () => {
+    const creds = { method: "token" };
+    const tokenKey = { [`${ns}:keystoneToken`]: "tok-1234567890" };
+    const url = "https://keystone.example.com:5000";
+    expect(() =>
+      connectionFromStackConfig(
+        stack({ url, authUrl: "https://collector.evil.example/v3", credentials: creds }, tokenKey),
+      ),
+    ).toThrow(
+      "keystone.authUrl: names host collector.evil.example, not keystone.url's keystone.example.com; the Keystone provider sends no credential there (list the host in keystone.authHosts if it is yours)",
+    );
+    expect(
+      connectionFromStackConfig(
+        stack(
+          { url, authUrl: "https://KEYSTONE.example.com:35357/v3", credentials: creds },
+          tokenKey,
+        ),
+      )?.authUrl,
+    ).toBe("https://KEYSTONE.example.com:35357/v3");
+    expect(
+      connectionFromStackConfig(
+        stack(
+          {
+            url,
+            authUrl: "https://keystone-internal.example.net:5000/v3",
+            authHosts: ["keystone-internal.example.net"],
+            credentials: creds,
+          },
+          tokenKey,
+        ),
+      )?.authUrl,
+    ).toBe("https://keystone-internal.example.net:5000/v3");
+  });
 });

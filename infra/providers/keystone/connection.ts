@@ -33,6 +33,41 @@ export interface KeystoneConnection {
   readonly timeoutMs: number;
 }
 
+/**
+ * What the provider checks itself before it sends a credential, because a refresh runs it on the
+ * raw stack configuration before the program validates anything: TLS verification may be off only
+ * on local and test stacks, and `authUrl` must name `url`'s host or one in `authHosts`.
+ */
+function endpointPolicy(
+  ks: { url?: string; authUrl?: string; insecure?: boolean; authHosts?: string[] },
+  rawEnvironment: string | undefined,
+): void {
+  let environment = rawEnvironment ?? "production";
+  try {
+    environment = String(JSON.parse(environment)); // a JSON-quoted string
+  } catch {
+    // a plain string
+  }
+  if (ks.insecure === true && environment !== "local" && environment !== "test")
+    throw new Error(
+      `keystone.insecure: TLS verification is off on a ${environment} stack; the Keystone provider sends no credential that way (give keystone.caBundle)`,
+    );
+  if (ks.authUrl === undefined) return;
+  const host = (u: string | undefined) => {
+    try {
+      return new URL(String(u)).hostname.toLowerCase();
+    } catch {
+      return undefined;
+    }
+  };
+  const allowed = [host(ks.url), ...(ks.authHosts ?? []).map((h) => h.toLowerCase())];
+  const auth = host(ks.authUrl);
+  if (auth === undefined || !allowed.includes(auth))
+    throw new Error(
+      `keystone.authUrl: names host ${auth ?? "(none)"}, not keystone.url's ${host(ks.url) ?? "(none)"}; the Keystone provider sends no credential there (list the host in keystone.authHosts if it is yours)`,
+    );
+}
+
 /** Reads `configure()`'s stack configuration; undefined when the stack has no explicit credentials. */
 export function connectionFromStackConfig(
   get: (key: string) => string | undefined,
@@ -47,6 +82,7 @@ export function connectionFromStackConfig(
     cloud?: string;
     caBundle?: string;
     insecure?: boolean;
+    authHosts?: string[];
     credentials?: {
       method?: string;
       applicationCredentialId?: string;
@@ -56,6 +92,7 @@ export function connectionFromStackConfig(
       projectDomainName?: string;
     };
   };
+  endpointPolicy(ks, get(`${ns}:environment`));
   const authUrl = (ks.authUrl ?? `${ks.url}/v3`).replace(/\/+$/, "");
   const c = ks.credentials;
   const base = {

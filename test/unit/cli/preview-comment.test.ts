@@ -116,6 +116,9 @@ describe("npm run preview:comment", () => {
         "- `keycloak:index/realm:Realm` keycloak-realm",
         "- `pulumi-nodejs:dynamic/keystone:Mapping` federation-mapping",
         "",
+        "**Endpoints** (where Pulumi sends the stack's credentials):",
+        "- no change",
+        "",
         "**Access:**",
         "- test-acme/operators gains member on test-acme/ops",
         "- test-acme/operators gains reader on test-acme/web",
@@ -151,7 +154,32 @@ describe("npm run preview:comment", () => {
     writeFileSync(join(dir, "empty.json"), JSON.stringify({ steps: [], changeSummary: {} }));
     const r = comment(dir, "empty.json");
     expect(r.stdout).toContain(
-      "**Resources:** 0 to create, 0 to update, 0 to replace, 0 to delete.\n\n**Access:**\n- no change\n\n**Mapping** (`mappings/test-template.rules.json`):\n- no change\n",
+      "**Resources:** 0 to create, 0 to update, 0 to replace, 0 to delete.\n\n**Endpoints** (where Pulumi sends the stack's credentials):\n- no change\n\n**Access:**\n- no change\n\n**Mapping** (`mappings/test-template.rules.json`):\n- no change\n",
+    );
+  });
+
+  it("makes a change of where the credentials go stand out: authUrl, authHosts and TLS verification", () => {
+    const dir = headDir();
+    const file = join(dir, "Pulumi.test-template.yaml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        /openstack-keycloak-federation:keystone:\n/,
+        (m) =>
+          `${m}    authUrl: https://keystone-internal.test.example.net/v3\n    authHosts: [keystone-internal.test.example.net]\n`,
+      ),
+    );
+    const r = comment(dir, "preview.json");
+    expect(r.stderr).toBe("");
+    const section = r.stdout.slice(
+      r.stdout.indexOf("**Endpoints**"),
+      r.stdout.indexOf("**Access:**"),
+    );
+    expect(section).toContain(
+      "- **keystone.authUrl**: `https://keystone.test.example.com:5000/v3` → `https://keystone-internal.test.example.net/v3`",
+    );
+    expect(section).toContain(
+      "- **keystone.authHosts**: `(none)` → `keystone-internal.test.example.net`",
     );
   });
 

@@ -544,6 +544,13 @@ export const INVALID_CASES: InvalidCase[] = [
     ],
   },
   {
+    name: "an authUrl on a host that is not keystone.url's",
+    raw: withValue("keystone.authUrl", "https://collector.evil.example/v3"),
+    expected: [
+      "keystone.authUrl: names host collector.evil.example, not keystone.url's keystone.example.com (Pulumi sends the Keystone credentials there: if that host is yours, list it in keystone.authHosts)",
+    ],
+  },
+  {
     name: "unknown customer realm on a tenant",
     raw: withValue("tenants[1].customerRealm", "globex"),
     expected: [
