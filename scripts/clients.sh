@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/toolchain.env
 source "$here/toolchain.env"
 cache=${OKF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/okf-toolchain}
-venv="$cache/clients-keystoneauth1-$OKF_KEYSTONEAUTH_VERSION-osc-$OKF_OPENSTACKCLIENT_VERSION"
+venv="$cache/clients-keystoneauth1-$OKF_KEYSTONEAUTH_VERSION-osc-$OKF_OPENSTACKCLIENT_VERSION-$(sha256sum "$here/clients.lock" | cut -c1-12)"
 if [ -f "$venv/.complete" ]; then echo "$venv/bin"; exit 0; fi
 py=$(command -v python3) || { echo "clients: python3 is missing (apt-get install python3 python3-venv)" >&2; exit 1; }
 t0=$SECONDS
@@ -16,8 +16,9 @@ echo "clients: installing keystoneauth1 $OKF_KEYSTONEAUTH_VERSION and python-ope
 # A virtualenv records its own path, so it is built in place; .complete marks a finished one.
 rm -rf "$venv"
 "$py" -m venv "$venv" || { echo "clients: '$py -m venv' failed (Debian: apt-get install python3-venv)" >&2; exit 1; }
-"$venv/bin/pip" install -q --disable-pip-version-check \
-  "keystoneauth1==$OKF_KEYSTONEAUTH_VERSION" "python-openstackclient==$OKF_OPENSTACKCLIENT_VERSION" >&2
+# Every wheel pinned by sha256 in scripts/clients.lock (scripts/pypi-lock.sh clients).
+"$venv/bin/pip" install -q --disable-pip-version-check --only-binary=:all: --require-hashes \
+  --no-deps -r "$here/clients.lock" >&2
 "$venv/bin/openstack" --version >&2
 touch "$venv/.complete"
 echo "clients: ready in $((SECONDS - t0)) s" >&2

@@ -45,10 +45,17 @@ fetch() {
   local dl="$cache/keycloak-$OKF_KEYCLOAK_VERSION" start=$SECONDS
   mkdir -p "$dl"
   echo "keycloak.sh: fetching org.keycloak:keycloak-quarkus-dist:$OKF_KEYCLOAK_VERSION (about 180 MB)" >&2
-  mvn -B -q "org.apache.maven.plugins:maven-dependency-plugin:$OKF_MAVEN_DEPENDENCY_PLUGIN:copy" \
+  # --strict-checksums: Maven refuses any download (the plugin included) whose checksum fails.
+  mvn -B -q --strict-checksums "org.apache.maven.plugins:maven-dependency-plugin:$OKF_MAVEN_DEPENDENCY_PLUGIN:copy" \
     "-Dartifact=org.keycloak:keycloak-quarkus-dist:$OKF_KEYCLOAK_VERSION:tar.gz" "-DoutputDirectory=$dl" >&2 ||
     die "Maven could not fetch org.keycloak:keycloak-quarkus-dist:$OKF_KEYCLOAK_VERSION (see above)"
-  tar xzf "$dl/keycloak-quarkus-dist-$OKF_KEYCLOAK_VERSION.tar.gz" -C "$dl"
+  local archive="$dl/keycloak-quarkus-dist-$OKF_KEYCLOAK_VERSION.tar.gz" actual
+  actual=$(sha256sum "$archive" | cut -d' ' -f1)
+  if [ "$actual" != "$OKF_KEYCLOAK_SHA256" ]; then
+    rm -f "$archive"
+    die "$archive has sha256 $actual, but scripts/toolchain.env pins $OKF_KEYCLOAK_SHA256: refusing it"
+  fi
+  tar xzf "$archive" -C "$dl"
   rm -f "$dl/keycloak-quarkus-dist-$OKF_KEYCLOAK_VERSION.tar.gz"
   [ -x "$kc_home/bin/kc.sh" ] || die "the archive did not contain keycloak-$OKF_KEYCLOAK_VERSION/bin/kc.sh"
   echo "keycloak.sh: Keycloak $OKF_KEYCLOAK_VERSION ready in $((SECONDS - start)) s" >&2

@@ -86,3 +86,48 @@ describe("scripts/toolchain.sh plugins", () => {
     },
   );
 });
+
+describe("scripts/keycloak.sh fetch", () => {
+  it("refuses an archive whose sha256 is not the pinned one, and unpacks nothing", () => {
+    const tmp = mkdtempSync(join(tmpdir(), "okf-keycloak-fetch-"));
+    const bin = join(tmp, "bin");
+    mkdirSync(bin);
+    // A stand-in Maven that "downloads" an archive with the right name and the wrong content.
+    writeFileSync(
+      join(bin, "mvn"),
+      `#!/bin/sh\necho "mvn $*" >>"${tmp}/mvn.log"\nfor a in "$@"; do case "$a" in -DoutputDirectory=*) d=\${a#-DoutputDirectory=};; esac; done\nmkdir -p "$d/keycloak-26.7.3/bin" && printf '#!/bin/sh\\n' >"$d/keycloak-26.7.3/bin/kc.sh" && chmod +x "$d/keycloak-26.7.3/bin/kc.sh"\ntar czf "$d/keycloak-quarkus-dist-26.7.3.tar.gz" -C "$d" keycloak-26.7.3 && rm -r "$d/keycloak-26.7.3"\n`,
+      { mode: 0o755 },
+    );
+    const r = spawnSync("bash", [join(ROOT, "scripts", "keycloak.sh"), "fetch"], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, OKF_CACHE: join(tmp, "cache") },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /keycloak\.sh: \S+keycloak-quarkus-dist-26\.7\.3\.tar\.gz has sha256 [0-9a-f]{64}, but scripts\/toolchain\.env pins 77657f30b7e90d70f727712ce1c967f430fd6a5e9f458d32d8c6df0635345f47: refusing it\n$/,
+    );
+    expect(readFileSync(join(tmp, "mvn.log"), "utf8")).toContain("--strict-checksums");
+    expect(existsSync(join(tmp, "cache", "keycloak-26.7.3", "keycloak-26.7.3"))).toBe(false);
+    expect(
+      existsSync(join(tmp, "cache", "keycloak-26.7.3", "keycloak-quarkus-dist-26.7.3.tar.gz")),
+    ).toBe(false);
+  });
+});
+
+describe("PyPI locks", () => {
+  it.each(["keystone-pypi.lock", "clients.lock"])(
+    "%s pins every package by version and wheel sha256, and its script installs with --require-hashes",
+    (lock) => {
+      const lines = readFileSync(join(ROOT, "scripts", lock), "utf8")
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#"));
+      expect(lines.length).toBeGreaterThan(20);
+      for (const l of lines)
+        expect(l).toMatch(/^[A-Za-z0-9][\w.-]*==[\w.+!-]+ --hash=sha256:[0-9a-f]{64}$/);
+      const script = lock === "clients.lock" ? "clients.sh" : "keystone-pypi.sh";
+      expect(readFileSync(join(ROOT, "scripts", script), "utf8")).toMatch(
+        /pip" install [^\n]*--require-hashes \\\n\s+--no-deps -r "\$(here\/clients\.lock|lock)"/,
+      );
+    },
+  );
+});

