@@ -12,7 +12,7 @@ case "$want" in
   postgres) pkgs+=(postgresql-15 python3-psycopg2) ;;
   swift) pkgs+=(swift swift-proxy swift-account swift-container swift-object memcached) ;;
   apache) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl) ;;
-  all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl chromium maven openstack-dashboard swift swift-proxy swift-account swift-container swift-object memcached) ;;
+  all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl chromium maven openstack-dashboard swift swift-proxy swift-account swift-container swift-object memcached openssh-server) ;;
   *) echo "usage: $0 [keystone|apache|horizon|swift|postgres|all]" >&2; exit 2 ;;
 esac
 missing=()

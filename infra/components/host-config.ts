@@ -21,6 +21,25 @@ export interface HostConfigurationArgs {
   paths: readonly Artifact[];
 }
 
+/**
+ * The SSH connection of a target, built once: the host key is pinned, so delivery refuses any
+ * other host before it sends a file (the configuration rules require host and hostKey).
+ */
+function sshConnection(
+  target: DeliveryTarget,
+  privateKey: pulumi.Input<string> | undefined,
+): command.types.input.remote.ConnectionArgs {
+  if (target.host === undefined || target.hostKey === undefined)
+    throw new Error(`internal: ssh target ${target.name} has no host or hostKey`);
+  return {
+    host: target.host,
+    user: target.user,
+    port: target.port,
+    hostKey: target.hostKey.trim(),
+    ...(privateKey !== undefined ? { privateKey } : {}),
+  };
+}
+
 export class HostConfiguration extends pulumi.ComponentResource {
   readonly commands: command.remote.Command[] | command.local.Command[];
 
@@ -31,6 +50,8 @@ export class HostConfiguration extends pulumi.ComponentResource {
       .output(args.artifacts)
       .apply((list) => new Map(list.map((a) => [a.path, a])));
     for (const target of args.targets) {
+      const connection =
+        target.kind === "ssh" ? sshConnection(target, args.sshPrivateKey) : undefined;
       const copies: (command.remote.Command | command.local.Command)[] = [];
       const hashes: pulumi.Output<string>[] = [];
       for (const f of filesFor(target, args.paths)) {
@@ -49,20 +70,8 @@ export class HostConfiguration extends pulumi.ComponentResource {
         };
         const logical = `${name}-${target.name}-${f.artifact.path.replace(/[^A-Za-z0-9]+/g, "-")}`;
         copies.push(
-          target.kind === "ssh"
-            ? new command.remote.Command(
-                logical,
-                {
-                  ...common,
-                  connection: {
-                    host: target.host!,
-                    user: target.user,
-                    port: target.port,
-                    ...(args.sshPrivateKey ? { privateKey: args.sshPrivateKey } : {}),
-                  },
-                },
-                { parent: this },
-              )
+          connection
+            ? new command.remote.Command(logical, { ...common, connection }, { parent: this })
             : new command.local.Command(
                 logical,
                 { ...common, interpreter: ["/bin/sh", "-c"] },
@@ -75,18 +84,10 @@ export class HostConfiguration extends pulumi.ComponentResource {
         const all = pulumi.all(hashes).apply((h) => contentHash(h.join("\n")));
         const reload = { create: target.reloadCommand, triggers: [all] };
         created.push(
-          target.kind === "ssh"
+          connection
             ? new command.remote.Command(
                 `${name}-${target.name}-reload`,
-                {
-                  ...reload,
-                  connection: {
-                    host: target.host!,
-                    user: target.user,
-                    port: target.port,
-                    ...(args.sshPrivateKey ? { privateKey: args.sshPrivateKey } : {}),
-                  },
-                },
+                { ...reload, connection },
                 { parent: this, dependsOn: copies },
               )
             : new command.local.Command(

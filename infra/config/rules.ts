@@ -104,6 +104,18 @@ function protectionAndSecretRules(cfg: StackConfig, secrets: SecretPresence, pus
         "is required for kind ssh",
         "give the host name or address",
       );
+    if (t.kind === "ssh" && t.hostKey === undefined)
+      push(
+        `delivery.targets[${i}].hostKey`,
+        "is required for kind ssh: without it the delivery would send secrets to whichever host answers",
+        "pin the target's host key (e.g. `ssh-keyscan -t ed25519 <host>`, checked out of band), as `ssh-ed25519 AAAA…`",
+      );
+    else if (t.hostKey !== undefined && !SSH_HOST_KEY.test(t.hostKey.trim()))
+      push(
+        `delivery.targets[${i}].hostKey`,
+        "is not an SSH public key",
+        "give the key type and its base64 text, e.g. `ssh-ed25519 AAAAC3Nza…`, without the host name",
+      );
     if (cfg.delivery.enabled && t.kind === "ssh" && !secrets.deliverySshKey)
       push(
         "deliverySshKey",
@@ -184,6 +196,10 @@ function protectionAndSecretRules(cfg: StackConfig, secrets: SecretPresence, pus
 }
 
 /** Every cross-field problem of a schema-valid configuration. */
+/** An OpenSSH public key line: type and base64 body (a trailing comment is allowed). */
+const SSH_HOST_KEY =
+  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( \S+)?$/;
+
 export function crossFieldIssues(
   cfg: StackConfig,
   secrets: SecretPresence,

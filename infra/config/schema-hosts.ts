@@ -12,6 +12,13 @@ export const DeliveryTargetSchema = z.strictObject({
   host: z.string().min(1).optional().describe("SSH host (kind ssh)."),
   user: z.string().min(1).default("root").describe("SSH user. Default `root`."),
   port: z.number().int().positive().default(22).describe("SSH port. Default 22."),
+  hostKey: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The target's SSH host key, as a known_hosts line without the host name (`ssh-ed25519 AAAA…`; `ssh-keyscan -t ed25519 <host>` prints it, to be checked out of band). Required for kind ssh: delivery sends the client secret and the crypto passphrase, and refuses any other key.",
+    ),
   artifacts: z
     .array(z.enum(["apache", "keystone", "horizon", "kolla", "clients"]))
     .min(1)

@@ -12,6 +12,7 @@ import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
 import { secretValue } from "./stacks/common";
 
 const SIG = "4dabf18193072939515e22adb298388d";
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH0z0ry0oe0cLWsBG4Y4mX2JPpZbmu2U7w2u1Te3kS8Z";
 let regs: Registration[] = [];
 let outputs: Record<string, unknown> = {};
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
           name: "keystone1",
           kind: "ssh",
           host: "keystone1.test.example.com",
+          hostKey: HOST_KEY,
           artifacts: ["apache", "keystone"],
           directory: "/etc/okf",
           reloadCommand: "systemctl reload apache2",
@@ -35,7 +37,7 @@ beforeAll(async () => {
     }),
     [`${PROJECT}:deliverySshKey`]:
       "-----BEGIN OPENSSH PRIVATE KEY-----\nTEST\n-----END OPENSSH PRIVATE KEY-----",
-    [`${PROJECT}:oidcCryptoPassphrase`]: "crypto-passphrase-for-test",
+    [`${PROJECT}:oidcCryptoPassphrase`]: "crypto-passphrase-for-the-delivery-test",
   };
   const run = await runWithMocks(
     "test-template",
@@ -82,8 +84,12 @@ describe("host configuration delivery", () => {
       host: "keystone1.test.example.com",
       user: "root",
       port: 22,
+      hostKey: HOST_KEY,
       privateKey: expect.stringContaining("TEST"),
     });
+    // Every remote command pins the host key, the reload included.
+    for (const r of remote)
+      expect(secretValue(r.inputs.connection), r.name).toMatchObject({ hostKey: HOST_KEY });
     const local = regs.filter((r) => r.type === "command:local:Command");
     expect(local.map((r) => String(r.inputs.create)).sort()).toEqual(
       [
@@ -102,7 +108,7 @@ describe("host configuration delivery", () => {
     );
     const withSecrets = outputs.withSecrets as Record<string, string>;
     const apacheContent = withSecrets["apache/keystone-oidc.conf"]!;
-    expect(apacheContent).toContain('OIDCCryptoPassphrase "crypto-passphrase-for-test"');
+    expect(apacheContent).toContain('OIDCCryptoPassphrase "crypto-passphrase-for-the-delivery-test"');
     const apache = regs.find(
       (r) => r.name === "host-config-keystone1-apache-keystone-oidc-conf",
     )!.inputs;
@@ -132,6 +138,6 @@ describe("host configuration delivery", () => {
     expect(plain["apache/keystone-oidc.conf"]).toContain(
       'OIDCCryptoPassphrase "${OKF_OIDC_CRYPTO_PASSPHRASE}"',
     );
-    expect(JSON.stringify(plain)).not.toContain("crypto-passphrase-for-test");
+    expect(JSON.stringify(plain)).not.toContain("crypto-passphrase-for-the-delivery-test");
   });
 });

@@ -638,7 +638,26 @@ export const INVALID_CASES: InvalidCase[] = [
     }),
     expected: [
       "delivery.targets[0].host: is required for kind ssh (give the host name or address)",
+      "delivery.targets[0].hostKey: is required for kind ssh: without it the delivery would send secrets to whichever host answers (pin the target's host key (e.g. `ssh-keyscan -t ed25519 <host>`, checked out of band), as `ssh-ed25519 AAAA…`)",
       "deliverySshKey: is not set but a delivery target uses ssh (run `pulumi config set --secret deliverySshKey < id_ed25519`)",
+    ],
+  },
+  {
+    name: "an ssh host key that is not a key",
+    raw: withValue("delivery", {
+      targets: [
+        {
+          name: "ks1",
+          kind: "ssh",
+          host: "ks1.example.com",
+          hostKey: "ks1.example.com ssh-ed25519 AAAA",
+          artifacts: ["apache"],
+          directory: "/etc/okf",
+        },
+      ],
+    }),
+    expected: [
+      "delivery.targets[0].hostKey: is not an SSH public key (give the key type and its base64 text, e.g. `ssh-ed25519 AAAAC3Nza…`, without the host name)",
     ],
   },
   {
