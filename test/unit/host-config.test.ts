@@ -108,7 +108,9 @@ describe("host configuration delivery", () => {
     );
     const withSecrets = outputs.withSecrets as Record<string, string>;
     const apacheContent = withSecrets["apache/keystone-oidc.conf"]!;
-    expect(apacheContent).toContain('OIDCCryptoPassphrase "crypto-passphrase-for-the-delivery-test"');
+    expect(apacheContent).toContain(
+      'OIDCCryptoPassphrase "crypto-passphrase-for-the-delivery-test"',
+    );
     const apache = regs.find(
       (r) => r.name === "host-config-keystone1-apache-keystone-oidc-conf",
     )!.inputs;
