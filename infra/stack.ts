@@ -67,8 +67,9 @@ export function declareStack(
       `internal: the federated users' domain ${model.federation.idpDomainKey} is not declared`,
     );
 
-  // After the Keycloak side: the mapping matches access roles, so the roles, their assignments and
-  // the claim's mapper exist before a mapping that reads them (no login outage during an update).
+  // After the Keycloak side and the tenancy: the mapping matches access roles and names Keystone
+  // groups, so the roles, their assignments, the claim's mapper and the groups with their grants
+  // exist before a mapping that reads them; what it no longer names goes after it (no login outage).
   const federation = new KeystoneFederation(
     "federation",
     {
@@ -78,7 +79,7 @@ export function declareStack(
       retainIdpOnDelete: model.protection.retainIdpOnDelete,
       adopt: model.federation.adopt,
     },
-    { dependsOn: [keycloakSide] },
+    { dependsOn: [keycloakSide, tenancy] },
   );
 
   // Host configuration: references in plain outputs; with the real secrets only in secret outputs

@@ -75,7 +75,10 @@ export class KeystoneTenancy extends pulumi.ComponentResource {
       groups[g.key] = new openstack.identity.GroupV3(
         `${name}-${g.key}`,
         { name: g.name, description: g.description, domainId: domainId(g.domainKey) },
-        child,
+        // A renamed group is a new group beside the old one (created first, its grants too), never
+        // a rename in place: the mapping names groups, and until it is updated it must still find
+        // the old name. The old group and its grants go after the mapping has changed.
+        { ...child, replaceOnChanges: ["name"] },
       );
     }
 

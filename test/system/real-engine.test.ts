@@ -512,6 +512,21 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
       ).status,
     ).toBe(204);
     expect(await reachable(e, users.dev, PROJECTS)).toEqual([]);
+    // Keystone: the auditors' group renamed. Keycloak: the auditors' access role taken off their group.
+    const acme = await e.domainId("sys-acme");
+    const auditors = (
+      (await ksJson(e, `/groups?domain_id=${acme}&name=sys-acme-auditors`)).groups as {
+        id: string;
+      }[]
+    )[0]!;
+    expect(
+      (await call(e.admin, "PATCH", `/groups/${auditors.id}`, { group: { name: "renamed" } }))
+        .status,
+    ).toBe(200);
+    const auditorsGroup = (await e.deployed()).groups.get("/sys-acme/auditors")!;
+    const roleMappings = `/${realm}/groups/${auditorsGroup}/role-mappings/clients/${clientUuid}`;
+    const held = await kcJson<Record<string, unknown>[]>(e, roleMappings);
+    expect((await kcCall(e.keycloak, "DELETE", roleMappings, held)).status).toBe(204);
 
     const preview = e.pulumi(["preview", "--refresh", "--expect-no-changes", ...stackArgs]);
     expect(preview.code).not.toBe(0);
@@ -523,6 +538,13 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     );
     expect(preview.stdout).toMatch(
       /~ +keycloak:index:Realm +keycloak-realm +update \[diff: \+securityDefenses\]/,
+    );
+    // A group the mapping names is never renamed in place: a new one first, the old one last.
+    expect(preview.stdout).toMatch(
+      /\+- +openstack:identity:GroupV3 +keystone-group-sys-acme-auditors +replace \[diff: ~name\]/,
+    );
+    expect(preview.stdout).toMatch(
+      /~ +keycloak:index:GroupRoles +keycloak-kcgroup-sys-acme-auditors-access +update \[diff: ~roleIds\]/,
     );
 
     e.up(["--refresh"]);
@@ -536,6 +558,10 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
       (await kcJson<{ bruteForceProtected: boolean }>(e, `/${realm}`)).bruteForceProtected,
     ).toBe(true);
     expect(await reachable(e, users.dev, PROJECTS)).toEqual(["sys-acme/web"]);
+    expect(await reachable(e, users.auditor, PROJECTS)).toEqual(["sys-acme/web", "sys-acme/data"]);
+    expect((await kcJson<{ name: string }[]>(e, roleMappings)).map((r) => r.name)).toEqual([
+      "sys-acme-auditors",
+    ]);
     expectOk(
       e.pulumi(["preview", "--refresh", "--expect-no-changes", ...stackArgs]),
       "pulumi preview --refresh --expect-no-changes after restoring",
