@@ -43,6 +43,12 @@ export function accessRoleKey(tenant: string, group: string): string {
   return `kcrole-${tenant}-${group}`;
 }
 
+/** The claim that becomes the Keystone user id: the one nobody can change or choose. */
+export const USER_ID_CLAIM = "sub";
+
+/** mod_auth_openidc's delimiter for multi-valued claims: the one Keystone splits on. */
+export const CLAIM_DELIMITER = ";";
+
 /** Default name of the claim that carries a user's access roles. */
 export const DEFAULT_ACCESS_CLAIM = "openstack_access";
 

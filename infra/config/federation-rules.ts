@@ -9,13 +9,6 @@ import { LOOSE_ENVIRONMENTS } from "./url-rules";
 
 export function clientRules(cfg: StackConfig, push: Push): void {
   const loose = LOOSE_ENVIRONMENTS.has(cfg.environment);
-  if (cfg.client.groupsFullPath !== undefined) {
-    push(
-      "client.groupsFullPath",
-      "is retired: tokens no longer carry group paths, and access rides on the Keystone client's client roles",
-      'remove the key (docs/operations.md, "Access keyed on client roles")',
-    );
-  }
   const cliClientId = cfg.client.cliClientId;
   if (cliClientId !== undefined && cliClientId === cfg.client.clientId) {
     push(
@@ -36,13 +29,6 @@ export function clientRules(cfg: StackConfig, push: Push): void {
       "client.cliOfflineAccess",
       "is true but client.deviceGrant is false, so no CLI client is declared",
       "remove client.cliOfflineAccess, or enable client.deviceGrant",
-    );
-  }
-  if (cfg.client.pkceMethod !== "S256") {
-    push(
-      "client.pkceMethod",
-      `"${cfg.client.pkceMethod}" is not allowed`,
-      "PKCE must use S256; `plain` leaks the verifier",
     );
   }
   if (cfg.client.directAccessGrants && !loose) {
@@ -102,13 +88,6 @@ export const MAX_AUTHORIZATION_TTL_MINUTES = 43_200;
 
 export function federationRules(cfg: StackConfig, push: Push): void {
   const f = cfg.federation;
-  if (f.claims.userId !== "sub") {
-    push(
-      "federation.claims.userId",
-      `"${f.claims.userId}" can change or be chosen by whoever administers the realm`,
-      "use sub: the Keystone user id must be immutable, or a recycled e-mail or username inherits an old Keystone identity",
-    );
-  }
   accessClaimRules(cfg, push);
   if (f.userType === "local" && cfg.realm.customerRealms.length > 0) {
     push(
@@ -125,13 +104,6 @@ export function federationRules(cfg: StackConfig, push: Push): void {
       "federation.authorizationTtlMinutes",
       `${f.authorizationTtlMinutes} minutes keeps group memberships for over 30 days after a login`,
       `give at most ${MAX_AUTHORIZATION_TTL_MINUTES}; a removed Keycloak group should not grant access for long`,
-    );
-  }
-  if (f.claimDelimiter !== ";") {
-    push(
-      "federation.claimDelimiter",
-      `"${f.claimDelimiter}" is not ";"`,
-      "Keystone splits multi-valued attributes on ';' only; any other delimiter merges all groups into one value",
     );
   }
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(f.claimPrefix)) {
@@ -208,13 +180,6 @@ const RESERVED_CLAIMS = new Set([
 
 function accessClaimRules(cfg: StackConfig, push: Push): void {
   const c = cfg.federation.claims;
-  if (c.groups !== undefined) {
-    push(
-      "federation.claims.groups",
-      "is retired: access is no longer keyed on Keycloak group paths, which whoever may create groups can forge",
-      "remove the key; access roles arrive in federation.claims.access (default openstack_access)",
-    );
-  }
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(c.access)) {
     push(
       "federation.claims.access",
@@ -223,7 +188,7 @@ function accessClaimRules(cfg: StackConfig, push: Push): void {
     );
   } else if (
     RESERVED_CLAIMS.has(c.access.toLowerCase()) ||
-    [c.userId, c.username, c.email].some((o) => o?.toLowerCase() === c.access.toLowerCase())
+    [c.username, c.email].some((o) => o?.toLowerCase() === c.access.toLowerCase())
   ) {
     push(
       "federation.claims.access",

@@ -11,6 +11,7 @@ import { environmentRules } from "./environment-rules";
 import { textRules } from "./text-rules";
 import { urlRules, LOOSE_ENVIRONMENTS } from "./url-rules";
 import { clientRules, federationRules } from "./federation-rules";
+import { retiredRules } from "./retired-rules";
 import { accessRules, cloudWideRules, releaseRoleRules, tenantRules } from "./tenancy-rules";
 
 export { MAX_AUTHORIZATION_TTL_MINUTES } from "./federation-rules";
@@ -208,6 +209,7 @@ export function crossFieldIssues(
   const issues: ConfigIssue[] = [];
   const push: Push = (path, message, hint) => issues.push({ path, message, hint });
   urlRules(cfg, push);
+  retiredRules(cfg, push);
   clientRules(cfg, push);
   federationRules(cfg, push);
   tenantRules(cfg, push);

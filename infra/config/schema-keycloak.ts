@@ -186,7 +186,10 @@ export const ClientSchema = z.strictObject({
     .describe(
       "Confidential client (has a secret). Default true. A public client relies on PKCE alone.",
     ),
-  pkceMethod: z.string().default("S256").describe("PKCE method. Only `S256` is accepted."),
+  pkceMethod: z
+    .string()
+    .optional()
+    .describe("Retired: PKCE is always S256 (`plain` leaks the verifier). Remove the key."),
   deviceGrant: z
     .boolean()
     .default(true)

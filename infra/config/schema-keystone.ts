@@ -103,8 +103,10 @@ export const HorizonSchema = z.strictObject({
 export const ClaimsSchema = z.strictObject({
   userId: z
     .string()
-    .default("sub")
-    .describe("Claim holding a stable user id; becomes the Keystone user id. Default `sub`."),
+    .optional()
+    .describe(
+      "Retired: the Keystone user id is always `sub`, the one claim nobody can change or choose. Remove the key.",
+    ),
   username: z
     .string()
     .default("preferred_username")
@@ -142,9 +144,9 @@ export const FederationSchema = z.strictObject({
     .describe("mod_auth_openidc claim prefix (`OIDCClaimPrefix`). Default `OIDC-`."),
   claimDelimiter: z
     .string()
-    .default(";")
+    .optional()
     .describe(
-      "mod_auth_openidc claim delimiter. Must be `;`: Keystone splits multi-valued attributes on `;` only.",
+      "Retired: mod_auth_openidc's claim delimiter is always `;`, the one Keystone splits on. Remove the key.",
     ),
   remoteIdAttribute: z
     .string()

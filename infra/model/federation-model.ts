@@ -9,10 +9,21 @@ import { customerRealms, clientMappers, keycloakClient, keycloakGroups } from ".
 import { generateMapping, type MappingInput } from "./mapping/generate";
 import * as naming from "../base/naming";
 import { mappedGroups, tenancy } from "./tenancy";
-import type { FederationModel, SmokeCheckSpec } from "./types";
+import type { FederationModel, MappedClaims, SmokeCheckSpec } from "./types";
 import * as urls from "./urls";
 
 export type * from "./types";
+
+/** Step "claims": which claims the mapping reads. */
+function mappedClaims(cfg: StackConfig): MappedClaims {
+  const c = cfg.federation.claims;
+  return {
+    userId: naming.USER_ID_CLAIM,
+    username: c.username,
+    ...(c.email !== undefined ? { email: c.email } : {}),
+    access: c.access,
+  };
+}
 
 /** Step "mapping input": everything the generated mapping depends on. */
 function mappingInput(
@@ -27,7 +38,7 @@ function mappingInput(
     clientIds: [cfg.client.clientId, ...(cfg.client.deviceGrant ? [cliClientId] : [])],
     remoteIdAttribute,
     claimPrefix: cfg.federation.claimPrefix,
-    claims: cfg.federation.claims,
+    claims: mappedClaims(cfg),
     brokerClaim: naming.IDENTITY_PROVIDER_NOTE,
     userType: cfg.federation.userType,
     userDomain: cfg.federation.userDomain,
@@ -113,9 +124,9 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
       mappingId: naming.mappingId(idpId, protocolId),
       remoteIdAttribute,
       claimPrefix: cfg.federation.claimPrefix,
-      claimDelimiter: cfg.federation.claimDelimiter,
+      claimDelimiter: naming.CLAIM_DELIMITER,
       userType: cfg.federation.userType,
-      claims: cfg.federation.claims,
+      claims: mappedClaims(cfg),
       mapping,
       adopt: cfg.federation.adopt,
       ...(cfg.federation.authorizationTtlMinutes !== undefined

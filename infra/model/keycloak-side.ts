@@ -82,9 +82,7 @@ export function clientMappers(cfg: StackConfig): ClientMapper[] {
   const c = cfg.federation.claims;
   const note = naming.IDENTITY_PROVIDER_NOTE;
   return [
-    c.userId === "sub"
-      ? { kind: "sub", name: "sub" }
-      : { kind: "userProperty", name: c.userId, claimName: c.userId, userProperty: "id" },
+    { kind: "sub", name: naming.USER_ID_CLAIM },
     { kind: "userProperty", name: c.username, claimName: c.username, userProperty: "username" },
     ...(c.email !== undefined
       ? [

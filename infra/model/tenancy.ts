@@ -79,9 +79,13 @@ export function mappedGroups(
   cfg: StackConfig,
   keystoneGroups: readonly KeystoneGroupSpec[],
 ): MappedGroup[] {
-  return cfg.access.map((a, i) => {
+  const byKey = new Map(keystoneGroups.map((g) => [g.key, g]));
+  return cfg.access.map((a) => {
     const broker = cfg.tenants.find((t) => t.name === a.tenant)?.customerRealm;
-    const group = keystoneGroups[i]!;
+    const key = naming.keystoneGroupKey(a.tenant, a.group);
+    const group = byKey.get(key);
+    if (!group)
+      throw new Error(`internal: no Keystone group ${key} for access rule ${a.tenant}/${a.group}`);
     return {
       tenant: a.tenant,
       claimValue: group.claimValue,

@@ -14,6 +14,16 @@ export type ClientMapper =
   | { kind: "sub"; name: string }
   | { kind: "sessionNote"; name: string; claimName: string; sessionNote: string };
 
+/** The claims the mapping reads (mod_auth_openidc hands each over with the claim prefix). */
+export interface MappedClaims {
+  /** Becomes the Keystone user id: always `sub`. */
+  readonly userId: string;
+  readonly username: string;
+  readonly email?: string;
+  /** Carries the access roles. */
+  readonly access: string;
+}
+
 export interface KeycloakGroupSpec {
   /** Stable key, also the Pulumi logical-name suffix. */
   readonly key: string;
@@ -165,7 +175,7 @@ export interface FederationModel {
     readonly claimPrefix: string;
     readonly claimDelimiter: string;
     readonly userType: "ephemeral" | "local";
-    readonly claims: StackConfig["federation"]["claims"];
+    readonly claims: MappedClaims;
     readonly mapping: MappingDocument;
     /** Take over existing Keystone objects (migration). */
     readonly adopt: boolean;

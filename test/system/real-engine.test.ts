@@ -544,7 +544,7 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
       /\+- +openstack:identity:GroupV3 +keystone-group-sys-acme-auditors +replace \[diff: ~name\]/,
     );
     expect(preview.stdout).toMatch(
-      /~ +keycloak:index:GroupRoles +keycloak-kcgroup-sys-acme-auditors-access +update \[diff: ~roleIds\]/,
+      /~ +keycloak:index:GroupRoles +keycloak-kcgroup-sys-acme-auditors-access +update \[diff: \+roleIds\]/,
     );
 
     e.up(["--refresh"]);

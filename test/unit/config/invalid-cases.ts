@@ -175,7 +175,7 @@ export const INVALID_CASES: InvalidCase[] = [
     name: "PKCE plain",
     raw: withValue("client.pkceMethod", "plain"),
     expected: [
-      'client.pkceMethod: "plain" is not allowed (PKCE must use S256; `plain` leaks the verifier)',
+      "client.pkceMethod: is retired: PKCE is always S256 (`plain` leaks the verifier) (remove the key)",
     ],
   },
   {
@@ -231,7 +231,7 @@ export const INVALID_CASES: InvalidCase[] = [
     name: "claim delimiter comma",
     raw: withValue("federation", { claimDelimiter: "," }),
     expected: [
-      'federation.claimDelimiter: "," is not ";" (Keystone splits multi-valued attributes on \';\' only; any other delimiter merges all groups into one value)',
+      "federation.claimDelimiter: is retired: mod_auth_openidc's delimiter is always `;`, the only one Keystone splits multi-valued claims on (remove the key)",
     ],
   },
   {
@@ -435,14 +435,14 @@ export const INVALID_CASES: InvalidCase[] = [
     name: "the retired groupsFullPath switch",
     raw: withValue("client.groupsFullPath", true),
     expected: [
-      'client.groupsFullPath: is retired: tokens no longer carry group paths, and access rides on the Keystone client\'s client roles (remove the key (docs/operations.md, "Access keyed on client roles"))',
+      'client.groupsFullPath: is retired: tokens no longer carry group paths, and access rides on the Keystone client\'s client roles (docs/operations.md, "Access keyed on client roles") (remove the key)',
     ],
   },
   {
     name: "the retired groups claim",
     raw: withValue("federation.claims.groups", "groups"),
     expected: [
-      "federation.claims.groups: is retired: access is no longer keyed on Keycloak group paths, which whoever may create groups can forge (remove the key; access roles arrive in federation.claims.access (default openstack_access))",
+      "federation.claims.groups: is retired: access is no longer keyed on Keycloak group paths, which whoever may create groups can forge; access roles arrive in federation.claims.access (remove the key)",
     ],
   },
   {
@@ -853,7 +853,7 @@ export const INVALID_CASES: InvalidCase[] = [
     name: "a mutable claim as the Keystone user id",
     raw: withValue("federation", { claims: { userId: "email" } }),
     expected: [
-      'federation.claims.userId: "email" can change or be chosen by whoever administers the realm (use sub: the Keystone user id must be immutable, or a recycled e-mail or username inherits an old Keystone identity)',
+      "federation.claims.userId: is retired: the Keystone user id is always `sub`: any other claim can change or be chosen by whoever administers the realm, and a recycled e-mail or username would inherit an old Keystone identity (remove the key)",
     ],
   },
   {

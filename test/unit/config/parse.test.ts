@@ -74,7 +74,6 @@ describe("parseStackConfig: valid configurations", () => {
     expect(config.client).toEqual({
       clientId: "keystone",
       confidential: true,
-      pkceMethod: "S256",
       deviceGrant: true,
       cliOfflineAccess: false,
       directAccessGrants: false,
@@ -84,13 +83,12 @@ describe("parseStackConfig: valid configurations", () => {
     expect(config.federation).toEqual({
       protocolId: "openid",
       claimPrefix: "OIDC-",
-      claimDelimiter: ";",
       userType: "ephemeral",
       userDomain: "federated-users",
       ruleLayout: "perTenant",
       denyWithoutGroup: true,
       adopt: false,
-      claims: { userId: "sub", username: "preferred_username", access: "openstack_access" },
+      claims: { username: "preferred_username", access: "openstack_access" },
     });
     expect(config.realm.tokens).toEqual({
       accessToken: 300,

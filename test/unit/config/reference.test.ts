@@ -6,11 +6,12 @@ describe("configuration reference", () => {
     const { rows, undocumented } = configReference();
     expect(undocumented).toEqual([]);
     expect(rows.map((r) => r.key)).toContain("federation.claims.username");
-    expect(rows.find((r) => r.key === "client.pkceMethod")).toEqual({
-      key: "client.pkceMethod",
+    expect(rows.find((r) => r.key === "client.clientId")).toEqual({
+      key: "client.clientId",
       type: "string",
-      default: '`"S256"`',
-      description: "PKCE method. Only `S256` is accepted.",
+      default: '`"keystone"`',
+      description:
+        "OIDC client id Keystone (mod_auth_openidc) uses; required as `azp` by every mapping rule. Default `keystone`.",
     });
   });
 });
