@@ -6,7 +6,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "out/", ".work/", "**/*.cjs", "**/*.py"] },
+  { ignores: ["node_modules/", "dist/", "out/", ".work/", "**/*.py"] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -28,6 +28,26 @@ export default tseslint.config(
       "@pulumi/no-output-in-template-literal": "error",
       "@pulumi/no-output-instance-in-template-literal": "error",
     },
+  },
+  {
+    // The smoke login runs inside `pulumi up` as plain CommonJS with Node's globals.
+    files: ["**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        URL: "readonly",
+        URLSearchParams: "readonly",
+        fetch: "readonly",
+        setTimeout: "readonly",
+        __dirname: "readonly",
+      },
+    },
+    rules: { "no-undef": "error" },
   },
   prettier,
 );

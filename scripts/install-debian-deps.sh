@@ -12,7 +12,7 @@ case "$want" in
   postgres) pkgs+=(postgresql-15 python3-psycopg2) ;;
   swift) pkgs+=(swift swift-proxy swift-account swift-container swift-object memcached) ;;
   apache) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl) ;;
-  all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl chromium maven openstack-dashboard swift swift-proxy swift-account swift-container swift-object memcached openssh-server) ;;
+  all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl chromium maven openstack-dashboard swift swift-proxy swift-account swift-container swift-object memcached openssh-server shellcheck) ;;
   *) echo "usage: $0 [keystone|apache|horizon|swift|postgres|all]" >&2; exit 2 ;;
 esac
 missing=()
@@ -27,7 +27,8 @@ fi
 # The lock and the apt-update stamp live in a folder only root can write: in a world-writable one
 # (/tmp) another local user could plant a symlink there, and root's `>` would truncate its target.
 state_dir=${OKF_DEPS_STATE_DIR:-/var/lib/okf-deps}
-mkdir -p -m 0700 "$state_dir"
+mkdir -p "$state_dir"
+chmod 0700 "$state_dir"
 if [ -L "$state_dir" ] || [ "$(stat -c %u "$state_dir")" != 0 ]; then
   echo "install-debian-deps: $state_dir must be a folder owned by root, not a link" >&2
   exit 1

@@ -14,7 +14,7 @@ py=/usr/bin/python3
 [ -x "$py" ] || { echo "keystone-pypi: $py is missing (apt-get install python3 python3-venv)" >&2; exit 1; }
 pyver=$("$py" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
 lock="$here/keystone-pypi.lock"
-key=$(cat "$lock" | sha256sum | cut -c1-12)
+key=$(sha256sum <"$lock" | cut -c1-12)
 venv="${OKF_KEYSTONE_VENVS:-/var/cache/okf-keystone}/keystone-$OKF_KEYSTONE_PYPI_VERSION-py$pyver-$key"
 if [ -f "$venv/.complete" ]; then echo "$venv"; exit 0; fi
 t0=$SECONDS

@@ -8,7 +8,7 @@
 # Without --yes a later local-up.sh refreshes the kept state first. Never reads stdin.
 set -uo pipefail
 exec </dev/null
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 confirm=0
 case "${1:-}" in
   --yes) confirm=1 ;;

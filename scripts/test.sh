@@ -8,7 +8,7 @@
 # anything failed. With CI=true the integration and e2e suites fail (never skip) when a service
 # cannot start.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=scripts/node-env.sh
 source scripts/node-env.sh || exit 1
 
@@ -44,6 +44,7 @@ check() { # a named command counted as one test
 check typecheck npm run --silent typecheck
 check format npx prettier --check --log-level warn .
 check lint npx eslint --max-warnings=0 .
+check shell npm run --silent lint:shell
 
 run_suite() { # SUITE [RELEASE]
   local suite=$1 release=${2:-} name=$1${2:+@$2}

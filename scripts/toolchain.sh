@@ -86,6 +86,7 @@ ensure() {
     github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs "$bin.partial/pulumi-language-nodejs" "$OKF_LANGHOST_SDK_VERSION"
   # The engine looks for this bundled plugin next to `pulumi`: it runs @pulumi/pulumi's dynamic
   # provider with the node first on PATH, resolved from the project directory the engine starts it in.
+  # shellcheck disable=SC2016 # the $(...) is for the wrapper's shell, not this one
   printf '%s\n' '#!/bin/sh' \
     'exec node "$(node -e "process.stdout.write(require.resolve(\"@pulumi/pulumi/cmd/dynamic-provider\"))")" "$@"' \
     >"$bin.partial/pulumi-resource-pulumi-nodejs"

@@ -41,6 +41,8 @@ case "$jwks" in
   *) echo "keystone: $oidc must fetch the realm's keys over https (mod_auth_openidc refuses http); render it with scripts/local-up.sh, which points it at this container's TLS forwarder" >&2; exit 1 ;;
 esac
 
+# In the image the scripts folder is copied whole; in the repository it is scripts/.
+# shellcheck source=scripts/lib/keystone-httpd-conf.sh
 . "$scripts/lib/keystone-httpd-conf.sh"
 okf_keystone_httpd_conf "$state/httpd.conf" "$state" "$port" localhost /dev/stderr "$oidc" "$run_user"
 chown -R "$run_user:$run_user" "$state"

@@ -4,9 +4,15 @@
 //   OKF_TOKEN_URL OKF_CLIENT_ID [OKF_CLIENT_SECRET] OKF_USERNAME OKF_PASSWORD
 //   OKF_KEYSTONE_AUTH_URL (the federated auth endpoint) OKF_KEYSTONE_V3 OKF_PROJECT (domain/project)
 // Exits non-zero with a message naming the step that failed; prints the scoped roles on success.
+// Plain CommonJS, type-checked by tsc through the JSDoc below.
 const env = process.env;
 
-/** The request that scopes an unscoped Keystone token to a project (`domain/project`). */
+/**
+ * The request that scopes an unscoped Keystone token to a project (`domain/project`).
+ * @param {string} unscoped
+ * @param {string | undefined} domain
+ * @param {string | undefined} project
+ */
 function projectScopeRequest(unscoped, domain, project) {
   return {
     method: "POST",
@@ -20,59 +26,79 @@ function projectScopeRequest(unscoped, domain, project) {
   };
 }
 
+/**
+ * @param {string} step
+ * @param {string} detail
+ * @returns {never}
+ */
 function fail(step, detail) {
   console.error(`smoke check failed at ${step}: ${detail}`);
   process.exit(1);
 }
+
+/**
+ * A variable the check cannot run without.
+ * @param {string} name
+ * @returns {string}
+ */
+function required(name) {
+  const value = env[name];
+  return value !== undefined && value !== "" ? value : fail("configuration", `${name} is not set`);
+}
+
+/** @param {unknown} e */
+const messageOf = (e) => (e instanceof Error ? e.message : String(e));
+
 async function main() {
   const form = new URLSearchParams({
     grant_type: "password",
-    client_id: env.OKF_CLIENT_ID,
-    username: env.OKF_USERNAME,
-    password: env.OKF_PASSWORD,
+    client_id: required("OKF_CLIENT_ID"),
+    username: required("OKF_USERNAME"),
+    password: required("OKF_PASSWORD"),
     scope: "openid",
   });
   if (env.OKF_CLIENT_SECRET) form.set("client_secret", env.OKF_CLIENT_SECRET);
-  const kc = await fetch(env.OKF_TOKEN_URL, { method: "POST", body: form }).catch((e) =>
-    fail("Keycloak token request", e.message),
+  const kc = await fetch(required("OKF_TOKEN_URL"), { method: "POST", body: form }).catch((e) =>
+    fail("Keycloak token request", messageOf(e)),
   );
-  const kcBody = await kc.json().catch(() => ({}));
+  const kcBody =
+    /** @type {{ access_token?: string, error?: string, error_description?: string }} */ (
+      await kc.json().catch(() => ({}))
+    );
   if (kc.status !== 200 || !kcBody.access_token)
     fail(
       "Keycloak token request",
       `HTTP ${kc.status} ${kcBody.error || ""} ${kcBody.error_description || ""} (is the password grant enabled for this test stack and the test user in a granted group?)`,
     );
-  const ks = await fetch(env.OKF_KEYSTONE_AUTH_URL, {
+  const ks = await fetch(required("OKF_KEYSTONE_AUTH_URL"), {
     method: "POST",
     headers: { authorization: `Bearer ${kcBody.access_token}` },
-  }).catch((e) => fail("Keystone federated login", e.message));
+  }).catch((e) => fail("Keystone federated login", messageOf(e)));
   const unscoped = ks.headers.get("x-subject-token");
   if (ks.status !== 201 || !unscoped)
     fail(
       "Keystone federated login",
       `HTTP ${ks.status}: ${(await ks.text()).slice(0, 300)} (check remote_ids, the mapping and mod_auth_openidc)`,
     );
-  const [domain, project] = String(env.OKF_PROJECT).split("/");
+  const [domain, project] = required("OKF_PROJECT").split("/");
   const scoped = await fetch(
-    `${env.OKF_KEYSTONE_V3}/auth/tokens`,
+    `${required("OKF_KEYSTONE_V3")}/auth/tokens`,
     projectScopeRequest(unscoped, domain, project),
-  ).catch((e) => fail("project scoping", e.message));
-  const body = await scoped.json().catch(() => ({}));
+  ).catch((e) => fail("project scoping", messageOf(e)));
+  const body = /** @type {{ token?: { roles?: { name: string }[] } }} */ (
+    await scoped.json().catch(() => ({}))
+  );
   if (scoped.status !== 201)
     fail(
       "project scoping",
       `HTTP ${scoped.status} for ${env.OKF_PROJECT} (does the user's group grant a role there?)`,
     );
+  const roles = (body.token?.roles || []).map((r) => r.name).sort();
   console.log(
-    `smoke check passed: ${env.OKF_USERNAME} on ${env.OKF_PROJECT} with roles ${(
-      body.token.roles || []
-    )
-      .map((r) => r.name)
-      .sort()
-      .join(", ")}`,
+    `smoke check passed: ${env.OKF_USERNAME} on ${env.OKF_PROJECT} with roles ${roles.join(", ")}`,
   );
 }
 module.exports = { projectScopeRequest };
 if (require.main === module) {
-  main().catch((e) => fail("unexpected error", e && e.message ? e.message : String(e)));
+  main().catch((e) => fail("unexpected error", messageOf(e)));
 }

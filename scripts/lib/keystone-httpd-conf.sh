@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced, not run. Writes the httpd.conf of a Keystone under Apache mod_wsgi with mod_auth_openidc
 # in front: the one Apache configuration of every Keystone this project runs (the test suites'
 # scripts/apache-keystone.sh and the docker image's entrypoint). Everything lives in STATE; nothing

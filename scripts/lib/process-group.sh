@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Source this file. Helpers for the services the scripts start by PID.
 #
 # Stops a process group started with `setsid` whose leader's PID is in PIDFILE:

@@ -3,8 +3,8 @@
 // (configure() with the stack's configuration, from the JSON in $OKF_STACK_CONFIG), and runs one
 // method. Prints the JSON result.
 //   OKF_STACK_CONFIG='{"openstack-keycloak-federation:keystone": "..."}' node test/support/run-serialized-provider.cjs FILE METHOD JSON_ARGS
-const file = process.argv[2];
-const method = process.argv[3];
+const file = process.argv[2] ?? "";
+const method = process.argv[3] ?? "";
 const args = JSON.parse(process.argv[4] || "[]");
 const provider = require(file).handler();
 const config = new Map(Object.entries(JSON.parse(process.env.OKF_STACK_CONFIG || "{}")));

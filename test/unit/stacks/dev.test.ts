@@ -8,7 +8,13 @@ beforeAll(async () => {
 });
 
 describe("dev stack graph", () => {
-  commonStackTests(() => g, { issuer: "http://localhost:8080/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "dev", explicitResources: 45 });
+  commonStackTests(() => g, {
+    issuer: "http://localhost:8080/realms/openstack",
+    clientId: "keystone",
+    idpId: "keycloak-openstack",
+    stack: "dev",
+    explicitResources: 45,
+  });
 
   it("declares the realm and the client exactly", () => {
     expect(g.one(T.realm, "keycloak-realm").inputs).toEqual({
@@ -23,7 +29,15 @@ describe("dev stack graph", () => {
       offlineSessionMaxLifespan: "5184000s",
       sslRequired: "none",
       securityDefenses: {
-        bruteForceDetection: { permanentLockout: false, maxLoginFailures: 10, waitIncrementSeconds: 60, maxFailureWaitSeconds: 900, failureResetTimeSeconds: 43200, quickLoginCheckMilliSeconds: 1000, minimumQuickLoginWaitSeconds: 60 },
+        bruteForceDetection: {
+          permanentLockout: false,
+          maxLoginFailures: 10,
+          waitIncrementSeconds: 60,
+          maxFailureWaitSeconds: 900,
+          failureResetTimeSeconds: 43200,
+          quickLoginCheckMilliSeconds: 1000,
+          minimumQuickLoginWaitSeconds: 60,
+        },
       },
     });
     expect(g.one(T.client, "keycloak-client").inputs).toEqual({
@@ -51,7 +65,12 @@ describe("dev stack graph", () => {
   });
 
   it("offers the CLI client no optional scope: no offline_access, no microprofile-jwt", () => {
-    expect(g.one("keycloak:openid/clientOptionalScopes:ClientOptionalScopes", "keycloak-cli-optional-scopes").inputs).toEqual({
+    expect(
+      g.one(
+        "keycloak:openid/clientOptionalScopes:ClientOptionalScopes",
+        "keycloak-cli-optional-scopes",
+      ).inputs,
+    ).toEqual({
       realmId: "keycloak-realm-id",
       clientId: "keycloak-cli-client-id",
       optionalScopes: [],
@@ -59,7 +78,9 @@ describe("dev stack graph", () => {
   });
 
   it("declares the Keycloak group tree the access rules name", () => {
-    expect(g.byType(T.group).map((r) => [r.name, r.inputs.name, r.inputs.parentId ?? null])).toEqual([
+    expect(
+      g.byType(T.group).map((r) => [r.name, r.inputs.name, r.inputs.parentId ?? null]),
+    ).toEqual([
       ["keycloak-kcgroup-acme", "acme", null],
       ["keycloak-kcgroup-globex", "globex", null],
       ["keycloak-kcgroup-acme-admins", "admins", "keycloak-kcgroup-acme-id"],
@@ -74,7 +95,14 @@ describe("dev stack graph", () => {
       const r = g.byId(id);
       return r ? String(r.inputs.name) : `?${String(id)}`;
     };
-    expect(g.byType(T.project).map((r) => `${r.inputs.isDomain ? "domain" : `project ${name(r.inputs.domainId)}/`}${r.inputs.isDomain ? ` ${r.inputs.name}` : r.inputs.name}`)).toEqual([
+    expect(
+      g
+        .byType(T.project)
+        .map(
+          (r) =>
+            `${r.inputs.isDomain ? "domain" : `project ${name(r.inputs.domainId)}/`}${r.inputs.isDomain ? ` ${r.inputs.name}` : r.inputs.name}`,
+        ),
+    ).toEqual([
       "domain acme",
       "domain globex",
       "domain federated-users",
@@ -88,7 +116,14 @@ describe("dev stack graph", () => {
       "acme/acme-auditors",
       "globex/globex-researchers",
     ]);
-    expect(g.byType(T.roleAssignment).map((r) => `${name(r.inputs.groupId)} ${String(r.inputs.roleId)} ${r.inputs.projectId ? `project ${name(r.inputs.projectId)}` : `domain ${name(r.inputs.domainId)}`}`)).toEqual([
+    expect(
+      g
+        .byType(T.roleAssignment)
+        .map(
+          (r) =>
+            `${name(r.inputs.groupId)} ${String(r.inputs.roleId)} ${r.inputs.projectId ? `project ${name(r.inputs.projectId)}` : `domain ${name(r.inputs.domainId)}`}`,
+        ),
+    ).toEqual([
       "acme-admins role-member-id domain acme",
       "acme-admins role-member-id project web",
       "acme-admins role-member-id project data",
@@ -102,12 +137,21 @@ describe("dev stack graph", () => {
   it("creates the smoke-check user in acme/developers and runs the login after everything else", () => {
     const user = g.one("keycloak:index/user:User", "smoke-check-user").inputs;
     expect(user).toMatchObject({ realmId: "keycloak-realm-id", username: "smoke", enabled: true });
-    expect(g.one("keycloak:index/userGroups:UserGroups", "smoke-check-user-groups").inputs).toEqual({ realmId: "keycloak-realm-id", userId: "smoke-check-user-id", groupIds: ["keycloak-kcgroup-acme-developers-id"], exhaustive: true });
+    expect(g.one("keycloak:index/userGroups:UserGroups", "smoke-check-user-groups").inputs).toEqual(
+      {
+        realmId: "keycloak-realm-id",
+        userId: "smoke-check-user-id",
+        groupIds: ["keycloak-kcgroup-acme-developers-id"],
+        exhaustive: true,
+      },
+    );
     expect(g.byType("command:local:Command").map((c) => c.name)).toEqual(["smoke-check-login"]);
   });
 
   it("declares no customer realm and no home-IdP-discovery flow", () => {
     expect(g.byType(T.kcIdp)).toEqual([]);
-    expect(g.registrations.filter((r) => r.type.startsWith("keycloak:authentication/"))).toEqual([]);
+    expect(g.registrations.filter((r) => r.type.startsWith("keycloak:authentication/"))).toEqual(
+      [],
+    );
   });
 });

@@ -21,18 +21,22 @@ export interface StackGraph {
 
 /** The graph of a fixture, or with `operator` of the operator's stack of that name. */
 export async function stackGraph(stack: string, operator = false): Promise<StackGraph> {
-  const run = await runWithMocks(stack, async () => {
-    const { loadStackConfig } = await import("../../../infra/config/load");
-    const { declareStack } = await import("../../../infra/stack");
-    const { outputs } = declareStack(loadStackConfig(), stack);
-    const resolved: Record<string, unknown> = {};
-    const secret: string[] = [];
-    for (const [k, v] of Object.entries(outputs)) {
-      resolved[k] = await valueOf(v);
-      if (await pulumi.isSecret(pulumi.output(v))) secret.push(k);
-    }
-    return { resolved, secret };
-  }, { operator });
+  const run = await runWithMocks(
+    stack,
+    async () => {
+      const { loadStackConfig } = await import("../../../infra/config/load");
+      const { declareStack } = await import("../../../infra/stack");
+      const { outputs } = declareStack(loadStackConfig(), stack);
+      const resolved: Record<string, unknown> = {};
+      const secret: string[] = [];
+      for (const [k, v] of Object.entries(outputs)) {
+        resolved[k] = await valueOf(v);
+        if (await pulumi.isSecret(pulumi.output(v))) secret.push(k);
+      }
+      return { resolved, secret };
+    },
+    { operator },
+  );
   const regs = run.registrations;
   return {
     registrations: regs,
@@ -42,7 +46,8 @@ export async function stackGraph(stack: string, operator = false): Promise<Stack
     byType: (type) => regs.filter((r) => r.type === type),
     one(type, name) {
       const found = regs.filter((r) => r.type === type && r.name === name);
-      if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+      if (found.length !== 1)
+        throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
       return found[0]!;
     },
     byId: (id) => regs.find((r) => r.id === id),

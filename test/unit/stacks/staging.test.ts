@@ -8,7 +8,13 @@ beforeAll(async () => {
 });
 
 describe("staging stack graph", () => {
-  commonStackTests(() => g, { issuer: "https://id.staging.example.com/realms/openstack", clientId: "keystone", idpId: "keycloak-openstack", stack: "staging", explicitResources: 52 });
+  commonStackTests(() => g, {
+    issuer: "https://id.staging.example.com/realms/openstack",
+    clientId: "keystone",
+    idpId: "keycloak-openstack",
+    stack: "staging",
+    explicitResources: 52,
+  });
 
   it("brokers the globex customer realm into the proxy realm with PKCE, found by its organization's e-mail domain", () => {
     const idp = g.one(T.kcIdp, "keycloak-customer-globex-idp").inputs;
@@ -28,7 +34,10 @@ describe("staging stack graph", () => {
       hideOnLoginPage: true,
       extraConfig: { pkceEnabled: "true", pkceMethod: "S256" },
     });
-    expect(g.one("keycloak:index/organization:Organization", "keycloak-customer-globex-organization").inputs).toEqual({
+    expect(
+      g.one("keycloak:index/organization:Organization", "keycloak-customer-globex-organization")
+        .inputs,
+    ).toEqual({
       realm: "openstack",
       alias: "globex",
       name: "globex",
@@ -38,32 +47,81 @@ describe("staging stack graph", () => {
     });
     expect(g.one(T.realm, "keycloak-realm").inputs.organizationsEnabled).toBe(true);
     const broker = g.one(T.client, "keycloak-customer-globex-broker-client").inputs;
-    expect(broker).toMatchObject({ clientId: "openstack-broker", validRedirectUris: ["https://id.staging.example.com/realms/openstack/broker/globex/endpoint"], pkceCodeChallengeMethod: "S256", implicitFlowEnabled: false, directAccessGrantsEnabled: false });
+    expect(broker).toMatchObject({
+      clientId: "openstack-broker",
+      validRedirectUris: ["https://id.staging.example.com/realms/openstack/broker/globex/endpoint"],
+      pkceCodeChallengeMethod: "S256",
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+    });
     expect(g.byType(T.kcIdpMapper).map((m) => m.inputs.extraConfig)).toEqual([
-      { syncMode: "FORCE", claims: '[{"key":"groups","value":"/researchers"}]', "are.claim.values.regex": "false", group: "/globex/researchers" },
+      {
+        syncMode: "FORCE",
+        claims: '[{"key":"groups","value":"/researchers"}]',
+        "are.claim.values.regex": "false",
+        group: "/globex/researchers",
+      },
     ]);
   });
 
   it("adds the broker-alias claim and keeps Keycloak's own browser flow (identity-first with Organizations), binding none", () => {
-    expect(g.byType(T.noteMapper).map((m) => m.inputs).sort((a, b) => String(a.clientId).localeCompare(String(b.clientId)))).toEqual(["keycloak-cli-client-id", "keycloak-client-id"].map((clientId) => (
-      { realmId: "keycloak-realm-id", clientId, name: "identity_provider", addToIdToken: true, addToAccessToken: true, addToUserinfo: true, claimName: "identity_provider", sessionNote: "identity_provider" }
-    )));
-    const executions = g.byType("keycloak:authentication/execution:Execution").map((e) => [e.inputs.parentFlowAlias, e.inputs.authenticator, e.inputs.requirement]);
+    expect(
+      g
+        .byType(T.noteMapper)
+        .map((m) => m.inputs)
+        .sort((a, b) => String(a.clientId).localeCompare(String(b.clientId))),
+    ).toEqual(
+      ["keycloak-cli-client-id", "keycloak-client-id"].map((clientId) => ({
+        realmId: "keycloak-realm-id",
+        clientId,
+        name: "identity_provider",
+        addToIdToken: true,
+        addToAccessToken: true,
+        addToUserinfo: true,
+        claimName: "identity_provider",
+        sessionNote: "identity_provider",
+      })),
+    );
+    const executions = g
+      .byType("keycloak:authentication/execution:Execution")
+      .map((e) => [e.inputs.parentFlowAlias, e.inputs.authenticator, e.inputs.requirement]);
     expect(executions).toEqual([
       ["openstack-first-broker-login-no-link", "idp-create-user-if-unique", "REQUIRED"],
-      ["openstack-first-broker-login-no-link-organization", "conditional-user-configured", "REQUIRED"],
-      ["openstack-first-broker-login-no-link-organization", "idp-add-organization-member", "REQUIRED"],
+      [
+        "openstack-first-broker-login-no-link-organization",
+        "conditional-user-configured",
+        "REQUIRED",
+      ],
+      [
+        "openstack-first-broker-login-no-link-organization",
+        "idp-add-organization-member",
+        "REQUIRED",
+      ],
     ]);
     expect(g.byType("keycloak:authentication/bindings:Bindings")).toEqual([]);
-    expect(g.byType("keycloak:authentication/subflow:Subflow").map((f) => [f.inputs.parentFlowAlias, f.inputs.alias, f.inputs.requirement])).toEqual([
-      ["openstack-first-broker-login-no-link", "openstack-first-broker-login-no-link-organization", "CONDITIONAL"],
+    expect(
+      g
+        .byType("keycloak:authentication/subflow:Subflow")
+        .map((f) => [f.inputs.parentFlowAlias, f.inputs.alias, f.inputs.requirement]),
+    ).toEqual([
+      [
+        "openstack-first-broker-login-no-link",
+        "openstack-first-broker-login-no-link-organization",
+        "CONDITIONAL",
+      ],
     ]);
   });
 
   it("requires the globex broker in the rule of globex's groups only (one rule per tenant)", () => {
-    const rules = (g.one(T.mapping, "federation-mapping").inputs.rules as { rules: { remote: { type: string; any_one_of?: string[] }[] }[] }).rules;
-    const brokerOf = (r: (typeof rules)[number]) => r.remote.find((x) => x.type === "OIDC-identity_provider")?.any_one_of;
-    const groupsOf = (r: (typeof rules)[number]) => r.remote.find((x) => x.type === "OIDC-openstack_access")?.any_one_of;
+    const rules = (
+      g.one(T.mapping, "federation-mapping").inputs.rules as {
+        rules: { remote: { type: string; any_one_of?: string[] }[] }[];
+      }
+    ).rules;
+    const brokerOf = (r: (typeof rules)[number]) =>
+      r.remote.find((x) => x.type === "OIDC-identity_provider")?.any_one_of;
+    const groupsOf = (r: (typeof rules)[number]) =>
+      r.remote.find((x) => x.type === "OIDC-openstack_access")?.any_one_of;
     expect(rules.map((r) => [groupsOf(r), brokerOf(r) ?? null])).toEqual([
       [["acme-admins", "acme-developers"], null],
       [["globex-researchers"], ["globex"]],
@@ -71,9 +129,15 @@ describe("staging stack graph", () => {
   });
 
   it("binds the customer realm's identity provider to a first-broker-login flow that never links accounts", () => {
-    expect(g.byType("keycloak:authentication/flow:Flow").map((f) => f.inputs.alias)).toContain("openstack-first-broker-login-no-link");
-    expect(g.byType(T.kcIdp).map((i) => i.inputs.firstBrokerLoginFlowAlias)).toEqual(["openstack-first-broker-login-no-link"]);
-    const steps = g.byType("keycloak:authentication/execution:Execution").filter((e) => e.inputs.parentFlowAlias === "openstack-first-broker-login-no-link");
+    expect(g.byType("keycloak:authentication/flow:Flow").map((f) => f.inputs.alias)).toContain(
+      "openstack-first-broker-login-no-link",
+    );
+    expect(g.byType(T.kcIdp).map((i) => i.inputs.firstBrokerLoginFlowAlias)).toEqual([
+      "openstack-first-broker-login-no-link",
+    ]);
+    const steps = g
+      .byType("keycloak:authentication/execution:Execution")
+      .filter((e) => e.inputs.parentFlowAlias === "openstack-first-broker-login-no-link");
     expect(steps.map((e) => e.inputs.authenticator)).toEqual(["idp-create-user-if-unique"]);
   });
 });

@@ -8,7 +8,13 @@ beforeAll(async () => {
 });
 
 describe("test-template stack graph", () => {
-  commonStackTests(() => g, { issuer: "https://id.test.example.com/realms/openstack-test", clientId: "keystone", idpId: "keycloak-openstack-test", stack: "test-template", explicitResources: 29 });
+  commonStackTests(() => g, {
+    issuer: "https://id.test.example.com/realms/openstack-test",
+    clientId: "keystone",
+    idpId: "keycloak-openstack-test",
+    stack: "test-template",
+    explicitResources: 29,
+  });
 
   it("lands federated users in its own domain", () => {
     const idp = g.one(T.idp, "federation-idp").inputs;
