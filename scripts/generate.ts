@@ -6,10 +6,10 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { listStacks } from "../infra/config/stack-file";
+import { listStacks } from "../infra/stack-files/stack-file";
 import { ConfigError } from "../infra/config/issues";
-import { GENERATE_COMMAND, REPO_ROOT } from "../infra/generated/files";
-import { staleFiles, writeGenerated } from "../infra/generated/sync";
+import { GENERATE_COMMAND, REPO_ROOT } from "../infra/generator/files";
+import { staleFiles, writeGenerated } from "../infra/generator/sync";
 
 function main(check: boolean): number {
   if (check) {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { parseStackFileAt } from "../config/stack-file";
+import { parseStackFileAt } from "../stack-files/stack-file";
 import { remoteIdAttributes } from "../base/naming";
 import { explainAccess } from "../verify/access-evaluate";
 import { buildModel } from "../model/federation-model";

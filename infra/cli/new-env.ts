@@ -8,9 +8,9 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { newStackFile, newStackSecrets, type NewStackOptions } from "../config/new-stack";
+import { newStackFile, newStackSecrets, type NewStackOptions } from "../stack-files/new-stack";
 import { EnvironmentSchema } from "../config/schema";
-import { stackFilePath, STACKS_DIR } from "../config/stack-file";
+import { stackFilePath, STACKS_DIR } from "../stack-files/stack-file";
 import { type CliResult, finish, runCli, UsageError } from "./run";
 
 interface Flags {

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { Command } from "commander";
-import { parseStackFileAt } from "../config/stack-file";
+import { parseStackFileAt } from "../stack-files/stack-file";
 import { buildModel } from "../model/federation-model";
 import { parseAccessTable } from "../verify/access-table";
 import { endpointSettings, previewComment, type PreviewJson } from "../verify/preview-comment";

@@ -11,7 +11,7 @@ import { parseStackConfig } from "../config/parse";
 import { decryptValue, keyFromSalt } from "../config/passphrase";
 import { formatIssue } from "../config/issues";
 import { SECRET_MARKER, weakSecretIssues } from "../config/secrets";
-import { readStackFileOffline } from "../config/stack-file";
+import { readStackFileOffline } from "../stack-files/stack-file";
 import { renderAll, type RenderSecrets } from "../model/artifacts";
 import { buildModel } from "../model/federation-model";
 import { type CliResult, finish, requireStackFile, runCli } from "./run";

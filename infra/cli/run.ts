@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { type Command, CommanderError } from "commander";
 import { ConfigError } from "../config/issues";
-import { stackFilePath } from "../config/stack-file";
+import { stackFilePath } from "../stack-files/stack-file";
 
 export interface CliResult {
   code: number;

@@ -9,7 +9,7 @@ import { exampleSecretIssue } from "./example-secrets";
 import { ConfigError } from "./issues";
 import { parseStackConfig, type ParsedConfig } from "./parse";
 import { SECRET_KEY_NAMES, type SecretKey } from "./secrets";
-import { decodeConfigValue as decode } from "./stack-file";
+import { decodeConfigValue as decode } from "./values";
 
 export type StackSecrets = Partial<Record<SecretKey, pulumi.Output<string>>>;
 

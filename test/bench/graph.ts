@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { runWithMocks, valueOf } from "../support/mock-runtime";
 import { generatedStackConfig } from "../support/generated-stack";
-import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/stack-files/stack-file";
 
 function generatedConfig(projects: number): Record<string, string> {
   return generatedStackConfig(projects, {

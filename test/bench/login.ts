@@ -22,7 +22,7 @@ import { call } from "../support/keystone-admin";
 import { type E2eEnv, federatedLogin, scopeTo, startE2e } from "../support/e2e-env";
 import { generatedStackConfig } from "../support/generated-stack";
 import { REPO } from "../support/keystone-service";
-import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/stack-files/stack-file";
 import type { MappingDocument } from "../../infra/model/mapping/types";
 import { type LoadResult, type Login, runLoad, type Summary, summarise } from "./load";
 import { ensurePySpy, type Profile, profileProcesses } from "./profile";

@@ -3,7 +3,7 @@
  * committed golden mapping x its access table and on generated cases across the engine's features.
  * Results must be identical; Keystone's set-ordered outputs are compared as sets (spec §10).
  */
-import { listStacks } from "../../infra/config/stack-file";
+import { listStacks } from "../../infra/stack-files/stack-file";
 import { renderMapping } from "../../infra/model/mapping/generate";
 import { fixtureAccessTable, fixtureModel, FIXTURES_DIR } from "../support/stack-files";
 import fc from "fast-check";

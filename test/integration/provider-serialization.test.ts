@@ -4,7 +4,7 @@
  * Keystone objects with credentials from the environment.
  */
 import { KEYSTONE } from "../support/keystone-release";
-import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE } from "../../infra/stack-files/stack-file";
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";

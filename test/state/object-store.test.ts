@@ -19,7 +19,7 @@ import {
   workingCopy,
 } from "../support/system-env";
 import { KEYSTONE_ADMIN_PASSWORD, systemStack } from "../system/system-stack";
-import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE } from "../../infra/stack-files/stack-file";
 
 const SYS = systemStack("state", 21);
 const STACK = SYS.stack;

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseStackConfig } from "../../infra/config/parse";
-import { fromEngineConfig, PROJECT_NAMESPACE } from "../../infra/config/stack-file";
+import { fromEngineConfig, PROJECT_NAMESPACE } from "../../infra/stack-files/stack-file";
 import { type Artifact, renderAll } from "../../infra/model/artifacts";
 import { buildModel, type FederationModel } from "../../infra/model/federation-model";
 import { type FakeKeycloak, type FakeUsers, startFakeKeycloak } from "./fake-keycloak";

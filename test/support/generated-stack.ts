@@ -1,5 +1,5 @@
 /** Generated stacks for benchmarks: `projects` projects over up to 10 tenants, one access group each. */
-import { toEngineConfig } from "../../infra/config/stack-file";
+import { toEngineConfig } from "../../infra/stack-files/stack-file";
 
 /** Pulumi config (`namespace:key` -> string) of a generated stack; `base` gives the other keys. */
 export function generatedStackConfig(

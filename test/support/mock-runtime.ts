@@ -3,7 +3,7 @@
  * throw on anything they do not know, so a new invoke cannot pass unnoticed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/stack-files/stack-file";
 import { readFixture, readOperatorStack } from "./stack-files";
 
 export interface Registration {

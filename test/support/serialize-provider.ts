@@ -6,7 +6,7 @@
  * Before serializing it configures the provider with recognisable fake secrets, so a test can prove
  * that no credential is captured into the text Pulumi stores in state.
  */
-import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE } from "../../infra/stack-files/stack-file";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { identityProviderProvider } from "../../infra/providers/keystone/identity-provider";

@@ -1,5 +1,5 @@
 /**
- * The two kinds of stack files the tests read, through infra/config/stack-file.ts:
+ * The two kinds of stack files the tests read, through infra/stack-files/stack-file.ts:
  *   - fixtures (test/fixtures/stacks/): frozen examples with published passphrases, for the tests
  *     that pin exact content;
  *   - the operator's stacks (stacks/): whatever they hold, for the invariants that hold for any
@@ -15,7 +15,7 @@ import {
   readStackFileForEngine,
   stackFilePath,
   STACKS_DIR,
-} from "../../infra/config/stack-file";
+} from "../../infra/stack-files/stack-file";
 import type { ParsedConfig } from "../../infra/config/parse";
 import { buildModel, type FederationModel } from "../../infra/model/federation-model";
 

@@ -12,7 +12,7 @@ import { chmodSync, copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { renderAll } from "../../infra/model/artifacts";
 import type { FederationModel } from "../../infra/model/federation-model";
-import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/stack-files/stack-file";
 import { modelFromConfig, renderedFileWriter } from "./e2e-env";
 import {
   type DeployedKeycloak,

@@ -9,7 +9,7 @@
  * organization, gets nothing: the mapping requires the broker.
  */
 import { KEYSTONE } from "../support/keystone-release";
-import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE } from "../../infra/stack-files/stack-file";
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { decodeJwt } from "jose";

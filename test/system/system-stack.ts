@@ -3,7 +3,7 @@
  * hands configuration to a program (`namespace:key` -> string, objects as JSON). Each suite gets
  * its own names and ports (`id`), so suites never share a realm, a Keystone or a state backend.
  */
-import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE } from "../../infra/stack-files/stack-file";
 import type { ConfigMap, SystemPorts } from "../support/system-env";
 import { DISABLED_DEFAULT_PROVIDERS } from "../support/stack-files";
 

@@ -61,7 +61,8 @@ describe("architecture", () => {
             "infra/components",
             "infra/providers",
             "infra/cli",
-            "infra/generated",
+            "infra/generator",
+            "infra/stack-files",
           )(t),
       ),
     ).toEqual([]);
@@ -88,6 +89,21 @@ describe("architecture", () => {
 
   it("config/ imports no model: the ground floor (base/) holds what both read", () => {
     expect(violations("infra/config", under("infra/model"))).toEqual([]);
+  });
+
+  it("the deploy path never imports the stack-file tooling, the generator or the CLI", () => {
+    const offPath = under("infra/stack-files", "infra/generator", "infra/cli");
+    expect([
+      ...violations("infra/config", offPath),
+      ...violations("infra/model", offPath),
+      ...violations("infra/components", offPath),
+      ...violations("infra/providers", offPath),
+      ...["infra/index.ts", "infra/stack.ts"].flatMap((f) =>
+        importsOf(f)
+          .filter(offPath)
+          .map((t) => `${f} imports ${t}`),
+      ),
+    ]).toEqual([]);
   });
 
   it("base/ is the ground floor: it imports nothing", () => {

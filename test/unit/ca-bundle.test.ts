@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { readCaBundle } from "../../infra/config/ca-bundle";
 import { runWithMocks, valueOf } from "../support/mock-runtime";
 import { readFixture } from "../support/stack-files";
-import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/stack-files/stack-file";
 
 const dir = mkdtempSync(join(tmpdir(), "okf-ca-"));
 const pemFile = join(dir, "ca.pem");

@@ -6,9 +6,9 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runWithMocks, type Registration, valueOf } from "./../support/mock-runtime";
-import { readFixture } from "./../support/stack-files";
-import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
+import { runWithMocks, type Registration, valueOf } from "../support/mock-runtime";
+import { readFixture } from "../support/stack-files";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/stack-files/stack-file";
 import { secretValue } from "./stacks/common";
 
 const SIG = "4dabf18193072939515e22adb298388d";

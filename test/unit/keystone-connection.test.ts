@@ -2,7 +2,7 @@
  * The dynamic provider's credentials come from the stack only: explicit credentials or the
  * clouds.yaml entry it names, always with the stack's endpoint and TLS policy; never OS_*.
  */
-import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE } from "../../infra/stack-files/stack-file";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { main as explain } from "../../infra/cli/mapping";
 import { main as render } from "../../infra/cli/render";
 import { readLocalDevStack } from "../support/stack-files";
-import { PROJECT_NAMESPACE as PROJECT } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE as PROJECT } from "../../infra/stack-files/stack-file";
 
 const ROOT = join(__dirname, "..", "..");
 interface Service {

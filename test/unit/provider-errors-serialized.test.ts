@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_NAMESPACE } from "../../infra/config/stack-file";
+import { PROJECT_NAMESPACE } from "../../infra/stack-files/stack-file";
 
 const ROOT = join(__dirname, "..", "..");
 

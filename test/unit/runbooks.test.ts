@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { REPO_ROOT } from "../../infra/generated/files";
+import { REPO_ROOT } from "../../infra/generator/files";
 
 let copy: string;
 

@@ -17,7 +17,7 @@ import { parseStackConfig } from "../../../infra/config/parse";
 import { renderAll } from "../../../infra/model/artifacts";
 import { pyStr } from "../../../infra/model/artifacts/horizon";
 import { buildModel } from "../../../infra/model/federation-model";
-import { listStacks } from "../../../infra/config/stack-file";
+import { listStacks } from "../../../infra/stack-files/stack-file";
 import { encryptValue, keyFromSalt } from "../../../infra/config/passphrase";
 
 function model(stack: string) {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { main } from "../../../infra/cli/new-env";
-import { parseStackFile } from "../../../infra/config/stack-file";
+import { parseStackFile } from "../../../infra/stack-files/stack-file";
 
 const base = (dir: string, name = "qa") => [
   "--name",

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { main } from "../../../infra/cli/preview-comment";
-import { stackFilePath } from "../../../infra/config/stack-file";
+import { stackFilePath } from "../../../infra/stack-files/stack-file";
 import { FIXTURES_DIR } from "../../support/stack-files";
 
 const ns = "openstack-keycloak-federation";

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { exampleSecretIssue } from "../../../infra/config/example-secrets";
-import { readStackFileOffline, stackFilePath } from "../../../infra/config/stack-file";
+import { readStackFileOffline, stackFilePath } from "../../../infra/stack-files/stack-file";
 import { runWithMocks } from "../../support/mock-runtime";
 import { FIXTURES_DIR } from "../../support/stack-files";
 

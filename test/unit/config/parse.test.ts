@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, formatIssue } from "../../../infra/config/issues";
 import { parseStackConfig } from "../../../infra/config/parse";
-import { listStacks } from "../../../infra/config/stack-file";
+import { listStacks } from "../../../infra/stack-files/stack-file";
 import { FIXTURES_DIR, fixtureValues } from "../../support/stack-files";
 import { SECRET_KEYS_SET, validRaw, withValue } from "./fixtures";
 import { INVALID_CASES } from "./invalid-cases";

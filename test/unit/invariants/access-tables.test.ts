@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseStackFile } from "../../../infra/config/stack-file";
-import { REPO_ROOT } from "../../../infra/generated/files";
+import { parseStackFile } from "../../../infra/stack-files/stack-file";
+import { REPO_ROOT } from "../../../infra/generator/files";
 import { buildModel, type FederationModel } from "../../../infra/model/federation-model";
 import { accessFor } from "../../../infra/verify/access-evaluate";
 import { caseClaims, expectedOutcome, parseAccessTable } from "../../../infra/verify/access-table";
@@ -17,7 +17,7 @@ import {
   FIXTURES_DIR,
   operatorStacks,
 } from "../../support/stack-files";
-import { listStacks } from "../../../infra/config/stack-file";
+import { listStacks } from "../../../infra/stack-files/stack-file";
 
 const tablePath = (stack: string) => join(REPO_ROOT, "mappings", `${stack}.access.yaml`);
 

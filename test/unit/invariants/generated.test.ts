@@ -6,9 +6,9 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { listStacks } from "../../../infra/config/stack-file";
-import { GENERATE_COMMAND, generatedFiles, REPO_ROOT } from "../../../infra/generated/files";
-import { staleFiles } from "../../../infra/generated/sync";
+import { listStacks } from "../../../infra/stack-files/stack-file";
+import { GENERATE_COMMAND, generatedFiles, REPO_ROOT } from "../../../infra/generator/files";
+import { staleFiles } from "../../../infra/generator/sync";
 
 describe("generated files", () => {
   it(`are up to date (after a change: ${GENERATE_COMMAND})`, () => {

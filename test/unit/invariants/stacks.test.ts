@@ -12,7 +12,7 @@ import {
   parseStackFile,
   readStackFileOffline,
   stackFilePath,
-} from "../../../infra/config/stack-file";
+} from "../../../infra/stack-files/stack-file";
 import { exampleSecretIssue } from "../../../infra/config/example-secrets";
 import { SECRET_KEY_NAMES } from "../../../infra/config/secrets";
 import { buildModel, type FederationModel } from "../../../infra/model/federation-model";

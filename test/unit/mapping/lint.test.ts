@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FIXTURES_DIR, fixtureModel } from "../../support/stack-files";
 import { formatFinding, lintMapping } from "../../../infra/verify/mapping-lint";
-import { listStacks } from "../../../infra/config/stack-file";
+import { listStacks } from "../../../infra/stack-files/stack-file";
 
 const ISS = { type: "HTTP_OIDC_ISS", any_one_of: ["https://id.example.com/realms/r"] };
 const AZP = { type: "OIDC-azp", any_one_of: ["keystone"] };

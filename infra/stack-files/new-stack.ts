@@ -6,10 +6,10 @@
  * ConfigError naming each key, before anything is written.
  */
 import { Document } from "yaml";
-import { parseStackConfig } from "./parse";
-import { PROJECT_NAMESPACE } from "./project";
-import type { Environment } from "./schema";
-import type { SecretKey } from "./secrets";
+import { parseStackConfig } from "../config/parse";
+import { PROJECT_NAMESPACE } from "../config/project";
+import type { Environment } from "../config/schema";
+import type { SecretKey } from "../config/secrets";
 
 export interface NewStackOptions {
   /** Stack name (the file is stacks/Pulumi.<name>.yaml). */

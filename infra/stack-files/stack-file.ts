@@ -10,10 +10,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { parseStackConfig, type ParsedConfig } from "./parse";
-import { decryptValue, keyFromSalt } from "./passphrase";
-import { PROJECT_NAMESPACE } from "./project";
-import { SECRET_MARKER } from "./secrets";
+import { parseStackConfig, type ParsedConfig } from "../config/parse";
+import { decryptValue, keyFromSalt } from "../config/passphrase";
+import { PROJECT_NAMESPACE } from "../config/project";
+import { decodeConfigValue } from "../config/values";
+
+export { decodeConfigValue };
+import { SECRET_MARKER } from "../config/secrets";
 
 export { SECRET_MARKER };
 
@@ -59,28 +62,6 @@ export interface OfflineStackConfig {
   readonly encryptionsalt?: string;
 }
 
-/**
- * A value as the program reads it: structured values that arrive as JSON text (the engine passes
- * every value as a string; `pulumi config set key '[...]'` stores one) are parsed; other strings
- * stay strings.
- */
-export function decodeConfigValue(value: string): unknown {
-  const t = value.trim();
-  if (
-    t.startsWith("{") ||
-    t.startsWith("[") ||
-    t === "true" ||
-    t === "false" ||
-    /^-?\d+(\.\d+)?$/.test(t)
-  ) {
-    try {
-      return JSON.parse(t);
-    } catch {
-      return value;
-    }
-  }
-  return value;
-}
 
 export function readStackFileOffline(file: string): OfflineStackConfig {
   const doc = readDoc(file);

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { configReferenceMarkdown } from "../config/reference";
-import { listStacks, parseStackFile } from "../config/stack-file";
+import { listStacks, parseStackFile } from "../stack-files/stack-file";
 import { renderAll } from "../model/artifacts";
 import { buildModel } from "../model/federation-model";
 import { renderMapping } from "../model/mapping/generate";
