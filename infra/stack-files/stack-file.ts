@@ -62,7 +62,6 @@ export interface OfflineStackConfig {
   readonly encryptionsalt?: string;
 }
 
-
 export function readStackFileOffline(file: string): OfflineStackConfig {
   const doc = readDoc(file);
   const raw: Record<string, unknown> = {};
