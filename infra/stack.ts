@@ -40,8 +40,12 @@ export function declareStack(
   const model = buildModel(loaded.config, stack);
   const protect = model.protection.protect;
 
-  const kcProvider = keycloakProvider(loaded.config, loaded.secretValues, loaded.keycloakCaPem);
-  const osProvider = openstackProvider(loaded.config, loaded.secretValues);
+  const kcProvider = keycloakProvider(
+    model.providers.keycloak,
+    loaded.secretValues,
+    loaded.keycloakCaPem,
+  );
+  const osProvider = openstackProvider(model.providers.openstack, loaded.secretValues);
   const cmdProvider = commandProvider();
 
   const keycloakSide = new KeycloakFederation(

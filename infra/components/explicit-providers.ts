@@ -7,56 +7,56 @@
 import * as command from "@pulumi/command";
 import * as keycloak from "@pulumi/keycloak";
 import * as openstack from "@pulumi/openstack";
-import type { StackConfig } from "../config/schema";
-import type { StackSecrets } from "../config/load";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ProviderSecret, ProviderSpecs } from "../model/federation-model";
+
+/** The values of the secret keys the provider specs name (Outputs from the configuration edge). */
+export type ProviderSecretValues = Partial<Record<ProviderSecret, pulumi.Input<string>>>;
 
 /** `caPem`: the PEM text of keycloak.caBundle (the provider takes the certificate, not a path). */
 export function keycloakProvider(
-  cfg: StackConfig,
-  secrets: StackSecrets,
+  spec: ProviderSpecs["keycloak"],
+  secrets: ProviderSecretValues,
   caPem?: string,
 ): keycloak.Provider {
-  const k = cfg.keycloak;
+  const login = spec.login;
   return new keycloak.Provider("keycloak", {
-    url: k.url,
-    realm: k.admin.realm,
-    clientId: k.admin.clientId ?? "admin-cli",
-    ...(k.admin.clientId !== undefined ? { clientSecret: secrets.keycloakAdminSecret } : {}),
-    ...(k.admin.username !== undefined
-      ? { username: k.admin.username, password: secrets.keycloakAdminPassword }
-      : {}),
+    url: spec.url,
+    realm: spec.realm,
+    clientId: spec.clientId,
+    ...(login.kind === "client" ? { clientSecret: secrets[login.secret] } : {}),
+    ...(login.kind === "user" ? { username: login.username, password: secrets[login.secret] } : {}),
     ...(caPem !== undefined ? { rootCaCertificate: caPem } : {}),
-    tlsInsecureSkipVerify: k.insecure,
+    tlsInsecureSkipVerify: spec.insecure,
     // Do not log in at plan time: `pulumi preview` then works before Keycloak is reachable.
     initialLogin: false,
   });
 }
 
-export function openstackProvider(cfg: StackConfig, secrets: StackSecrets): openstack.Provider {
-  const ks = cfg.keystone;
-  const c = ks.credentials;
+export function openstackProvider(
+  spec: ProviderSpecs["openstack"],
+  secrets: ProviderSecretValues,
+): openstack.Provider {
+  const c = spec.credentials;
   return new openstack.Provider("openstack", {
-    authUrl: ks.authUrl ?? `${ks.url}/v3`,
-    region: ks.region,
-    insecure: ks.insecure,
-    ...(ks.caBundle !== undefined ? { cacertFile: ks.caBundle } : {}),
-    ...(ks.cloud !== undefined ? { cloud: ks.cloud } : {}),
+    authUrl: spec.authUrl,
+    region: spec.region,
+    insecure: spec.insecure,
+    ...(spec.caBundle !== undefined ? { cacertFile: spec.caBundle } : {}),
+    ...(spec.cloud !== undefined ? { cloud: spec.cloud } : {}),
     ...(c?.method === "applicationCredential"
-      ? {
-          applicationCredentialId: c.applicationCredentialId,
-          applicationCredentialSecret: secrets.keystoneApplicationCredentialSecret,
-        }
+      ? { applicationCredentialId: c.id, applicationCredentialSecret: secrets[c.secret] }
       : {}),
     ...(c?.method === "password"
       ? {
           userName: c.username,
-          password: secrets.keystonePassword,
+          password: secrets[c.secret],
           userDomainName: c.userDomainName,
           tenantName: c.projectName,
           projectDomainName: c.projectDomainName,
         }
       : {}),
-    ...(c?.method === "token" ? { token: secrets.keystoneToken } : {}),
+    ...(c?.method === "token" ? { token: secrets[c.secret] } : {}),
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeliveryTarget } from "../config/schema";
+import type { DeliveryTargetSpec } from "../model/federation-model";
 import type { Artifact } from "../model/artifacts";
 import { contentHash, filesFor, installCommand } from "../model/delivery";
 
@@ -14,7 +14,7 @@ export interface HostConfigurationArgs {
   /** The rendered files (required); secret files' content should be a secret Output. */
   artifacts: pulumi.Input<Artifact[]>;
   /** Where they go (required, at least one). */
-  targets: readonly DeliveryTarget[];
+  targets: readonly DeliveryTargetSpec[];
   /** Private SSH key for `ssh` targets (secret). */
   sshPrivateKey?: pulumi.Input<string>;
   /** The artifacts as known at plan time: paths, modes, which hold secrets, and the content of those that do not (required). */
@@ -26,7 +26,7 @@ export interface HostConfigurationArgs {
  * other host before it sends a file (the configuration rules require host and hostKey).
  */
 function sshConnection(
-  target: DeliveryTarget,
+  target: DeliveryTargetSpec,
   privateKey: pulumi.Input<string> | undefined,
 ): command.types.input.remote.ConnectionArgs {
   if (target.host === undefined || target.hostKey === undefined)

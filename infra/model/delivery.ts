@@ -3,7 +3,7 @@
  * (and the reload) only when a file changes. Pure.
  */
 import { createHash } from "node:crypto";
-import type { DeliveryTarget } from "../config/schema";
+import type { DeliveryTargetSpec } from "./types";
 import type { Artifact } from "./artifacts";
 
 export interface DeliveryFile {
@@ -12,7 +12,10 @@ export interface DeliveryFile {
   readonly artifact: Artifact;
 }
 
-export function filesFor(target: DeliveryTarget, artifacts: readonly Artifact[]): DeliveryFile[] {
+export function filesFor(
+  target: DeliveryTargetSpec,
+  artifacts: readonly Artifact[],
+): DeliveryFile[] {
   return artifacts
     .filter((a) => target.artifacts.some((folder) => a.path.startsWith(`${folder}/`)))
     .map((a) => ({

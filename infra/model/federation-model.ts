@@ -8,6 +8,7 @@ import type { StackConfig } from "../config/schema"; // types only: the model st
 import { customerRealms, clientMappers, keycloakClient, keycloakGroups } from "./keycloak-side";
 import { generateMapping, type MappingInput } from "./mapping/generate";
 import * as naming from "../base/naming";
+import { deliveryTargets, providerSpecs } from "./providers";
 import { mappedGroups, tenancy } from "./tenancy";
 import type { FederationModel, MappedClaims, SmokeCheckSpec } from "./types";
 import * as urls from "./urls";
@@ -138,7 +139,8 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
       protect: cfg.protection.protect,
       retainIdpOnDelete: cfg.protection.retainIdpOnDelete ?? protectByDefault,
     },
-    ...(cfg.delivery.enabled ? { delivery: { targets: cfg.delivery.targets } } : {}),
+    ...(cfg.delivery.enabled ? { delivery: { targets: deliveryTargets(cfg) } } : {}),
+    providers: providerSpecs(cfg),
     ...(smoke ? { smokeCheck: smoke } : {}),
   };
 }

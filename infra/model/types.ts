@@ -2,7 +2,7 @@
  * The shape of the federation model: plain data the components declare on each side. Built by
  * `buildModel` (federation-model.ts) from a validated configuration.
  */
-import type { DeliveryTarget, Environment, StackConfig } from "../config/schema"; // types only: the model stays Pulumi-free
+import type { Environment, StackConfig } from "../config/schema"; // types only: the model stays Pulumi-free
 import type { MappingDocument } from "./mapping/types";
 import type * as urls from "./urls";
 
@@ -188,9 +188,70 @@ export interface FederationModel {
   };
   readonly protection: { readonly protect: boolean; readonly retainIdpOnDelete: boolean };
   /** Delivery of the rendered host files, when enabled: where each file goes is `filesFor(target)`. */
-  readonly delivery?: { readonly targets: readonly DeliveryTarget[] };
+  readonly delivery?: { readonly targets: readonly DeliveryTargetSpec[] };
+  /** How Pulumi reaches Keycloak and Keystone; the secret parts are named, never held. */
+  readonly providers: ProviderSpecs;
   /** The opt-in login after each update, when enabled and complete. */
   readonly smokeCheck?: SmokeCheckSpec;
+}
+
+/** Where the rendered files go: a host over SSH (its host key pinned) or this machine. */
+export interface DeliveryTargetSpec {
+  readonly name: string;
+  readonly kind: "ssh" | "local";
+  readonly host?: string;
+  readonly user: string;
+  readonly port: number;
+  /** The SSH host key (kind ssh). */
+  readonly hostKey?: string;
+  /** Rendered folders this target receives (`apache`, `keystone`, ...). */
+  readonly artifacts: readonly string[];
+  readonly directory: string;
+  readonly reloadCommand?: string;
+}
+
+/** A secret configuration key whose value the provider needs (the value never enters the model). */
+export type ProviderSecret =
+  | "keycloakAdminSecret"
+  | "keycloakAdminPassword"
+  | "keystonePassword"
+  | "keystoneApplicationCredentialSecret"
+  | "keystoneToken";
+
+export interface ProviderSpecs {
+  readonly keycloak: {
+    readonly url: string;
+    readonly realm: string;
+    readonly clientId: string;
+    /** A confidential admin client (its secret) or an admin user (its password). */
+    readonly login:
+      | { readonly kind: "client"; readonly secret: ProviderSecret }
+      | { readonly kind: "user"; readonly username: string; readonly secret: ProviderSecret }
+      | { readonly kind: "none" };
+    readonly insecure: boolean;
+  };
+  readonly openstack: {
+    readonly authUrl: string;
+    readonly region: string;
+    readonly insecure: boolean;
+    readonly caBundle?: string;
+    readonly cloud?: string;
+    readonly credentials?:
+      | {
+          readonly method: "applicationCredential";
+          readonly id?: string;
+          readonly secret: ProviderSecret;
+        }
+      | {
+          readonly method: "password";
+          readonly username?: string;
+          readonly userDomainName: string;
+          readonly projectName: string;
+          readonly projectDomainName: string;
+          readonly secret: ProviderSecret;
+        }
+      | { readonly method: "token"; readonly secret: ProviderSecret };
+  };
 }
 
 export interface SmokeCheckSpec {

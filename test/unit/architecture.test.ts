@@ -106,6 +106,10 @@ describe("architecture", () => {
     ]).toEqual([]);
   });
 
+  it("components/ read only the model: no configuration import", () => {
+    expect(violations("infra/components", under("infra/config"))).toEqual([]);
+  });
+
   it("base/ is the ground floor: it imports nothing", () => {
     expect(
       sources("infra/base").flatMap((f) => importsOf(f).map((t) => `${f} imports ${t}`)),
