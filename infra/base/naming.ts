@@ -52,6 +52,11 @@ export const CLAIM_DELIMITER = ";";
 /** Default name of the claim that carries a user's access roles. */
 export const DEFAULT_ACCESS_CLAIM = "openstack_access";
 
+/** Name of a realm's dedicated generated signing key: realm, algorithm and size. */
+export function signingKeyName(realm: string, algorithm: string, keySize: number): string {
+  return `${realm}-${algorithm.toLowerCase()}-${keySize}`;
+}
+
 /** Default client id of the public CLI client: the Keystone client's id with `-cli`. */
 export function cliClientId(clientId: string): string {
   return `${clientId}-cli`;

@@ -10,10 +10,34 @@ import { generateMapping, type MappingInput } from "./mapping/generate";
 import * as naming from "../base/naming";
 import { deliveryTargets, providerSpecs } from "./providers";
 import { mappedGroups, tenancy } from "./tenancy";
-import type { FederationModel, MappedClaims, SmokeCheckSpec } from "./types";
+import type { FederationModel, MappedClaims, RealmSpec, SmokeCheckSpec } from "./types";
 import * as urls from "./urls";
 
 export type * from "./types";
+
+/** Step "realm": the proxy realm, with the policy that depends on the environment. */
+function realmSpec(cfg: StackConfig): RealmSpec {
+  const r = cfg.realm;
+  const k = r.signingKey;
+  return {
+    name: r.name,
+    displayName: r.displayName ?? r.name,
+    tokens: { ...r.tokens },
+    bruteForce: { ...r.bruteForce },
+    // http is accepted on loopback only, which only a local stack may use (config/url-rules.ts).
+    sslRequired: cfg.environment === "local" ? "none" : "external",
+    ...(k
+      ? {
+          signingKey: {
+            name: naming.signingKeyName(r.name, k.algorithm, k.keySize),
+            algorithm: k.algorithm,
+            keySize: k.keySize,
+            priority: k.priority,
+          },
+        }
+      : {}),
+  };
+}
 
 /** Step "claims": which claims the mapping reads. */
 function mappedClaims(cfg: StackConfig): MappedClaims {
@@ -91,7 +115,7 @@ export function buildModel(cfg: StackConfig, stack: string): FederationModel {
       url: cfg.keycloak.url,
       issuer,
       endpoints: urls.realmEndpoints(issuer),
-      realm: { ...cfg.realm, displayName: cfg.realm.displayName ?? realm },
+      realm: realmSpec(cfg),
       ...keycloakClient(cfg, ks),
       mappers: clientMappers(cfg),
       groups: keycloakGroups(cfg),

@@ -4,6 +4,9 @@
  */
 import type { Environment, StackConfig } from "../config/schema"; // types only: the model stays Pulumi-free
 import type { MappingDocument } from "./mapping/types";
+import type { DeliveryTargetSpec, ProviderSpecs } from "./provider-types";
+
+export type * from "./provider-types";
 import type * as urls from "./urls";
 
 /** A protocol mapper on the Keystone client; every one targets ID token, access token and userinfo. */
@@ -39,7 +42,38 @@ export interface KeycloakGroupSpec {
 }
 
 /** Login-failure protection of a realm (temporary lockouts only). */
-export type BruteForcePolicy = StackConfig["realm"]["bruteForce"];
+export interface BruteForcePolicy {
+  readonly maxLoginFailures: number;
+  readonly waitIncrementSeconds: number;
+  readonly maxFailureWaitSeconds: number;
+  readonly failureResetTimeSeconds: number;
+  readonly quickLoginCheckMilliSeconds: number;
+  readonly minimumQuickLoginWaitSeconds: number;
+}
+
+/** The proxy realm as declared: names, lifetimes (seconds), protection and transport policy. */
+export interface RealmSpec {
+  readonly name: string;
+  readonly displayName: string;
+  readonly tokens: {
+    readonly accessToken: number;
+    readonly ssoSessionIdle: number;
+    readonly ssoSessionMax: number;
+    readonly deviceCode: number;
+    readonly offlineSessionIdle: number;
+    readonly offlineSessionMax: number;
+  };
+  readonly bruteForce: BruteForcePolicy;
+  /** Keycloak's `sslRequired`: `none` only on a local stack (http on loopback), else `external`. */
+  readonly sslRequired: "none" | "external";
+  /** A dedicated generated signing key, when declared. */
+  readonly signingKey?: {
+    readonly name: string;
+    readonly algorithm: string;
+    readonly keySize: number;
+    readonly priority: number;
+  };
+}
 
 export interface CustomerRealmSpec {
   readonly name: string;
@@ -114,7 +148,7 @@ export interface FederationModel {
     readonly url: string;
     readonly issuer: string;
     readonly endpoints: ReturnType<typeof urls.realmEndpoints>;
-    readonly realm: StackConfig["realm"] & { readonly displayName: string };
+    readonly realm: RealmSpec;
     readonly client: {
       readonly clientId: string;
       readonly accessType: "CONFIDENTIAL" | "PUBLIC";
@@ -193,65 +227,6 @@ export interface FederationModel {
   readonly providers: ProviderSpecs;
   /** The opt-in login after each update, when enabled and complete. */
   readonly smokeCheck?: SmokeCheckSpec;
-}
-
-/** Where the rendered files go: a host over SSH (its host key pinned) or this machine. */
-export interface DeliveryTargetSpec {
-  readonly name: string;
-  readonly kind: "ssh" | "local";
-  readonly host?: string;
-  readonly user: string;
-  readonly port: number;
-  /** The SSH host key (kind ssh). */
-  readonly hostKey?: string;
-  /** Rendered folders this target receives (`apache`, `keystone`, ...). */
-  readonly artifacts: readonly string[];
-  readonly directory: string;
-  readonly reloadCommand?: string;
-}
-
-/** A secret configuration key whose value the provider needs (the value never enters the model). */
-export type ProviderSecret =
-  | "keycloakAdminSecret"
-  | "keycloakAdminPassword"
-  | "keystonePassword"
-  | "keystoneApplicationCredentialSecret"
-  | "keystoneToken";
-
-export interface ProviderSpecs {
-  readonly keycloak: {
-    readonly url: string;
-    readonly realm: string;
-    readonly clientId: string;
-    /** A confidential admin client (its secret) or an admin user (its password). */
-    readonly login:
-      | { readonly kind: "client"; readonly secret: ProviderSecret }
-      | { readonly kind: "user"; readonly username: string; readonly secret: ProviderSecret }
-      | { readonly kind: "none" };
-    readonly insecure: boolean;
-  };
-  readonly openstack: {
-    readonly authUrl: string;
-    readonly region: string;
-    readonly insecure: boolean;
-    readonly caBundle?: string;
-    readonly cloud?: string;
-    readonly credentials?:
-      | {
-          readonly method: "applicationCredential";
-          readonly id?: string;
-          readonly secret: ProviderSecret;
-        }
-      | {
-          readonly method: "password";
-          readonly username?: string;
-          readonly userDomainName: string;
-          readonly projectName: string;
-          readonly projectDomainName: string;
-          readonly secret: ProviderSecret;
-        }
-      | { readonly method: "token"; readonly secret: ProviderSecret };
-  };
 }
 
 export interface SmokeCheckSpec {
