@@ -3,7 +3,7 @@
  * tests and tools can build the graph under the mock runtime and inspect the returned objects.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KeycloakFederation } from "./components/keycloak-federation";
+import { KeycloakSide } from "./components/keycloak-side";
 import { KeystoneFederation } from "./components/keystone-federation";
 import { HostConfiguration } from "./components/host-config";
 import { KeystoneTenancy } from "./components/keystone-tenancy";
@@ -16,7 +16,7 @@ import { SmokeCheck } from "./components/smoke-check";
 import { StackProtection } from "./components/stack-protection";
 import type { LoadedConfig } from "./config/load";
 import { plannedArtifacts, renderAll } from "./model/artifacts";
-import { buildModel, type FederationModel } from "./model/federation-model";
+import { buildModel, type DeploymentModel } from "./model/deployment-model";
 
 export interface StackOutputs {
   issuer: string;
@@ -36,7 +36,7 @@ export interface StackOutputs {
 export function declareStack(
   loaded: LoadedConfig,
   stack: string,
-): { model: FederationModel; outputs: StackOutputs } {
+): { model: DeploymentModel; outputs: StackOutputs } {
   const model = buildModel(loaded.config, stack);
   const protect = model.protection.protect;
 
@@ -48,7 +48,7 @@ export function declareStack(
   const osProvider = openstackProvider(model.providers.openstack, loaded.secretValues);
   const cmdProvider = commandProvider();
 
-  const keycloakSide = new KeycloakFederation(
+  const keycloakSide = new KeycloakSide(
     "keycloak",
     {
       model,

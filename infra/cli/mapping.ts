@@ -9,7 +9,7 @@ import { Command } from "commander";
 import { parseStackFileAt } from "../stack-files/stack-file";
 import { remoteIdAttributes } from "../base/naming";
 import { explainAccess } from "../verify/access-evaluate";
-import { buildModel } from "../model/federation-model";
+import { buildModel } from "../model/deployment-model";
 import { formatFinding, lintMapping } from "../verify/mapping-lint";
 import type { LocalObject } from "../model/mapping/types";
 import {

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { Command } from "commander";
 import { parseStackFileAt } from "../stack-files/stack-file";
-import { buildModel } from "../model/federation-model";
+import { buildModel } from "../model/deployment-model";
 import { parseAccessTable } from "../verify/access-table";
 import { endpointSettings, previewComment, type PreviewJson } from "../verify/preview-comment";
 import { type CliResult, finish, requireStackFile, runCli, UsageError } from "./run";

@@ -13,7 +13,7 @@ import { formatIssue } from "../config/issues";
 import { SECRET_MARKER, weakSecretIssues } from "../config/secrets";
 import { readStackFileOffline } from "../stack-files/stack-file";
 import { renderAll, type RenderSecrets } from "../model/artifacts";
-import { buildModel } from "../model/federation-model";
+import { buildModel } from "../model/deployment-model";
 import { type CliResult, finish, requireStackFile, runCli } from "./run";
 
 const ROOT = join(__dirname, "..", "..");

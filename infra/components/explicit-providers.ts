@@ -8,7 +8,7 @@ import * as command from "@pulumi/command";
 import * as keycloak from "@pulumi/keycloak";
 import * as openstack from "@pulumi/openstack";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProviderSecret, ProviderSpecs } from "../model/federation-model";
+import type { ProviderSecret, ProviderSpecs } from "../model/deployment-model";
 
 /** The values of the secret keys the provider specs name (Outputs from the configuration edge). */
 export type ProviderSecretValues = Partial<Record<ProviderSecret, pulumi.Input<string>>>;

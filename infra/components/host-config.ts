@@ -6,7 +6,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeliveryTargetSpec } from "../model/federation-model";
+import type { DeliveryTargetSpec } from "../model/deployment-model";
 import type { Artifact } from "../model/artifacts";
 import { contentHash, filesFor, installCommand } from "../model/delivery";
 

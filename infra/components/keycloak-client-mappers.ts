@@ -1,10 +1,10 @@
 /**
  * The protocol mappers of the Keystone client and the CLI client: one Pulumi resource per claim the
- * mapping reads. Wiring only: each mapper's data comes from the FederationModel.
+ * mapping reads. Wiring only: each mapper's data comes from the DeploymentModel.
  */
 import * as keycloak from "@pulumi/keycloak";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ClientMapper } from "../model/federation-model";
+import type { ClientMapper } from "../model/deployment-model";
 
 /** One protocol mapper; every claim goes to the ID token, the access token (CLI path) and userinfo. */
 export function declareClientMapper(

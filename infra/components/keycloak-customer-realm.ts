@@ -8,7 +8,7 @@
  */
 import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
-import type { CustomerRealmSpec } from "../model/federation-model";
+import type { CustomerRealmSpec } from "../model/deployment-model";
 import { securityDefenses } from "./keycloak-realm-settings";
 
 export interface KeycloakCustomerRealmArgs {

@@ -1,9 +1,9 @@
 /**
  * Realm settings the proxy realm and the customer realms share, in the provider's shape. Wiring
- * only: the numbers come from the FederationModel.
+ * only: the numbers come from the DeploymentModel.
  */
 import type * as keycloak from "@pulumi/keycloak";
-import type { BruteForcePolicy } from "../model/federation-model";
+import type { BruteForcePolicy } from "../model/deployment-model";
 
 /** Keycloak duration strings: the provider takes Go-style durations such as `300s`. */
 export const duration = (seconds: number) => `${seconds}s`;

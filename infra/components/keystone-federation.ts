@@ -4,12 +4,12 @@
  * generated from the model, and the protocol that binds them with its remote_id_attribute.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { FederationModel } from "../model/federation-model";
+import type { DeploymentModel } from "../model/deployment-model";
 import { FederationProtocol, IdentityProvider, Mapping } from "../providers/keystone/resources";
 
 export interface KeystoneFederationArgs {
   /** The derived federation model of this stack (required). */
-  model: FederationModel;
+  model: DeploymentModel;
   /** Keystone id of the domain federated users land in (required). */
   domainId: pulumi.Input<string>;
   /** Mark the objects `protect: true`. Default false. */

@@ -5,12 +5,12 @@
  */
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
-import type { FederationModel } from "../model/federation-model";
+import type { DeploymentModel } from "../model/deployment-model";
 import { DomainRelease } from "../providers/keystone/resources";
 
 export interface KeystoneTenancyArgs {
   /** The derived federation model of this stack (required). */
-  model: FederationModel;
+  model: DeploymentModel;
   /** The explicit OpenStack provider; lookups (getRole) must use it too (required). */
   provider: openstack.Provider;
   /** Mark domains, projects and groups `protect: true`. Default false. */

@@ -8,12 +8,12 @@ import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
 import { contentHash } from "../model/delivery";
-import type { FederationModel } from "../model/federation-model";
+import type { DeploymentModel } from "../model/deployment-model";
 import type { SmokeCheckSpec } from "../model/types";
 
 export interface SmokeCheckArgs {
   /** The stack's model (required). */
-  model: FederationModel;
+  model: DeploymentModel;
   /** Keycloak test user (required). */
   username: string;
   /** Its password (secret, required). */

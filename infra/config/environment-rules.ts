@@ -34,6 +34,13 @@ function hostOf(url: string | undefined): string | undefined {
 }
 
 export function environmentRules(cfg: StackConfig, stack: string, push: Push): void {
+  if (cfg.environment === "production" && !cfg.protection.protect) {
+    push(
+      "protection.protect",
+      "a production stack is not protected",
+      "set protection.protect: true so `pulumi destroy` cannot delete production objects",
+    );
+  }
   if (cfg.environment === "staging" || cfg.environment === "production") {
     // A stolen access token works until it expires, whatever logout or Keycloak says.
     for (const [key, limit] of Object.entries(LIFETIME_LIMITS)) {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { configReferenceMarkdown } from "../config/reference";
 import { listStacks, parseStackFile } from "../stack-files/stack-file";
 import { renderAll } from "../model/artifacts";
-import { buildModel } from "../model/federation-model";
+import { buildModel } from "../model/deployment-model";
 import { renderMapping } from "../model/mapping/generate";
 
 export const REPO_ROOT = join(__dirname, "..", "..");

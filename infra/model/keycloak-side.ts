@@ -4,7 +4,7 @@
  */
 import type { StackConfig } from "../config/schema";
 import * as naming from "../base/naming";
-import type { ClientMapper, CustomerRealmSpec, FederationModel, KeycloakGroupSpec } from "./types";
+import type { ClientMapper, CustomerRealmSpec, DeploymentModel, KeycloakGroupSpec } from "./types";
 import * as urls from "./urls";
 
 const uniq = <T>(xs: readonly T[]) => [...new Set(xs)];
@@ -111,7 +111,7 @@ export function clientMappers(cfg: StackConfig): ClientMapper[] {
 export function keycloakClient(
   cfg: StackConfig,
   ks: urls.KeystoneUrls,
-): Pick<FederationModel["keycloak"], "client" | "cliClient"> {
+): Pick<DeploymentModel["keycloak"], "client" | "cliClient"> {
   const horizonUrls = cfg.horizon.urls;
   const cliClientId = cfg.client.cliClientId ?? naming.cliClientId(cfg.client.clientId);
   return {

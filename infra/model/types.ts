@@ -1,6 +1,6 @@
 /**
  * The shape of the federation model: plain data the components declare on each side. Built by
- * `buildModel` (federation-model.ts) from a validated configuration.
+ * `buildModel` (deployment-model.ts) from a validated configuration.
  */
 import type { Environment, StackConfig } from "../config/schema"; // types only: the model stays Pulumi-free
 import type { MappingDocument } from "./mapping/types";
@@ -141,7 +141,7 @@ export interface GrantSpec {
   readonly target: { readonly projectKey: string } | { readonly domainKey: string };
 }
 
-export interface FederationModel {
+export interface DeploymentModel {
   readonly stack: string;
   readonly environment: Environment;
   readonly keycloak: {

@@ -3,7 +3,7 @@
  * which users of the access table gain or lose which role on which project or domain, from the
  * base and the head model. Pure.
  */
-import type { FederationModel } from "../model/federation-model";
+import type { DeploymentModel } from "../model/deployment-model";
 import { grantTarget } from "./access";
 import { accessFor } from "./access-evaluate";
 import { type AccessTable, caseClaims } from "./access-table";
@@ -12,7 +12,7 @@ import { type AccessTable, caseClaims } from "./access-table";
 export type AccessChange = string;
 
 /** `who|role|target` for every grant of every access group (`tenant/group`) of a model. */
-function groupGrants(m: FederationModel): Set<string> {
+function groupGrants(m: DeploymentModel): Set<string> {
   const out = new Set<string>();
   for (const g of m.keystone.grants) {
     const group = m.keystone.groups.find((x) => x.key === g.groupKey);
@@ -36,12 +36,12 @@ function lines(base: Set<string>, head: Set<string>): AccessChange[] {
 }
 
 /** Access groups that gain or lose a role. */
-export function groupAccessDiff(base: FederationModel, head: FederationModel): AccessChange[] {
+export function groupAccessDiff(base: DeploymentModel, head: DeploymentModel): AccessChange[] {
   return lines(groupGrants(base), groupGrants(head));
 }
 
 /** `who|role|target` for what one access-table case gets from a model (nothing when denied). */
-function caseGrants(m: FederationModel, table: AccessTable, name: string): Set<string> {
+function caseGrants(m: DeploymentModel, table: AccessTable, name: string): Set<string> {
   const c = table.cases.find((x) => x.name === name)!;
   const outcome = accessFor(m, caseClaims(m, table, c));
   const out = new Set<string>();
@@ -54,8 +54,8 @@ function caseGrants(m: FederationModel, table: AccessTable, name: string): Set<s
 
 /** Users of the (head) access table whose roles differ between the two models. */
 export function tableAccessDiff(
-  base: FederationModel,
-  head: FederationModel,
+  base: DeploymentModel,
+  head: DeploymentModel,
   table: AccessTable,
 ): AccessChange[] {
   return table.cases.flatMap((c) =>

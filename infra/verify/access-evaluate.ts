@@ -3,7 +3,7 @@
  * access: the offline answer to "what would alice get with these groups?".
  */
 import { resolveAccess, type AccessOutcome } from "./access";
-import type { FederationModel } from "../model/federation-model";
+import type { DeploymentModel } from "../model/deployment-model";
 import {
   evaluateMapping,
   MappingEngineError,
@@ -13,7 +13,7 @@ import {
 import { claimsToEnviron } from "./oidc-claims";
 
 export function accessFor(
-  model: FederationModel,
+  model: DeploymentModel,
   claims: Readonly<Record<string, unknown>>,
 ): AccessOutcome {
   const environ = claimsToEnviron(claims, model.federation);
@@ -31,7 +31,7 @@ export function accessFor(
 
 /** The same, with the per-rule trace for `mapping explain`. */
 export function explainAccess(
-  model: FederationModel,
+  model: DeploymentModel,
   claims: Readonly<Record<string, unknown>>,
 ): { outcome: AccessOutcome; trace: RuleTrace[]; environ: Record<string, string> } {
   const environ = claimsToEnviron(claims, model.federation);

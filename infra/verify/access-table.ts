@@ -4,7 +4,7 @@
  */
 import { parse } from "yaml";
 import { z } from "zod";
-import type { FederationModel } from "../model/federation-model";
+import type { DeploymentModel } from "../model/deployment-model";
 
 const ExpectAccessSchema = z.strictObject({
   user: z.string().describe("Keystone user name the mapping produces"),
@@ -36,7 +36,7 @@ export function parseAccessTable(text: string): AccessTable {
 
 /** The token claims of a case: stack defaults (iss, azp, aud, typ), table defaults, case claims, minus `without`. */
 export function caseClaims(
-  model: FederationModel,
+  model: DeploymentModel,
   table: AccessTable,
   c: AccessCase,
 ): Record<string, unknown> {

@@ -4,7 +4,7 @@
  * stack's own grants, so access tables (`mappings/<stack>.access.yaml`) read as policy, not as
  * mapping internals. Pure.
  */
-import type { FederationModel, GrantSpec } from "../model/federation-model";
+import type { DeploymentModel, GrantSpec } from "../model/deployment-model";
 
 /** The subset of Keystone's mapped properties this module reads. */
 export interface MappedLike {
@@ -24,12 +24,12 @@ export interface Access {
 export type AccessOutcome =
   { readonly denied: true; readonly reason: string } | ({ readonly denied: false } & Access);
 
-function domainNameOf(m: FederationModel, key: string): string {
+function domainNameOf(m: DeploymentModel, key: string): string {
   return m.keystone.domains.find((d) => d.key === key)?.name ?? key;
 }
 
 /** What a grant is on: `<domain>/<project>`, or `<domain>` for the domain itself. */
-export function grantTarget(model: FederationModel, grant: GrantSpec): string {
+export function grantTarget(model: DeploymentModel, grant: GrantSpec): string {
   if ("projectKey" in grant.target) {
     const key = grant.target.projectKey;
     const p = model.keystone.projects.find((x) => x.key === key);
@@ -39,7 +39,7 @@ export function grantTarget(model: FederationModel, grant: GrantSpec): string {
 }
 
 /** Resolves mapped group names to the stack's Keystone groups and their grants. */
-export function resolveAccess(model: FederationModel, mapped: MappedLike): Access {
+export function resolveAccess(model: DeploymentModel, mapped: MappedLike): Access {
   const groups: string[] = [];
   const roles = new Map<string, Set<string>>();
   for (const entry of mapped.group_names) {

@@ -5,7 +5,7 @@
  */
 import { createTwoFilesPatch } from "diff";
 import type { StackConfig } from "../config/schema";
-import type { FederationModel } from "../model/federation-model";
+import type { DeploymentModel } from "../model/deployment-model";
 import { renderMapping } from "../model/mapping/generate";
 import { type AccessChange, groupAccessDiff, tableAccessDiff } from "./access-diff";
 import type { AccessTable } from "./access-table";
@@ -58,8 +58,8 @@ export function resourceChanges(preview: PreviewJson): Record<Kind, string[]> {
 export interface PreviewCommentInput {
   readonly stack: string;
   readonly preview: PreviewJson;
-  readonly base: FederationModel;
-  readonly head: FederationModel;
+  readonly base: DeploymentModel;
+  readonly head: DeploymentModel;
   /** The head's access table, when the stack has one. */
   readonly table?: AccessTable;
   /** Where Pulumi sends credentials, in the base and the head (`endpointSettings`). */

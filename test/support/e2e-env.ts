@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { parseStackConfig } from "../../infra/config/parse";
 import { fromEngineConfig, PROJECT_NAMESPACE } from "../../infra/stack-files/stack-file";
 import { type Artifact, renderAll } from "../../infra/model/artifacts";
-import { buildModel, type FederationModel } from "../../infra/model/federation-model";
+import { buildModel, type DeploymentModel } from "../../infra/model/deployment-model";
 import { type FakeKeycloak, type FakeUsers, startFakeKeycloak } from "./fake-keycloak";
 import { type KeystoneSession, passwordToken } from "./keystone-admin";
 import { notStarted, REPO } from "./keystone-service";
@@ -25,7 +25,7 @@ export const KEYSTONE_TARGETS = ["**okf:keystone:**", "**pulumi:providers:openst
 
 export interface E2eEnv {
   readonly stack: string;
-  readonly model: FederationModel;
+  readonly model: DeploymentModel;
   readonly dir: string;
   readonly keycloak: FakeKeycloak;
   readonly admin: KeystoneSession;
@@ -140,20 +140,20 @@ export function renderedFileWriter(
 }
 
 /** The model of a fixture stack (test/fixtures/stacks/). */
-export const modelOf = (stack: string): FederationModel => fixtureModel(stack);
+export const modelOf = (stack: string): DeploymentModel => fixtureModel(stack);
 
 export function modelFromConfig(
   stack: string,
   config: Record<string, string>,
   secretKeys: string[],
-): FederationModel {
+): DeploymentModel {
   const { raw, secretKeys: secrets } = fromEngineConfig({ config, secretKeys });
   return buildModel(parseStackConfig(raw, { stack, secretKeys: secrets }).config, stack);
 }
 
 /** Exchanges a bearer token for an unscoped Keystone token: the token, or the HTTP status. */
 export async function federatedLogin(
-  model: FederationModel,
+  model: DeploymentModel,
   jwt: string,
   extraHeaders: Record<string, string> = {},
 ): Promise<{ status: number; token?: string }> {
@@ -175,7 +175,7 @@ const { projectScopeRequest } = require("../../infra/components/smoke-login.cjs"
 
 /** Scopes an unscoped federated token to a project: the role names, or the HTTP status. */
 export async function scopeTo(
-  model: FederationModel,
+  model: DeploymentModel,
   unscoped: string,
   domain: string,
   project: string,

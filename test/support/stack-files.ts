@@ -17,7 +17,7 @@ import {
   STACKS_DIR,
 } from "../../infra/stack-files/stack-file";
 import type { ParsedConfig } from "../../infra/config/parse";
-import { buildModel, type FederationModel } from "../../infra/model/federation-model";
+import { buildModel, type DeploymentModel } from "../../infra/model/deployment-model";
 
 export const FIXTURES_DIR = join(__dirname, "..", "fixtures", "stacks");
 
@@ -54,7 +54,7 @@ export function fixtureValues(name: string): {
 }
 
 export const parseFixture = (name: string): ParsedConfig => parseStackFile(name, FIXTURES_DIR);
-export const fixtureModel = (name: string): FederationModel =>
+export const fixtureModel = (name: string): DeploymentModel =>
   buildModel(parseFixture(name).config, name);
 
 /** A fixture's access table (who gets what), next to it. */

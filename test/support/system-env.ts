@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { renderAll } from "../../infra/model/artifacts";
-import type { FederationModel } from "../../infra/model/federation-model";
+import type { DeploymentModel } from "../../infra/model/deployment-model";
 import { PROJECT_NAMESPACE as PROJECT } from "../../infra/stack-files/stack-file";
 import { modelFromConfig, renderedFileWriter } from "./e2e-env";
 import {
@@ -37,7 +37,7 @@ export interface SystemPorts {
 }
 
 export interface SystemEnv extends PulumiStack {
-  readonly model: FederationModel;
+  readonly model: DeploymentModel;
   readonly dir: string;
   /** Keycloak's admin API over plain http on loopback (the issuer stays the pinned https URL). */
   readonly keycloak: KeycloakAdmin;

@@ -5,7 +5,7 @@
  * mod_auth_openidc 2.4.12): claims become `OIDC-<claim>` env keys; `;` must be the delimiter;
  * OAuth (bearer) mode checks signature and expiry only, the mapping checks iss and azp.
  */
-import type { FederationModel } from "../federation-model";
+import type { DeploymentModel } from "../deployment-model";
 import { discoveryUrl } from "../urls";
 import { safe } from "../../base/safe-text";
 import { APACHE_CLIENT_SECRET_REF, APACHE_PASSPHRASE_REF, type RenderSecrets } from "./secrets";
@@ -55,7 +55,7 @@ const q = (s: string) =>
   `"${safe(s, "apache", "mod_auth_openidc configuration").replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
 export function renderApacheOidc(
-  model: FederationModel,
+  model: DeploymentModel,
   secrets: RenderSecrets = {},
   opts: ApacheOptions = {},
 ): string {

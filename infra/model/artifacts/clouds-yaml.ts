@@ -5,7 +5,7 @@
  * (`v3oidcaccesstoken`). No secret is ever written into this file.
  */
 import { stringify } from "yaml";
-import type { FederationModel } from "../federation-model";
+import type { DeploymentModel } from "../deployment-model";
 import { discoveryUrl } from "../urls";
 
 export interface CloudsOptions {
@@ -13,11 +13,11 @@ export interface CloudsOptions {
   readonly project?: { readonly domain: string; readonly name: string };
 }
 
-export function cloudNames(model: FederationModel): { device: string; token: string } {
+export function cloudNames(model: DeploymentModel): { device: string; token: string } {
   return { device: `${model.stack}-oidc-device`, token: `${model.stack}-oidc-token` };
 }
 
-export function renderCloudsYaml(model: FederationModel, opts: CloudsOptions = {}): string {
+export function renderCloudsYaml(model: DeploymentModel, opts: CloudsOptions = {}): string {
   const first = model.keystone.projects[0];
   const project =
     opts.project ??

@@ -14,7 +14,7 @@
  * mod_auth_openidc clears its session, then ends the Keycloak session with the ID token as hint
  * (no confirmation page) and returns to Horizon, which Apache must allow (OIDCRedirectURLsAllowed).
  */
-import type { FederationModel } from "../federation-model";
+import type { DeploymentModel } from "../deployment-model";
 
 /**
  * A Python string literal. JSON's string syntax is a subset of Python's: quotes, backslashes and
@@ -27,7 +27,7 @@ export function pyStr(s: string): string {
     .replace(/\u2029/g, "\\u2029");
 }
 
-export function renderHorizon(model: FederationModel): string {
+export function renderHorizon(model: DeploymentModel): string {
   const f = model.federation;
   const choice = `${f.idpId}_${f.protocolId}`;
   const horizon = model.horizon.urls[0];

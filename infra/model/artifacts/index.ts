@@ -1,7 +1,7 @@
 /**
  * Every host-side artifact of a stack, rendered from its model. Pure: returns files, writes none.
  */
-import type { FederationModel } from "../federation-model";
+import type { DeploymentModel } from "../deployment-model";
 import { renderMapping } from "../mapping/generate";
 import { type ApacheOptions, renderApacheOidc } from "./apache-oidc";
 import { renderCloudsYaml } from "./clouds-yaml";
@@ -37,11 +37,11 @@ export interface SecretsPresent {
 }
 
 const APACHE_FILE = "apache/keystone-oidc.conf";
-const kollaClientFile = (model: FederationModel): string =>
+const kollaClientFile = (model: DeploymentModel): string =>
   `kolla/config/keystone/federation/oidc/metadata/${kollaMetadataStem(model.keycloak.issuer)}.client`;
 
 /** The files that hold a secret value when the given secrets are filled in. */
-export function secretPaths(model: FederationModel, present: SecretsPresent): Set<string> {
+export function secretPaths(model: DeploymentModel, present: SecretsPresent): Set<string> {
   const paths = new Set<string>();
   if (present.clientSecret || present.cryptoPassphrase) paths.add(APACHE_FILE);
   if (present.clientSecret && model.keycloak.client.accessType === "CONFIDENTIAL")
@@ -49,7 +49,7 @@ export function secretPaths(model: FederationModel, present: SecretsPresent): Se
   return paths;
 }
 
-export function renderAll(model: FederationModel, opts: RenderOptions = {}): Artifact[] {
+export function renderAll(model: DeploymentModel, opts: RenderOptions = {}): Artifact[] {
   const s = opts.secrets ?? {};
   const secret = secretPaths(model, {
     clientSecret: s.clientSecret !== undefined,
@@ -85,7 +85,7 @@ export function renderAll(model: FederationModel, opts: RenderOptions = {}): Art
  * The files as known at plan time, before the secret values resolve: references in place of
  * secrets, and the mode and secrecy each file will have once `present` secrets are filled in.
  */
-export function plannedArtifacts(model: FederationModel, present: SecretsPresent): Artifact[] {
+export function plannedArtifacts(model: DeploymentModel, present: SecretsPresent): Artifact[] {
   const secret = secretPaths(model, present);
   return renderAll(model).map((a) => ({
     ...a,

@@ -5,7 +5,7 @@
  * + `.provider`, `.client`, `.conf`.
  */
 import { stringify } from "yaml";
-import type { FederationModel } from "../federation-model";
+import type { DeploymentModel } from "../deployment-model";
 import { CLIENT_SECRET_PLACEHOLDER, type RenderSecrets } from "./secrets";
 
 export const KOLLA_MAPPING_FILE = "okf-mapping.json";
@@ -15,7 +15,7 @@ export function kollaMetadataStem(issuer: string): string {
   return encodeURIComponent(issuer.replace(/^https?:\/\//, ""));
 }
 
-export function renderKollaGlobals(model: FederationModel): string {
+export function renderKollaGlobals(model: DeploymentModel): string {
   const f = model.federation;
   const userDomain =
     model.keystone.domains.find((d) => d.key === f.idpDomainKey)?.name ?? f.idpDomainKey;
@@ -47,7 +47,7 @@ export function renderKollaGlobals(model: FederationModel): string {
 }
 
 export function renderKollaMetadata(
-  model: FederationModel,
+  model: DeploymentModel,
   secrets: RenderSecrets = {},
 ): { provider: string; client: string; conf: string } {
   const e = model.keycloak.endpoints;

@@ -9,10 +9,10 @@ import { describe, expect, it } from "vitest";
 import { renderApacheOidc } from "../../../infra/model/artifacts/apache-oidc";
 import { renderHorizon } from "../../../infra/model/artifacts/horizon";
 import { renderKeystoneConf } from "../../../infra/model/artifacts/keystone-conf";
-import { type FederationModel } from "../../../infra/model/federation-model";
+import { type DeploymentModel } from "../../../infra/model/deployment-model";
 
 const dev = fixtureModel("dev");
-const withHorizon = (url: string): FederationModel => ({
+const withHorizon = (url: string): DeploymentModel => ({
   ...dev,
   horizon: { urls: [url], trustedDashboards: [`${url}/auth/websso/`] },
 });

@@ -16,7 +16,7 @@ import { main } from "../../../infra/cli/render";
 import { parseStackConfig } from "../../../infra/config/parse";
 import { renderAll } from "../../../infra/model/artifacts";
 import { pyStr } from "../../../infra/model/artifacts/horizon";
-import { buildModel } from "../../../infra/model/federation-model";
+import { buildModel } from "../../../infra/model/deployment-model";
 import { listStacks } from "../../../infra/stack-files/stack-file";
 import { encryptValue, keyFromSalt } from "../../../infra/config/passphrase";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseStackFile } from "../../../infra/stack-files/stack-file";
 import { REPO_ROOT } from "../../../infra/generator/files";
-import { buildModel, type FederationModel } from "../../../infra/model/federation-model";
+import { buildModel, type DeploymentModel } from "../../../infra/model/deployment-model";
 import { accessFor } from "../../../infra/verify/access-evaluate";
 import { caseClaims, expectedOutcome, parseAccessTable } from "../../../infra/verify/access-table";
 import {
@@ -21,7 +21,7 @@ import { listStacks } from "../../../infra/stack-files/stack-file";
 
 const tablePath = (stack: string) => join(REPO_ROOT, "mappings", `${stack}.access.yaml`);
 
-function tableTests(model: () => FederationModel, text: () => string): void {
+function tableTests(model: () => DeploymentModel, text: () => string): void {
   const table = parseAccessTable(text());
 
   it("has cases that grant and cases that deny", () => {

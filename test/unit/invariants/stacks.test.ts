@@ -15,7 +15,7 @@ import {
 } from "../../../infra/stack-files/stack-file";
 import { exampleSecretIssue } from "../../../infra/config/example-secrets";
 import { SECRET_KEY_NAMES } from "../../../infra/config/secrets";
-import { buildModel, type FederationModel } from "../../../infra/model/federation-model";
+import { buildModel, type DeploymentModel } from "../../../infra/model/deployment-model";
 import { remoteIdAttributes } from "../../../infra/base/naming";
 import { lintMapping } from "../../../infra/verify/mapping-lint";
 import { operatorStacks } from "../../support/stack-files";
@@ -23,7 +23,7 @@ import { secretValue } from "../stacks/common";
 import { type StackGraph, stackGraph, T } from "../stacks/graph";
 
 describe.each(operatorStacks())("stack %s", (stack) => {
-  let model: FederationModel;
+  let model: DeploymentModel;
   let cloudWide: { roles: string[]; allowed: boolean };
   let graph: StackGraph;
   beforeAll(async () => {

@@ -6,13 +6,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../../infra/config/parse";
 import { accessFor } from "../../../infra/verify/access-evaluate";
-import { buildModel, type FederationModel } from "../../../infra/model/federation-model";
+import { buildModel, type DeploymentModel } from "../../../infra/model/deployment-model";
 import { rawConfig, tenancyArb } from "../model/arbitraries";
 
 const RUNS = 10_000;
 
 /** 24 generated stacks with at least one access rule; half bind their first tenant to a customer realm; half use the perTenant layout. */
-const models: FederationModel[] = fc
+const models: DeploymentModel[] = fc
   .sample(
     tenancyArb.filter((s) => s.access.length > 0),
     { numRuns: 24, seed: 7 },
@@ -45,7 +45,7 @@ const models: FederationModel[] = fc
   });
 
 interface Token {
-  model: FederationModel;
+  model: DeploymentModel;
   claims: Record<string, unknown>;
 }
 
@@ -75,7 +75,7 @@ const tokenArb: fc.Arbitrary<Token> = fc.integer({ min: 0, max: models.length - 
     }));
 });
 
-function groupsOf(m: FederationModel, claimValue: string): string[] {
+function groupsOf(m: DeploymentModel, claimValue: string): string[] {
   return m.keystone.groups
     .filter((g) => g.claimValue === claimValue)
     .map((g) => `${m.keystone.domains.find((d) => d.key === g.domainKey)!.name}/${g.name}`);

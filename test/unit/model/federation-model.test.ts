@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../../infra/config/parse";
-import { buildModel } from "../../../infra/model/federation-model";
+import { buildModel } from "../../../infra/model/deployment-model";
 import { fixtureValues } from "../../support/stack-files";
 import { rawConfig, tenancyArb } from "./arbitraries";
 

@@ -1,26 +1,26 @@
 /**
  * Keycloak side: the proxy realm, the OIDC client Keystone uses, its protocol mappers and the
- * groups the access rules name. Wiring only: every value comes from the FederationModel.
+ * groups the access rules name. Wiring only: every value comes from the DeploymentModel.
  */
 import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
-import type { FederationModel } from "../model/federation-model";
+import type { DeploymentModel } from "../model/deployment-model";
 import { declareClientMapper } from "./keycloak-client-mappers";
 import { KeycloakCustomerRealm } from "./keycloak-customer-realm";
 import { declareFirstBrokerLoginFlow } from "./keycloak-first-broker-login";
 import { KeycloakHiddFlow } from "./keycloak-hidd-flow";
 import { duration, securityDefenses } from "./keycloak-realm-settings";
 
-export interface KeycloakFederationArgs {
+export interface KeycloakSideArgs {
   /** The derived federation model of this stack (required). */
-  model: FederationModel;
+  model: DeploymentModel;
   /** Fixed secret for the Keystone client; when omitted Keycloak generates one. Never plain text. */
   clientSecret?: pulumi.Input<string>;
   /** Mark the realm and client `protect: true` (from the model's protection policy). Default false. */
   protect?: boolean;
 }
 
-export class KeycloakFederation extends pulumi.ComponentResource {
+export class KeycloakSide extends pulumi.ComponentResource {
   readonly realm: keycloak.Realm;
   readonly client: keycloak.openid.Client;
   /** The public CLI client (device grant, PKCE S256), when the model declares one. */
@@ -34,7 +34,9 @@ export class KeycloakFederation extends pulumi.ComponentResource {
   /** The Keystone client's secret (secret output; empty for a public client). */
   readonly clientSecret: pulumi.Output<string>;
 
-  constructor(name: string, args: KeycloakFederationArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: KeycloakSideArgs, opts?: pulumi.ComponentResourceOptions) {
+    // The type token predates the name (the Keycloak side was once called its "federation"):
+    // it is part of every URN in every stack's state, so it stays.
     super("okf:keycloak:Federation", name, {}, opts);
     const kc = args.model.keycloak;
     const child = { parent: this, protect: args.protect ?? false };
@@ -112,7 +114,7 @@ export class KeycloakFederation extends pulumi.ComponentResource {
   }
 }
 
-type Kc = FederationModel["keycloak"];
+type Kc = DeploymentModel["keycloak"];
 type Child = { parent: pulumi.Resource; protect: boolean };
 
 /** Step "realm": the proxy realm with its lifetimes, protection and, when declared, a signing key. */

@@ -1,5 +1,5 @@
 /**
- * The whole federation as plain data: what the components declare on each side, with every value
+ * The whole deployment as plain data: what the components declare on each side, with every value
  * both sides must agree on derived once. Pure: built from a validated StackConfig, no Pulumi.
  * `buildModel` assembles named steps: tenancy (Keystone), Keycloak groups, mapped groups, customer
  * realms, the client, the mapping input.
@@ -10,7 +10,7 @@ import { generateMapping, type MappingInput } from "./mapping/generate";
 import * as naming from "../base/naming";
 import { deliveryTargets, providerSpecs } from "./providers";
 import { mappedGroups, tenancy } from "./tenancy";
-import type { FederationModel, MappedClaims, RealmSpec, SmokeCheckSpec } from "./types";
+import type { DeploymentModel, MappedClaims, RealmSpec, SmokeCheckSpec } from "./types";
 import * as urls from "./urls";
 
 export type * from "./types";
@@ -90,7 +90,7 @@ function smokeCheck(cfg: StackConfig): SmokeCheckSpec | undefined {
 }
 
 /** Builds the model of one stack. The config must come from `parseStackConfig`. */
-export function buildModel(cfg: StackConfig, stack: string): FederationModel {
+export function buildModel(cfg: StackConfig, stack: string): DeploymentModel {
   const realm = cfg.realm.name;
   const issuer = urls.issuerUrl(cfg.keycloak.url, realm);
   const idpId = cfg.federation.idpId ?? naming.defaultIdpId(realm);
