@@ -29,7 +29,7 @@ say() { echo "toolchain: $*" >&2; }
 die() { echo "toolchain: $*" >&2; exit 1; }
 
 need_go() {
-  command -v go >/dev/null || die "Go is missing: install Go >= 1.25 (this machine kind ships it; Debian 12's golang-go is too old) or put a pulumi CLI on PATH"
+  command -v go >/dev/null || die "Go is missing: install Go >= 1.25 (Debian 12's golang-go is too old) or put a pulumi CLI on PATH"
   local v; v=$(go env GOVERSION | sed 's/^go//')
   case "$v" in 1.2[5-9]*|1.[3-9]*) ;; *) die "Go $v is too old: the Pulumi CLI $OKF_PULUMI_VERSION needs Go >= 1.25 (export GOTOOLCHAIN=go1.27.3 fetches a newer one from the module proxy)";; esac
 }

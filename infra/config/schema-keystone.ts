@@ -64,7 +64,7 @@ export const KeystoneSchema = z.strictObject({
     .min(22, { message: "Keystone before 22 (Zed) is not supported" })
     .max(30, {
       message:
-        "is newer than the newest Keystone this project is tested against (30); check the compatibility table in README.md, then raise the limit",
+        "is newer than the newest Keystone this project is tested against (30); check the compatibility table in docs/proof.md, then raise the limit",
     })
     .default(22)
     .describe(
@@ -169,7 +169,7 @@ export const FederationSchema = z.strictObject({
     .enum(["perGroup", "perTenant"])
     .default("perTenant")
     .describe(
-      "`perTenant`: one mapping rule per tenant (a whitelist of the tenant's exact group values), Keystone groups named like the claim values. `perGroup`: one rule per access group, Keystone groups named `<tenant>-<group>`. Keystone reads and parses the whole mapping on every login, so its size is on every login's path: at 1,000 groups in 10 tenants perTenant measured within noise of a one-rule mapping and perGroup 38% slower (README, Benchmarks). Default perTenant.",
+      "`perTenant`: one mapping rule per tenant (a whitelist of the tenant's exact access roles). `perGroup`: one rule per access group. Keystone groups are named `<tenant>-<group>` either way. Keystone reads and parses the whole mapping on every login, so its size is on every login's path: at 1,000 groups in 10 tenants perTenant measured within noise of a one-rule mapping and perGroup 38% slower (docs/measurements.md). Default perTenant.",
     ),
   denyWithoutGroup: z
     .boolean()

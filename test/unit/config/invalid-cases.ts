@@ -272,7 +272,7 @@ export const INVALID_CASES: InvalidCase[] = [
     name: "a Keystone release outside the tested range",
     raw: withValue("keystone.release", 31),
     expected: [
-      "keystone.release: is newer than the newest Keystone this project is tested against (30); check the compatibility table in README.md, then raise the limit (give a smaller value)",
+      "keystone.release: is newer than the newest Keystone this project is tested against (30); check the compatibility table in docs/proof.md, then raise the limit (give a smaller value)",
     ],
   },
   {
