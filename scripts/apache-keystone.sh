@@ -41,14 +41,10 @@ case "$cmd" in
     chown -R "$run_user:$run_user" "$dir"
     apache2 -f "$dir/httpd.conf" -t >&2
     apache2 -f "$dir/httpd.conf" -k start
-    okf_keystone_ready apache-keystone "$port" "$dir/apache-error.log" 100
+    # A failed start stops what it started.
+    okf_keystone_ready apache-keystone "$dir/httpd.pid" "$port" "$dir/apache-error.log" 100 ||
+      { okf_stop_group "$dir/httpd.pid"; exit 1; }
     ;;
-  stop)
-    if [ -f "$dir/httpd.pid" ]; then
-      pid=$(cat "$dir/httpd.pid")
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    fi
-    ;;
+  stop) okf_stop_group "$dir/httpd.pid" ;;
   *) echo "usage: $0 start|stop|configtest DIR ..." >&2; exit 2 ;;
 esac

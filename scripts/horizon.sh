@@ -12,6 +12,14 @@ set -euo pipefail
 cmd=${1:?usage: $0 start|stop DIR [PORT SNIPPET]}
 dir=${2:?DIR}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/lib/process-group.sh
+source "$here/lib/process-group.sh"
+
+# The login page answers (200), or sends to the login (302): Horizon is serving.
+horizon_ok() {
+  local url="http://127.0.0.1:$1/auth/login/"
+  okf_http_ok "$url" || [ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 302 ]
+}
 
 case "$cmd" in
   start)
@@ -42,22 +50,14 @@ PY
       /usr/share/openstack-dashboard/manage.py runserver --insecure --noreload "127.0.0.1:$port" \
       >"$dir/horizon.log" 2>&1 </dev/null &
     echo $! >"$dir/horizon.pid"
-    for _ in $(seq 1 150); do
-      if curl -fsS -o /dev/null "http://127.0.0.1:$port/auth/login/" 2>/dev/null ||
-         [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/auth/login/")" = 302 ]; then
-        echo "http://127.0.0.1:$port"; exit 0
-      fi
-      kill -0 "$(cat "$dir/horizon.pid")" 2>/dev/null || break
-      sleep 0.2
-    done
+    if okf_wait_ready "$dir/horizon.pid" 150 horizon_ok "$port"; then
+      echo "http://127.0.0.1:$port"; exit 0
+    fi
     echo "horizon.sh: Horizon did not answer on port $port; last lines of $dir/horizon.log:" >&2
     tail -n 30 "$dir/horizon.log" >&2 || true
+    okf_stop_group "$dir/horizon.pid" # a failed start stops what it started
     exit 1
     ;;
-  stop)
-    # shellcheck source=scripts/lib/process-group.sh
-    source "$here/lib/process-group.sh"
-    okf_stop_group "$dir/horizon.pid"
-    ;;
+  stop) okf_stop_group "$dir/horizon.pid" ;;
   *) echo "usage: $0 start|stop DIR [PORT SNIPPET]" >&2; exit 2 ;;
 esac

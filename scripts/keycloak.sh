@@ -99,14 +99,10 @@ start() {
     setsid "$kc_home/bin/kc.sh" "${args[@]}" >"$dir/keycloak.log" 2>&1 </dev/null &
   echo $! >"$dir/keycloak.pid"
   local t0=$SECONDS
-  while [ $((SECONDS - t0)) -lt "${OKF_KEYCLOAK_START_TIMEOUT:-300}" ]; do
-    if discovery_ok "$base"; then
-      echo "keycloak.sh: ready in $((SECONDS - t0)) s" >&2
-      echo "$base"; return
-    fi
-    kill -0 "$(cat "$dir/keycloak.pid")" 2>/dev/null || break
-    sleep 1
-  done
+  if okf_wait_ready "$dir/keycloak.pid" $((${OKF_KEYCLOAK_START_TIMEOUT:-300} * 5)) discovery_ok "$base"; then
+    echo "keycloak.sh: ready in $((SECONDS - t0)) s" >&2
+    echo "$base"; return
+  fi
   echo "keycloak.sh: Keycloak did not answer on $base; last lines of $dir/keycloak.log:" >&2
   tail -n 30 "$dir/keycloak.log" >&2 || true
   stop "$dir"

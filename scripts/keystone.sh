@@ -99,18 +99,11 @@ case "$cmd" in
         >"$dir/server.log" 2>&1 </dev/null &
     fi
     echo $! >"$dir/keystone.pid"
-    okf_keystone_ready keystone.sh "$port" "$dir/server.log"
+    # A failed start stops what it started.
+    okf_keystone_ready keystone.sh "$dir/keystone.pid" "$port" "$dir/server.log" ||
+      { okf_stop_group "$dir/keystone.pid"; exit 1; }
     ;;
-  stop)
-    if [ -f "$dir/keystone.pid" ]; then
-      pid=$(cat "$dir/keystone.pid")
-      pkill -TERM -P "$pid" 2>/dev/null || true
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-      rm -f "$dir/keystone.pid"
-    fi
-    ;;
+  stop) okf_stop_group "$dir/keystone.pid" ;;
   status) port=${3:?PORT}; curl -fsS -o /dev/null "http://127.0.0.1:$port/v3" ;;
   *) echo "usage: $0 init|start|stop|status DIR [PORT]" >&2; exit 2 ;;
 esac
