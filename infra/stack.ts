@@ -71,9 +71,11 @@ export function declareStack(
       `internal: the federated users' domain ${model.federation.idpDomainKey} is not declared`,
     );
 
-  // After the Keycloak side and the tenancy: the mapping matches access roles and names Keystone
-  // groups, so the roles, their assignments, the claim's mapper and the groups with their grants
-  // exist before a mapping that reads them; what it no longer names goes after it (no login outage).
+  // After the tenancy: the mapping names Keystone groups, so the groups and their grants exist before
+  // a mapping that reads them, and what it no longer names goes after it. No edge to the Keycloak
+  // side: deploying the Keystone side alone (`pulumi up --target '**okf:keystone:**'`) must stay
+  // possible, and the engine refuses targets that depend on resources outside them. A change that
+  // needs Keycloak first is ordered with targets instead (docs/operations.md).
   const federation = new KeystoneFederation(
     "federation",
     {
@@ -83,7 +85,7 @@ export function declareStack(
       retainIdpOnDelete: model.protection.retainIdpOnDelete,
       adopt: model.federation.adopt,
     },
-    { dependsOn: [keycloakSide, tenancy] },
+    { dependsOn: [tenancy] },
   );
 
   // Host configuration: references in plain outputs; with the real secrets only in secret outputs

@@ -2,7 +2,7 @@
  * The shape of the federation model: plain data the components declare on each side. Built by
  * `buildModel` (deployment-model.ts) from a validated configuration.
  */
-import type { Environment, StackConfig } from "../config/schema"; // types only: the model stays Pulumi-free
+import type { Environment } from "../config/schema"; // types only: the model stays Pulumi-free
 import type { MappingDocument } from "./mapping/types";
 import type { DeliveryTargetSpec, ProviderSpecs } from "./provider-types";
 
