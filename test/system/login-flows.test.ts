@@ -126,7 +126,6 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
       page.click("#kc-login"),
     ]);
     await page.waitForLoadState();
-    await shot(page, "2-horizon-logged-in");
 
     // mod_auth_openidc asked for the code flow with PKCE S256, for the Keystone client, back to its redirect URI.
     expect(authRequests).toHaveLength(1);
@@ -148,6 +147,21 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     expect(projects).toContain("web");
     expect(projects).not.toContain("data");
     expect(projects).not.toContain("research");
+
+    // The page a user checks: Identity > Projects lists exactly the granted project.
+    await page.goto(`${SYS.horizonUrl}/identity/`);
+    await page.waitForSelector("table#tenants");
+    await shot(page, "2-horizon-logged-in");
+    const listed = await page.$$eval("table#tenants tbody tr:not(.empty)", (rows) =>
+      // The name column: the first cell with text (a selection checkbox may come first).
+      rows.map(
+        (r) =>
+          Array.from(r.querySelectorAll("td") as ArrayLike<{ textContent: string | null }>)
+            .map((td) => (td.textContent ?? "").trim())
+            .find((t) => t.length > 0) ?? "",
+      ),
+    );
+    expect(listed).toEqual(["web"]);
     await page.context().close();
   });
 
