@@ -136,31 +136,28 @@ export function commonStackTests(
     // Both clients emit the same claims: the mapping reads them whichever client issued the token.
     const byClient = (a: { clientId?: unknown }, b: { clientId?: unknown }) =>
       String(a.clientId).localeCompare(String(b.clientId));
-    expect(
+    const onBothClients = (type: string) =>
       g
-        .byType(T.audienceMapper)
+        .byType(type)
         .map((m) => m.inputs)
-        .sort(byClient),
-    ).toEqual(
+        .sort(byClient);
+    const forBothClients = (inputs: Record<string, unknown>) =>
       ["keycloak-cli-client-id", "keycloak-client-id"].map((clientId) => ({
         realmId: "keycloak-realm-id",
         clientId,
+        ...inputs,
+      }));
+    expect(onBothClients(T.audienceMapper)).toEqual(
+      forBothClients({
         name: "audience",
         addToIdToken: true,
         addToAccessToken: true,
         includedClientAudience: expected.clientId,
-      })),
+      }),
     );
     // Access rides on the Keystone client's roles, as an array; no token carries group paths.
-    expect(
-      g
-        .byType(T.accessMapper)
-        .map((m) => m.inputs)
-        .sort(byClient),
-    ).toEqual(
-      ["keycloak-cli-client-id", "keycloak-client-id"].map((clientId) => ({
-        realmId: "keycloak-realm-id",
-        clientId,
+    expect(onBothClients(T.accessMapper)).toEqual(
+      forBothClients({
         name: "openstack_access",
         claimName: "openstack_access",
         clientIdForRoleMappings: expected.clientId,
@@ -169,7 +166,7 @@ export function commonStackTests(
         addToIdToken: true,
         addToAccessToken: true,
         addToUserinfo: true,
-      })),
+      }),
     );
     expect(
       g.byType(T.groupsMapper).filter((m) => m.inputs.realmId === "keycloak-realm-id"),
