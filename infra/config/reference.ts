@@ -15,6 +15,7 @@ interface Def {
   entries?: Record<string, string>;
   values?: unknown[];
   options?: z.ZodType[];
+  in?: z.ZodType;
 }
 
 const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
@@ -43,6 +44,8 @@ function typeName(s: z.ZodType): string {
       return (d.options ?? []).map(typeName).join(" \\| ");
     case "array":
       return `list of ${typeName(d.element!)}`;
+    case "pipe":
+      return typeName(d.in!); // a checked and parsed text: documented as what is typed
     case "object":
       return "object";
     default:

@@ -20,3 +20,16 @@ export const seconds = z
   .number()
   .int({ message: "must be a whole number of seconds" })
   .positive({ message: "must be a positive number of seconds" });
+
+/**
+ * `<tenant>/<name>` (a project or an access group of a tenant), checked and split once here: the
+ * rules and the model read `tenant` and `name`, and `text` for messages.
+ */
+export const tenantQualified = (what: string) =>
+  z
+    .string()
+    .regex(/^[^/]+\/[^/]+$/, { message: `must read <tenant>/<${what}>` })
+    .transform((text) => {
+      const [tenant = "", name = ""] = text.split("/");
+      return { tenant, name, text };
+    });

@@ -1,6 +1,6 @@
 /** Configuration schema: delivery of the rendered host files and the opt-in smoke check. */
 import { z } from "zod";
-import { identifier } from "./schema-common";
+import { identifier, tenantQualified } from "./schema-common";
 
 export const DeliveryTargetSchema = z.strictObject({
   name: identifier("delivery target name").describe("Name of the target (used in resource names)."),
@@ -62,9 +62,7 @@ export const SmokeCheckSchema = z.strictObject({
     .min(1)
     .optional()
     .describe("Keycloak test user; its password is the `smokeCheckPassword` secret."),
-  project: z
-    .string()
-    .regex(/^[^/]+\/[^/]+$/, { message: "must read <tenant>/<project>" })
+  project: tenantQualified("project")
     .optional()
     .describe("Project to scope to, as `<tenant>/<project>`."),
   createUser: z
@@ -73,9 +71,7 @@ export const SmokeCheckSchema = z.strictObject({
     .describe(
       "Create the test user in Keycloak (local/test stacks only), with `smokeCheckPassword`, in `group`. Default false.",
     ),
-  group: z
-    .string()
-    .regex(/^[^/]+\/[^/]+$/, { message: "must read <tenant>/<group>" })
+  group: tenantQualified("group")
     .optional()
     .describe("Access group (`<tenant>/<group>`) the created test user joins."),
 });

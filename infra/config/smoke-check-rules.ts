@@ -25,7 +25,6 @@ export function smokeCheckRules(cfg: StackConfig, secrets: SecretPresence, push:
         "is not set",
         "run `pulumi config set --secret smokeCheckPassword <password>`",
       );
-    const [tenant, project] = (smoke.project ?? "").split("/");
     if (smoke.project === undefined)
       push(
         "smokeCheck.project",
@@ -33,11 +32,15 @@ export function smokeCheckRules(cfg: StackConfig, secrets: SecretPresence, push:
         "give <tenant>/<project>",
       );
     else if (
-      !cfg.tenants.some((t) => t.name === tenant && t.projects.some((p) => p.name === project))
+      !cfg.tenants.some(
+        (t) =>
+          t.name === smoke.project?.tenant &&
+          t.projects.some((p) => p.name === smoke.project?.name),
+      )
     )
       push(
         "smokeCheck.project",
-        `unknown project "${smoke.project}"`,
+        `unknown project "${smoke.project.text}"`,
         "name a project of one of the stack's tenants",
       );
     if (smoke.createUser) {
@@ -47,17 +50,18 @@ export function smokeCheckRules(cfg: StackConfig, secrets: SecretPresence, push:
           `a test user would be created on a ${cfg.environment} stack`,
           "only local or test stacks may create one; use an existing user",
         );
-      const [gt, gg] = (smoke.group ?? "").split("/");
       if (smoke.group === undefined)
         push(
           "smokeCheck.group",
           "is required when createUser is set",
           "give the access group <tenant>/<group> the test user joins",
         );
-      else if (!cfg.access.some((a) => a.tenant === gt && a.group === gg))
+      else if (
+        !cfg.access.some((a) => a.tenant === smoke.group?.tenant && a.group === smoke.group?.name)
+      )
         push(
           "smokeCheck.group",
-          `no access rule for "${smoke.group}"`,
+          `no access rule for "${smoke.group.text}"`,
           "name a group of the access rules",
         );
     }

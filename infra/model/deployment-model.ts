@@ -77,14 +77,13 @@ function mappingInput(
 function smokeCheck(cfg: StackConfig): SmokeCheckSpec | undefined {
   const s = cfg.smokeCheck;
   if (!s.enabled || s.username === undefined || s.project === undefined) return undefined;
-  const [tenant, group] = s.group?.split("/") ?? [];
   return {
     username: s.username,
-    project: s.project,
+    project: s.project.text,
     // `.invalid` (RFC 2606) never routes mail, nor matches an organization's domain.
     profile: { email: `${s.username}@smoke-check.invalid`, firstName: "Smoke", lastName: "Check" },
-    ...(s.createUser && tenant !== undefined && group !== undefined
-      ? { createUserInGroupKey: naming.keycloakGroupKey(tenant, group) }
+    ...(s.createUser && s.group !== undefined
+      ? { createUserInGroupKey: naming.keycloakGroupKey(s.group.tenant, s.group.name) }
       : {}),
   };
 }
