@@ -35,7 +35,7 @@ function sshConnection(
     host: target.host,
     user: target.user,
     port: target.port,
-    hostKey: target.hostKey.trim(),
+    hostKey: target.hostKey,
     ...(privateKey !== undefined ? { privateKey } : {}),
   };
 }

@@ -8,6 +8,11 @@ import type { StackConfig } from "./schema";
 import type { SecretPresence } from "./secrets";
 import { SECRET_KEYS } from "./secrets";
 
+/** A secret key the stack's settings need but that is not set: how to set it. */
+export function missingSecret(push: Push, key: string, placeholder: string): void {
+  push(key, "is not set", `run \`pulumi config set --secret ${key} <${placeholder}>\``);
+}
+
 export function credentialRules(cfg: StackConfig, secrets: SecretPresence, push: Push): void {
   for (const [key, where] of Object.entries(secrets)) {
     if (where === "plain") {
@@ -26,17 +31,9 @@ export function credentialRules(cfg: StackConfig, secrets: SecretPresence, push:
       "use an admin client (recommended) or an admin user",
     );
   } else if (admin.clientId !== undefined && !secrets.keycloakAdminSecret) {
-    push(
-      "keycloakAdminSecret",
-      "is not set",
-      "run `pulumi config set --secret keycloakAdminSecret <secret>`",
-    );
+    missingSecret(push, "keycloakAdminSecret", "secret");
   } else if (admin.username !== undefined && !secrets.keycloakAdminPassword) {
-    push(
-      "keycloakAdminPassword",
-      "is not set",
-      "run `pulumi config set --secret keycloakAdminPassword <password>`",
-    );
+    missingSecret(push, "keycloakAdminPassword", "password");
   }
   const ks = cfg.keystone;
   if (ks.cloud === undefined && ks.credentials === undefined) {
@@ -62,11 +59,7 @@ export function credentialRules(cfg: StackConfig, secrets: SecretPresence, push:
         "give the application credential's id",
       );
     if (!secrets.keystoneApplicationCredentialSecret)
-      push(
-        "keystoneApplicationCredentialSecret",
-        "is not set",
-        "run `pulumi config set --secret keystoneApplicationCredentialSecret <secret>`",
-      );
+      missingSecret(push, "keystoneApplicationCredentialSecret", "secret");
   } else if (c?.method === "password") {
     if (c.username === undefined)
       push(
@@ -74,14 +67,9 @@ export function credentialRules(cfg: StackConfig, secrets: SecretPresence, push:
         "is required for method password",
         "give the Keystone user name",
       );
-    if (!secrets.keystonePassword)
-      push(
-        "keystonePassword",
-        "is not set",
-        "run `pulumi config set --secret keystonePassword <password>`",
-      );
+    if (!secrets.keystonePassword) missingSecret(push, "keystonePassword", "password");
   } else if (c?.method === "token" && !secrets.keystoneToken) {
-    push("keystoneToken", "is not set", "run `pulumi config set --secret keystoneToken <token>`");
+    missingSecret(push, "keystoneToken", "token");
   }
   if (secrets.clientSecret && !cfg.client.confidential) {
     push(

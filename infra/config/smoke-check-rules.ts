@@ -2,6 +2,7 @@
 import type { Push } from "./issues";
 import type { StackConfig } from "./schema";
 import type { SecretPresence } from "./secrets";
+import { missingSecret } from "./credential-rules";
 import { LOOSE_ENVIRONMENTS } from "./url-rules";
 
 export function smokeCheckRules(cfg: StackConfig, secrets: SecretPresence, push: Push): void {
@@ -19,12 +20,7 @@ export function smokeCheckRules(cfg: StackConfig, secrets: SecretPresence, push:
         "is required when the smoke check is enabled",
         "give a Keycloak test user in a granted group",
       );
-    if (!secrets.smokeCheckPassword)
-      push(
-        "smokeCheckPassword",
-        "is not set",
-        "run `pulumi config set --secret smokeCheckPassword <password>`",
-      );
+    if (!secrets.smokeCheckPassword) missingSecret(push, "smokeCheckPassword", "password");
     if (smoke.project === undefined)
       push(
         "smokeCheck.project",

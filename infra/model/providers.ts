@@ -57,14 +57,8 @@ export function providerSpecs(cfg: StackConfig): ProviderSpecs {
 /** Step "delivery": the targets of the rendered files, when delivery is enabled. */
 export function deliveryTargets(cfg: StackConfig): DeliveryTargetSpec[] {
   return cfg.delivery.targets.map((t) => ({
-    name: t.name,
-    kind: t.kind,
-    ...(t.host !== undefined ? { host: t.host } : {}),
-    user: t.user,
-    port: t.port,
-    ...(t.hostKey !== undefined ? { hostKey: t.hostKey } : {}),
+    ...t,
     artifacts: [...t.artifacts],
-    directory: t.directory,
-    ...(t.reloadCommand !== undefined ? { reloadCommand: t.reloadCommand } : {}),
+    ...(t.hostKey !== undefined ? { hostKey: t.hostKey.trim() } : {}),
   }));
 }

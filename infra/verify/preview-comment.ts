@@ -6,6 +6,7 @@
 import { createTwoFilesPatch } from "diff";
 import type { StackConfig } from "../config/schema";
 import type { DeploymentModel } from "../model/deployment-model";
+import { providerSpecs } from "../model/providers";
 import { renderMapping } from "../model/mapping/generate";
 import { type AccessChange, groupAccessDiff, tableAccessDiff } from "./access-diff";
 import type { AccessTable } from "./access-table";
@@ -80,7 +81,7 @@ export function endpointSettings(cfg: StackConfig): Record<string, string> {
     "keycloak.insecure": String(cfg.keycloak.insecure),
     "keycloak.caBundle": cfg.keycloak.caBundle ?? "(system)",
     "keystone.url": k.url,
-    "keystone.authUrl": k.authUrl ?? `${k.url}/v3`,
+    "keystone.authUrl": providerSpecs(cfg).openstack.authUrl,
     "keystone.authHosts": k.authHosts.join(", ") || "(none)",
     "keystone.insecure": String(k.insecure),
     "keystone.caBundle": k.caBundle ?? "(system)",

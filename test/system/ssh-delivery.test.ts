@@ -167,13 +167,18 @@ afterAll(() => {
     pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview", "--stack", "t"]);
 });
 
+/** `pulumi up` of the delivery with the target's host key pinned to the key file `keyName`. */
+function upPinnedTo(keyName: string) {
+  expect(
+    pulumi(["config", "set", "hostKey", publicKey(join(DIR, keyName)), "--stack", "t"]).code,
+  ).toBe(0);
+  return pulumi(["up", "--yes", "--non-interactive", "--skip-preview", "--stack", "t"]);
+}
+
 describe("SSH delivery pins the target's host key (real sshd, real engine)", () => {
   it("a server showing another host key gets nothing: the delivery fails before a byte of the file is sent", (ctx) => {
     need(ctx);
-    expect(
-      pulumi(["config", "set", "hostKey", publicKey(join(DIR, "other-host")), "--stack", "t"]).code,
-    ).toBe(0);
-    const up = pulumi(["up", "--yes", "--non-interactive", "--skip-preview", "--stack", "t"]);
+    const up = upPinnedTo("other-host");
     expect(up.code, up.out.slice(-2000)).not.toBe(0);
     expect(up.out).toMatch(/host key mismatch|knownhosts: key mismatch|ssh: handshake failed/i);
     expect(up.out).not.toContain(PAYLOAD);
@@ -182,10 +187,7 @@ describe("SSH delivery pins the target's host key (real sshd, real engine)", () 
 
   it("the pinned host key gets exactly the file, mode 0600", (ctx) => {
     need(ctx);
-    expect(
-      pulumi(["config", "set", "hostKey", publicKey(join(DIR, "host")), "--stack", "t"]).code,
-    ).toBe(0);
-    const up = pulumi(["up", "--yes", "--non-interactive", "--skip-preview", "--stack", "t"]);
+    const up = upPinnedTo("host");
     expect(up.code, up.out.slice(-2000)).toBe(0);
     const delivered = join(DIR, "target", "apache", "keystone-oidc.conf");
     expect(readFileSync(delivered, "utf8")).toBe(PAYLOAD);

@@ -165,10 +165,7 @@ async function send(
     method,
     path,
     undefined,
-    scrub(
-      `no usable answer after ${attempts} attempts (last: ${lastError}); is Keystone at ${conn.authUrl} up?`,
-      secretsOf(conn),
-    ),
+    `no usable answer after ${attempts} attempts (last: ${lastError}); is Keystone at ${conn.authUrl} up?`,
   );
 }
 
@@ -228,10 +225,7 @@ async function authenticate(conn: KeystoneConnection): Promise<string> {
       "POST",
       "/auth/tokens",
       res.status,
-      scrub(
-        `${messageOf(res)} (check the Keystone credentials of this stack: keystone.credentials and its --secret key, or the keystone.cloud entry in clouds.yaml)`,
-        secretsOf(conn),
-      ),
+      `${messageOf(res)} (check the Keystone credentials of this stack: keystone.credentials and its --secret key, or the keystone.cloud entry in clouds.yaml)`,
     );
   }
   const expiresAt =
@@ -272,11 +266,6 @@ export async function keystoneExpect(
 ): Promise<KeystoneResponse> {
   const res = await keystoneCall(conn, method, path, body);
   if (!ok.includes(res.status))
-    throw keystoneError(
-      method,
-      path,
-      res.status,
-      scrub(messageOf(res) + hintFor(res.status), secretsOf(conn)),
-    );
+    throw keystoneError(method, path, res.status, messageOf(res) + hintFor(res.status));
   return res;
 }
