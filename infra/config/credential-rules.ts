@@ -51,26 +51,13 @@ export function credentialRules(cfg: StackConfig, secrets: SecretPresence, push:
     );
   }
   const c = ks.credentials;
-  if (c?.method === "applicationCredential") {
-    if (c.applicationCredentialId === undefined)
-      push(
-        "keystone.credentials.applicationCredentialId",
-        "is required for method applicationCredential",
-        "give the application credential's id",
-      );
-    if (!secrets.keystoneApplicationCredentialSecret)
-      missingSecret(push, "keystoneApplicationCredentialSecret", "secret");
-  } else if (c?.method === "password") {
-    if (c.username === undefined)
-      push(
-        "keystone.credentials.username",
-        "is required for method password",
-        "give the Keystone user name",
-      );
-    if (!secrets.keystonePassword) missingSecret(push, "keystonePassword", "password");
-  } else if (c?.method === "token" && !secrets.keystoneToken) {
+  // Each method's own keys are required by the schema; here only its secret.
+  if (c?.method === "applicationCredential" && !secrets.keystoneApplicationCredentialSecret)
+    missingSecret(push, "keystoneApplicationCredentialSecret", "secret");
+  else if (c?.method === "password" && !secrets.keystonePassword)
+    missingSecret(push, "keystonePassword", "password");
+  else if (c?.method === "token" && !secrets.keystoneToken)
     missingSecret(push, "keystoneToken", "token");
-  }
   if (secrets.clientSecret && !cfg.client.confidential) {
     push(
       "clientSecret",

@@ -34,35 +34,77 @@ interface SchemaDef {
   element?: z.ZodType;
   innerType?: z.ZodType;
   options?: z.ZodType[];
+  discriminator?: string;
+  values?: unknown[];
 }
 
 function defOf(schema: z.ZodType): SchemaDef {
   return (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
 }
 
-/** The object keys a schema accepts at `path`, for "did you mean" hints. */
-function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let s: z.ZodType | undefined = schema;
-  const unwrap = () => {
-    while (s) {
-      const d = defOf(s);
-      if (
-        d.innerType &&
-        ["default", "prefault", "optional", "nullable", "readonly"].includes(d.type)
-      )
-        s = d.innerType;
-      else break;
-    }
-  };
-  for (const seg of path) {
-    unwrap();
-    if (!s) return [];
+function unwrapped(s: z.ZodType | undefined): z.ZodType | undefined {
+  while (s) {
     const d = defOf(s);
+    if (
+      !d.innerType ||
+      !["default", "prefault", "optional", "nullable", "readonly"].includes(d.type)
+    )
+      return s;
+    s = d.innerType;
+  }
+  return s;
+}
+
+/** The variant of a discriminated union whose shape satisfies `want`. */
+function variant(
+  d: SchemaDef,
+  want: (shape: Record<string, z.ZodType>) => boolean,
+): z.ZodType | undefined {
+  return d.options?.find((o) => {
+    const shape = defOf(o).shape;
+    return shape !== undefined && want(shape);
+  });
+}
+
+/**
+ * The schema at `path`. A discriminated union on the way is entered through the variant that has
+ * the next key; one at the end through the variant `input` (the object there) names.
+ */
+function schemaAt(
+  schema: z.ZodType,
+  path: readonly PropertyKey[],
+  input?: unknown,
+): z.ZodType | undefined {
+  let s: z.ZodType | undefined = schema;
+  const steps = [...path, undefined];
+  for (const seg of steps) {
+    s = unwrapped(s);
+    if (!s) return undefined;
+    let d = defOf(s);
+    if (d.type === "union" && d.discriminator !== undefined) {
+      const key = d.discriminator;
+      const chosen: z.ZodType | undefined =
+        seg !== undefined
+          ? variant(d, (shape) => String(seg) in shape)
+          : variant(d, (shape) => {
+              const value = (input as Record<string, unknown> | undefined)?.[key];
+              return defOf(shape[key]!).values?.includes(value) ?? false;
+            });
+      if (!chosen) return seg === undefined ? s : undefined;
+      s = chosen;
+      d = defOf(s);
+    }
+    if (seg === undefined) return s;
     if (typeof seg === "number" && d.type === "array") s = d.element;
     else if (d.type === "object" && d.shape) s = d.shape[String(seg)];
-    else return [];
+    else return undefined;
   }
-  unwrap();
+  return s;
+}
+
+/** The object keys a schema accepts at `path` (`input` being the object there), for hints. */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[], input: unknown): string[] {
+  const s = schemaAt(schema, path, input);
   const d = s ? defOf(s) : undefined;
   return d?.type === "object" && d.shape ? Object.keys(d.shape) : [];
 }
@@ -73,7 +115,7 @@ function zodIssues(error: z.ZodError): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
-      const known = knownKeysAt(StackConfigSchema, issue.path);
+      const known = knownKeysAt(StackConfigSchema, issue.path, issue.input);
       for (const key of issue.keys) {
         const where = formatPath([...issue.path, key]);
         const atRoot = issue.path.length === 0;
@@ -87,10 +129,25 @@ function zodIssues(error: z.ZodError): ConfigIssue[] {
     const path = formatPath(issue.path);
     const input = (issue as { input?: unknown }).input;
     if ((issue.code === "invalid_type" || issue.code === "invalid_value") && input === undefined) {
+      const described = schemaAt(StackConfigSchema, issue.path)?.description;
       out.push({
         path,
         message: "is required",
-        hint: "see the configuration reference in README.md",
+        hint: described ?? "see the configuration reference in README.md",
+      });
+      continue;
+    }
+    if (issue.code === "invalid_union" && "discriminator" in issue) {
+      // A discriminated union without a known discriminator: name the values it takes.
+      const options = (issue as { options?: unknown[] }).options ?? [];
+      const given = (input as Record<string, unknown> | undefined)?.[String(issue.discriminator)];
+      out.push({
+        path,
+        message:
+          given === undefined
+            ? "is required"
+            : `${JSON.stringify(given)} is not one of ${options.map(String).join(", ")}`,
+        hint: `set it to one of ${options.map(String).join(", ")}`,
       });
       continue;
     }

@@ -16,6 +16,8 @@ interface Def {
   values?: unknown[];
   options?: z.ZodType[];
   in?: z.ZodType;
+  /** The key that picks a variant of a discriminated union. */
+  discriminator?: string;
 }
 
 const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
@@ -41,7 +43,9 @@ function typeName(s: z.ZodType): string {
     case "literal":
       return (d.values ?? []).map((v) => `\`${JSON.stringify(v)}\``).join(" \\| ");
     case "union":
-      return (d.options ?? []).map(typeName).join(" \\| ");
+      return d.discriminator !== undefined
+        ? `object (keys by \`${d.discriminator}\`)`
+        : (d.options ?? []).map(typeName).join(" \\| ");
     case "array":
       return `list of ${typeName(d.element!)}`;
     case "pipe":
@@ -101,7 +105,37 @@ function walk(prefix: string, schema: z.ZodType, rows: ReferenceRow[], missing: 
       walk(prefix === "" ? k : `${prefix}.${k}`, v, rows, missing);
   } else if (d.type === "array" && d.element && defOf(unwrap(d.element).inner).type === "object") {
     walk(`${prefix}[]`, d.element, rows, missing);
+  } else if (d.type === "union" && d.discriminator !== undefined) {
+    rows.push(...variantRows(prefix, d.options ?? [], missing));
   }
+}
+
+/**
+ * A discriminated union's keys, one row each: the variants' rows merged by key, so the
+ * discriminator lists every value it takes and each variant's own keys name their variant.
+ */
+function variantRows(prefix: string, options: z.ZodType[], missing: string[]): ReferenceRow[] {
+  const merged = new Map<string, ReferenceRow>();
+  for (const option of options) {
+    const rows: ReferenceRow[] = [];
+    const undocumented: string[] = [];
+    walk(prefix, option, rows, undocumented);
+    missing.push(...undocumented.filter((k) => k !== prefix));
+    for (const r of rows.filter((row) => row.key !== prefix)) {
+      const seen = merged.get(r.key);
+      merged.set(
+        r.key,
+        seen === undefined
+          ? r
+          : {
+              ...seen,
+              type: `${seen.type} \\| ${r.type}`,
+              description: `${seen.description}; ${r.description}`,
+            },
+      );
+    }
+  }
+  return [...merged.values()];
 }
 
 /** Rows for every key, and the keys that lack a description. */

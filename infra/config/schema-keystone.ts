@@ -2,40 +2,40 @@
 import { z } from "zod";
 import { identifier } from "./schema-common";
 
-export const KeystoneCredentialsSchema = z.strictObject({
-  method: z
-    .enum(["applicationCredential", "password", "token"])
-    .describe(
-      "`applicationCredential` (recommended), `password`, or `token`. The secret part is a `--secret` key.",
+const name = z.string().min(1);
+const methodKey = <M extends string>(method: M, what: string) =>
+  z.literal(method).describe(`\`${method}\` ${what}`);
+
+/** One variant per login method, each with exactly its own keys (a key of another is refused). */
+export const KeystoneCredentialsSchema = z.discriminatedUnion("method", [
+  z.strictObject({
+    method: methodKey(
+      "applicationCredential",
+      "(recommended; `keystoneApplicationCredentialSecret`)",
     ),
-  applicationCredentialId: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
+    applicationCredentialId: name.describe(
       "Application credential id (method applicationCredential); its secret is `keystoneApplicationCredentialSecret`.",
     ),
-  username: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("User name (method password); the password is the `keystonePassword` secret."),
-  userDomainName: z
-    .string()
-    .min(1)
-    .default("Default")
-    .describe("Domain of the user. Default `Default`."),
-  projectName: z
-    .string()
-    .min(1)
-    .default("admin")
-    .describe("Project to scope to (method password). Default `admin`."),
-  projectDomainName: z
-    .string()
-    .min(1)
-    .default("Default")
-    .describe("Domain of that project. Default `Default`."),
-});
+  }),
+  z.strictObject({
+    method: methodKey("password", "(`keystonePassword`)"),
+    username: name.describe(
+      "User name (method password); the password is the `keystonePassword` secret.",
+    ),
+    userDomainName: name
+      .default("Default")
+      .describe("Domain of the user (method password). Default `Default`."),
+    projectName: name
+      .default("admin")
+      .describe("Project to scope to (method password). Default `admin`."),
+    projectDomainName: name
+      .default("Default")
+      .describe("Domain of that project (method password). Default `Default`."),
+  }),
+  z.strictObject({
+    method: methodKey("token", "(`keystoneToken`)"),
+  }),
+]);
 
 export const KeystoneSchema = z.strictObject({
   url: z
@@ -78,7 +78,7 @@ export const KeystoneSchema = z.strictObject({
       "Cloud name from clouds.yaml for Pulumi's own credentials. Exclusive with `credentials`.",
     ),
   credentials: KeystoneCredentialsSchema.optional().describe(
-    "Explicit credentials for Pulumi. Exclusive with `cloud`.",
+    "Explicit credentials for Pulumi, by `method`; each method's secret is the `--secret` key named with it. Exclusive with `cloud`.",
   ),
   caBundle: z
     .string()

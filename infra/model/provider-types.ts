@@ -44,12 +44,12 @@ export interface ProviderSpecs {
     readonly credentials?:
       | {
           readonly method: "applicationCredential";
-          readonly id?: string;
+          readonly id: string;
           readonly secret: ProviderSecret;
         }
       | {
           readonly method: "password";
-          readonly username?: string;
+          readonly username: string;
           readonly userDomainName: string;
           readonly projectName: string;
           readonly projectDomainName: string;

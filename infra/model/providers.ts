@@ -32,7 +32,7 @@ export function providerSpecs(cfg: StackConfig): ProviderSpecs {
         ? {
             credentials: {
               method: "applicationCredential",
-              ...(c.applicationCredentialId !== undefined ? { id: c.applicationCredentialId } : {}),
+              id: c.applicationCredentialId,
               secret: "keystoneApplicationCredentialSecret",
             },
           }
@@ -40,7 +40,7 @@ export function providerSpecs(cfg: StackConfig): ProviderSpecs {
           ? {
               credentials: {
                 method: "password",
-                ...(c.username !== undefined ? { username: c.username } : {}),
+                username: c.username,
                 userDomainName: c.userDomainName,
                 projectName: c.projectName,
                 projectDomainName: c.projectDomainName,

@@ -52,7 +52,7 @@ export const INVALID_CASES: InvalidCase[] = [
   {
     name: "missing environment",
     raw: without("environment"),
-    expected: ["environment: is required (see the configuration reference in README.md)"],
+    expected: ["environment: is required (Kind of stack; drives URL and protection policies.)"],
   },
   {
     name: "environment not a known kind",
@@ -64,7 +64,9 @@ export const INVALID_CASES: InvalidCase[] = [
   {
     name: "missing keycloak url",
     raw: without("keycloak.url"),
-    expected: ["keycloak.url: is required (see the configuration reference in README.md)"],
+    expected: [
+      "keycloak.url: is required (Keycloak base URL, e.g. `https://id.example.com` (include `/auth` for Keycloak < 17). No trailing slash.)",
+    ],
   },
   {
     name: "keycloak url not https on production",
@@ -506,15 +508,46 @@ export const INVALID_CASES: InvalidCase[] = [
     name: "application credential without id",
     raw: without("keystone.credentials.applicationCredentialId"),
     expected: [
-      "keystone.credentials.applicationCredentialId: is required for method applicationCredential (give the application credential's id)",
+      "keystone.credentials.applicationCredentialId: is required (Application credential id (method applicationCredential); its secret is `keystoneApplicationCredentialSecret`.)",
     ],
   },
   {
-    name: "password credentials without user or password",
+    name: "password credentials without user",
     raw: withValue("keystone.credentials", { method: "password" }),
     expected: [
-      "keystone.credentials.username: is required for method password (give the Keystone user name)",
+      "keystone.credentials.username: is required (User name (method password); the password is the `keystonePassword` secret.)",
+    ],
+  },
+  {
+    name: "password credentials without password",
+    raw: withValue("keystone.credentials", { method: "password", username: "pulumi" }),
+    expected: [
       "keystonePassword: is not set (run `pulumi config set --secret keystonePassword <password>`)",
+    ],
+  },
+  {
+    name: "credentials with a key of another method",
+    raw: withValue("keystone.credentials", {
+      method: "applicationCredential",
+      applicationCredentialId: "abc123",
+      username: "pulumi",
+    }),
+    expected: [
+      "keystone.credentials.username: unknown key (known keys: method, applicationCredentialId)",
+    ],
+  },
+  {
+    name: "credentials with an unknown method",
+    raw: withValue("keystone.credentials", { method: "kerberos" }),
+    expected: [
+      'keystone.credentials.method: "kerberos" is not one of applicationCredential, password, token (set it to one of applicationCredential, password, token)',
+    ],
+  },
+  {
+    name: "credentials without a method",
+    raw: withValue("keystone.credentials", { applicationCredentialId: "abc123" }),
+    expected: [
+      "keystone.credentials.method: is required (set it to one of applicationCredential, password, token)",
     ],
   },
   {
