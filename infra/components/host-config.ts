@@ -21,16 +21,11 @@ export interface HostConfigurationArgs {
   paths: readonly Artifact[];
 }
 
-/**
- * The SSH connection of a target, built once: the host key is pinned, so delivery refuses any
- * other host before it sends a file (the configuration rules require host and hostKey).
- */
+/** The SSH connection of a target: its host key pinned, so delivery refuses any other host. */
 function sshConnection(
-  target: DeliveryTargetSpec,
+  target: Extract<DeliveryTargetSpec, { kind: "ssh" }>,
   privateKey: pulumi.Input<string> | undefined,
 ): command.types.input.remote.ConnectionArgs {
-  if (target.host === undefined || target.hostKey === undefined)
-    throw new Error(`internal: ssh target ${target.name} has no host or hostKey`);
   return {
     host: target.host,
     user: target.user,
@@ -41,7 +36,8 @@ function sshConnection(
 }
 
 export class HostConfiguration extends pulumi.ComponentResource {
-  readonly commands: command.remote.Command[] | command.local.Command[];
+  /** Every copy and reload command, over all targets. */
+  readonly commands: readonly (command.remote.Command | command.local.Command)[];
 
   constructor(name: string, args: HostConfigurationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("okf:host:Configuration", name, {}, opts);
@@ -98,7 +94,7 @@ export class HostConfiguration extends pulumi.ComponentResource {
         );
       }
     }
-    this.commands = created as command.remote.Command[];
-    this.registerOutputs({});
+    this.commands = created;
+    this.registerOutputs({ commands: created });
   }
 }

@@ -103,11 +103,17 @@ function walk(prefix: string, schema: z.ZodType, rows: ReferenceRow[], missing: 
   if (d.type === "object" && d.shape) {
     for (const [k, v] of Object.entries(d.shape))
       walk(prefix === "" ? k : `${prefix}.${k}`, v, rows, missing);
-  } else if (d.type === "array" && d.element && defOf(unwrap(d.element).inner).type === "object") {
+  } else if (d.type === "array" && d.element && hasKeys(d.element)) {
     walk(`${prefix}[]`, d.element, rows, missing);
   } else if (d.type === "union" && d.discriminator !== undefined) {
     rows.push(...variantRows(prefix, d.options ?? [], missing));
   }
+}
+
+/** An object, or a discriminated union of objects: a schema whose keys get rows of their own. */
+function hasKeys(s: z.ZodType): boolean {
+  const d = defOf(unwrap(s).inner);
+  return d.type === "object" || (d.type === "union" && d.discriminator !== undefined);
 }
 
 /**
@@ -123,16 +129,13 @@ function variantRows(prefix: string, options: z.ZodType[], missing: string[]): R
     missing.push(...undocumented.filter((k) => k !== prefix));
     for (const r of rows.filter((row) => row.key !== prefix)) {
       const seen = merged.get(r.key);
-      merged.set(
-        r.key,
-        seen === undefined
-          ? r
-          : {
-              ...seen,
-              type: `${seen.type} \\| ${r.type}`,
-              description: `${seen.description}; ${r.description}`,
-            },
-      );
+      if (seen === undefined) merged.set(r.key, r);
+      else if (seen.type !== r.type || seen.description !== r.description)
+        merged.set(r.key, {
+          ...seen,
+          type: `${seen.type} \\| ${r.type}`,
+          description: `${seen.description}; ${r.description}`,
+        });
     }
   }
   return [...merged.values()];

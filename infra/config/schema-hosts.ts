@@ -2,23 +2,9 @@
 import { z } from "zod";
 import { identifier, tenantQualified } from "./schema-common";
 
-export const DeliveryTargetSchema = z.strictObject({
+/** What every target has, whichever its kind. */
+const targetCommon = {
   name: identifier("delivery target name").describe("Name of the target (used in resource names)."),
-  kind: z
-    .enum(["ssh", "local"])
-    .describe(
-      "`ssh` copies to a host over SSH (key: the `deliverySshKey` secret); `local` writes on the machine running Pulumi (e.g. a kolla-ansible config directory).",
-    ),
-  host: z.string().min(1).optional().describe("SSH host (kind ssh)."),
-  user: z.string().min(1).default("root").describe("SSH user. Default `root`."),
-  port: z.number().int().positive().default(22).describe("SSH port. Default 22."),
-  hostKey: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
-      "The target's SSH host key, as a known_hosts line without the host name (`ssh-ed25519 AAAA…`; `ssh-keyscan -t ed25519 <host>` prints it, to be checked out of band). Required for kind ssh: delivery sends the client secret and the crypto passphrase, and refuses any other key.",
-    ),
   artifacts: z
     .array(z.enum(["apache", "keystone", "horizon", "kolla", "clients"]))
     .min(1)
@@ -38,7 +24,34 @@ export const DeliveryTargetSchema = z.strictObject({
     .describe(
       "Command run after any file changed, e.g. `systemctl reload apache2` or `kolla-ansible reconfigure -t keystone`.",
     ),
-});
+};
+
+/** One variant per kind: an SSH target names and pins its host; a local one has no host keys. */
+export const DeliveryTargetSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z
+      .literal("ssh")
+      .describe("`ssh` copies to a host over SSH (key: the `deliverySshKey` secret)"),
+    ...targetCommon,
+    host: z.string().min(1).describe("SSH host (kind ssh)."),
+    user: z.string().min(1).default("root").describe("SSH user (kind ssh). Default `root`."),
+    port: z.number().int().positive().default(22).describe("SSH port (kind ssh). Default 22."),
+    hostKey: z
+      .string()
+      .min(1)
+      .describe(
+        "The target's SSH host key (kind ssh), as a known_hosts line without the host name (`ssh-ed25519 AAAA…`; `ssh-keyscan -t ed25519 <host>` prints it, to be checked out of band). Delivery sends the client secret and the crypto passphrase, and refuses any other key.",
+      ),
+  }),
+  z.strictObject({
+    kind: z
+      .literal("local")
+      .describe(
+        "`local` writes on the machine running Pulumi (e.g. a kolla-ansible config directory)",
+      ),
+    ...targetCommon,
+  }),
+]);
 
 export const DeliverySchema = z.strictObject({
   enabled: z

@@ -1,19 +1,24 @@
 /** The shape of how Pulumi reaches the services and where the rendered files go. Plain data. */
 
-/** Where the rendered files go: a host over SSH (its host key pinned) or this machine. */
-export interface DeliveryTargetSpec {
+interface DeliveryTargetCommon {
   readonly name: string;
-  readonly kind: "ssh" | "local";
-  readonly host?: string;
-  readonly user: string;
-  readonly port: number;
-  /** The SSH host key (kind ssh). */
-  readonly hostKey?: string;
   /** Rendered folders this target receives (`apache`, `keystone`, ...). */
   readonly artifacts: readonly string[];
   readonly directory: string;
   readonly reloadCommand?: string;
 }
+
+/** Where the rendered files go: a host over SSH (its host key pinned) or this machine. */
+export type DeliveryTargetSpec =
+  | (DeliveryTargetCommon & {
+      readonly kind: "ssh";
+      readonly host: string;
+      readonly user: string;
+      readonly port: number;
+      /** The SSH host key the target must show. */
+      readonly hostKey: string;
+    })
+  | (DeliveryTargetCommon & { readonly kind: "local" });
 
 /** A secret configuration key whose value the provider needs (the value never enters the model). */
 export type ProviderSecret =

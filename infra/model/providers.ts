@@ -56,9 +56,9 @@ export function providerSpecs(cfg: StackConfig): ProviderSpecs {
 
 /** Step "delivery": the targets of the rendered files, when delivery is enabled. */
 export function deliveryTargets(cfg: StackConfig): DeliveryTargetSpec[] {
-  return cfg.delivery.targets.map((t) => ({
-    ...t,
-    artifacts: [...t.artifacts],
-    ...(t.hostKey !== undefined ? { hostKey: t.hostKey.trim() } : {}),
-  }));
+  return cfg.delivery.targets.map((t) =>
+    t.kind === "ssh"
+      ? { ...t, artifacts: [...t.artifacts], hostKey: t.hostKey.trim() }
+      : { ...t, artifacts: [...t.artifacts] },
+  );
 }

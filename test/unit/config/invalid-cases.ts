@@ -670,9 +670,45 @@ export const INVALID_CASES: InvalidCase[] = [
       targets: [{ name: "ks1", kind: "ssh", artifacts: ["apache"], directory: "/etc/okf" }],
     }),
     expected: [
-      "delivery.targets[0].host: is required for kind ssh (give the host name or address)",
-      "delivery.targets[0].hostKey: is required for kind ssh: without it the delivery would send secrets to whichever host answers (pin the target's host key (e.g. `ssh-keyscan -t ed25519 <host>`, checked out of band), as `ssh-ed25519 AAAA…`)",
+      "delivery.targets[0].host: is required (SSH host (kind ssh).)",
+      "delivery.targets[0].hostKey: is required (The target's SSH host key (kind ssh), as a known_hosts line without the host name (`ssh-ed25519 AAAA…`; `ssh-keyscan -t ed25519 <host>` prints it, to be checked out of band). Delivery sends the client secret and the crypto passphrase, and refuses any other key.)",
+    ],
+  },
+  {
+    name: "ssh delivery without the key to log in with",
+    raw: withValue("delivery", {
+      enabled: true,
+      targets: [
+        {
+          name: "ks1",
+          kind: "ssh",
+          host: "ks1.example.com",
+          hostKey:
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO1cO7wIn4n1Wn3ZB2K9cX9GQ9Vtq3zWn0Jrmn6vJmjA",
+          artifacts: ["apache"],
+          directory: "/etc/okf",
+        },
+      ],
+    }),
+    expected: [
       "deliverySshKey: is not set but a delivery target uses ssh (run `pulumi config set --secret deliverySshKey < id_ed25519`)",
+    ],
+  },
+  {
+    name: "a local target with an ssh host",
+    raw: withValue("delivery", {
+      targets: [
+        {
+          name: "kolla",
+          kind: "local",
+          host: "ks1.example.com",
+          artifacts: ["kolla"],
+          directory: "/etc/kolla",
+        },
+      ],
+    }),
+    expected: [
+      "delivery.targets[0].host: unknown key (known keys: kind, name, artifacts, directory, reloadCommand)",
     ],
   },
   {
