@@ -41,7 +41,13 @@ const SCRIPT = join(REPO, "scripts", "apache-keystone.sh");
 export async function startE2e(
   stack: string,
   port: number,
-  opts: { config?: Record<string, string>; secretKeys?: string[]; users?: FakeUsers } = {},
+  opts: {
+    config?: Record<string, string>;
+    secretKeys?: string[];
+    users?: FakeUsers;
+    /** Run `pulumi up` of the Keystone side (default true; false leaves Keystone empty). */
+    up?: boolean;
+  } = {},
 ): Promise<E2eEnv | undefined> {
   const dir = `/tmp/okf-e2e-${stack}`;
   let keycloak: FakeKeycloak | undefined;
@@ -98,7 +104,7 @@ export async function startE2e(
             passphrase: FIXTURE_PASSPHRASE,
           },
     );
-    cli.up(KEYSTONE_TARGETS.flatMap((t) => ["--target", t]));
+    if (opts.up ?? true) cli.up(KEYSTONE_TARGETS.flatMap((t) => ["--target", t]));
 
     const kc = keycloak;
     return {

@@ -1,0 +1,193 @@
+/**
+ * npm run adopt -- --stack <stack> [--cwd <project>] [--yes]
+ *
+ * Brings a federation that other tools built (kolla-ansible, the openstack CLI) under a stack
+ * without deleting or replacing anything: the Keystone domains, projects and groups the stack
+ * declares and Keystone already has are imported into the stack's state with their ids; the
+ * identity provider, mapping and protocol are compared with the declaration (`up` takes them over
+ * in place with `federation.adopt`). Without `--yes` it only reads and reports. With it, it imports,
+ * then shows `pulumi preview --diff`: each difference `up` will converge, before anything changes.
+ * Runs the CLI through scripts/pulumi.sh with the caller's backend and passphrase.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { ConfigError } from "../config/issues";
+import { parseStackConfig } from "../config/parse";
+import { buildModel, type DeploymentModel } from "../model/deployment-model";
+import { connectionFromStackConfig } from "../providers/keystone/connection";
+import { REPO_ROOT } from "../generator/files";
+import { fromEngineConfig } from "../stack-files/stack-file";
+import { federationLive, findLive } from "./adopt/keystone-live";
+import { adoptionPlan, type ImportFile, tenancyComponent, wantedObjects } from "./adopt/plan";
+
+class AdoptError extends Error {}
+
+function pulumi(cwd: string, args: readonly string[]): string {
+  const r = spawnSync("bash", [join(REPO_ROOT, "scripts", "pulumi.sh"), "--cwd", cwd, ...args], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (r.status !== 0)
+    throw new AdoptError(
+      `pulumi ${args.slice(0, 2).join(" ")} failed:\n${(r.stdout ?? "").slice(-4000)}${(r.stderr ?? "").slice(-4000)}`,
+    );
+  return r.stdout;
+}
+
+/** The stack's configuration as the engine hands it to the program (secrets decrypted). */
+function stackConfig(
+  cwd: string,
+  stack: string,
+): { config: Record<string, string>; secretKeys: string[] } {
+  const json = JSON.parse(
+    pulumi(cwd, ["config", "--json", "--show-secrets", "--stack", stack]),
+  ) as Record<string, { value?: string; secret?: boolean }>;
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [k, v] of Object.entries(json)) {
+    if (v.value !== undefined) config[k] = v.value;
+    if (v.secret) secretKeys.push(k);
+  }
+  return { config, secretKeys };
+}
+
+function modelOf(
+  stack: string,
+  engine: { config: Record<string, string>; secretKeys: string[] },
+): DeploymentModel {
+  const { raw, secretKeys } = fromEngineConfig(engine);
+  return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
+}
+
+async function adopt(opts: { stack: string; cwd: string; yes: boolean }): Promise<number> {
+  const { stack, cwd } = opts;
+  const engine = stackConfig(cwd, stack);
+  const model = modelOf(stack, engine);
+  const conn = connectionFromStackConfig((k) => engine.config[k]);
+  if (!conn)
+    throw new AdoptError(
+      "keystone.credentials: the stack has no Keystone credentials to read with (set keystone.credentials and its --secret key, or keystone.cloud)",
+    );
+
+  const work = mkdtempSync(join(tmpdir(), "okf-adopt-"));
+  try {
+    const skeletonFile = join(work, "skeleton.json");
+    pulumi(cwd, ["preview", "--stack", stack, "--non-interactive", "--import-file", skeletonFile]);
+    const skeleton = JSON.parse(readFileSync(skeletonFile, "utf8")) as ImportFile;
+    const tenancy = tenancyComponent(skeleton);
+    const wanted = tenancy === undefined ? [] : wantedObjects(model, tenancy);
+    const found = await findLive(conn, wanted);
+    const usersDomain = wanted.find(
+      (w) => w.kind === "domain" && w.key === model.federation.idpDomainKey,
+    );
+    const fed = await federationLive(
+      conn,
+      model,
+      usersDomain ? found.get(usersDomain.logicalName) : undefined,
+    );
+    const plan = adoptionPlan(skeleton, wanted, found);
+
+    const out: string[] = [`Adoption of stack ${stack} (Keystone ${model.keystone.url})`];
+    out.push("", "Imported into the state with their ids (nothing in Keystone changes):");
+    for (const a of plan.adopted)
+      out.push(`  ${a.kind} ${a.domain ? `${a.domain}/` : ""}${a.name}  ${a.id}`);
+    if (plan.adopted.length === 0) out.push("  (none)");
+    out.push("", "Declared but not in Keystone (the next `up` creates them):");
+    for (const m of plan.missing)
+      out.push(`  ${m.kind} ${m.domain ? `${m.domain}/` : ""}${m.name}`);
+    if (plan.missing.length === 0) out.push("  (none)");
+    out.push(
+      "",
+      "Identity provider, mapping and protocol (taken over in place by `up` with federation.adopt):",
+    );
+    for (const e of fed.existing) out.push(`  exists: ${e}`);
+    for (const d of fed.differences)
+      out.push(`  differs: ${d.object} ${d.field}: ${d.live} -> ${d.declared}`);
+    for (const l of fed.leftBehind) out.push(`  left in Keystone: ${l}`);
+    if (fed.existing.length === 0) out.push("  (none exist: the next `up` creates them)");
+    console.log(out.join("\n"));
+
+    const refusals = [...fed.refusals];
+    if (fed.existing.length > 0 && !model.federation.adopt)
+      refusals.push(
+        `federation.adopt: Keystone already has ${fed.existing.join(", ")}; set federation.adopt: true so that \`up\` takes them over in place (without it, \`up\` refuses them)`,
+      );
+    if (refusals.length > 0) {
+      console.error(`\nNot adopted, nothing changed:\n${refusals.map((r) => `  ${r}`).join("\n")}`);
+      return 1;
+    }
+    if (!opts.yes) {
+      console.log("\nNothing changed (a dry run): run again with --yes to import.");
+      return 0;
+    }
+    if (plan.file.resources.length > 0) {
+      const importFile = join(work, "import.json");
+      writeFileSync(importFile, JSON.stringify(plan.file, null, 2));
+      pulumi(cwd, [
+        "import",
+        "--stack",
+        stack,
+        "--file",
+        importFile,
+        "--yes",
+        "--non-interactive",
+        "--protect=false",
+        "--generate-code=false",
+        "--skip-preview",
+      ]);
+      // A domain's release only records its id (its create reads the domain and changes nothing);
+      // with it in the state, the preview below compares the adopted projects and groups with
+      // their real domain instead of one still unknown.
+      const releases = plan.adopted
+        .filter((a) => a.kind === "domain")
+        .flatMap((a) => ["--target", `**::${a.logicalName}-release`]);
+      if (releases.length > 0)
+        pulumi(cwd, [
+          "up",
+          "--stack",
+          stack,
+          "--yes",
+          "--non-interactive",
+          "--skip-preview",
+          ...releases,
+        ]);
+      console.log(`\nImported ${plan.adopted.length} objects into stack ${stack}.`);
+    }
+    console.log(
+      "\nWhat the next `pulumi up` changes (review it; nothing is deleted or replaced):\n",
+    );
+    console.log(pulumi(cwd, ["preview", "--stack", stack, "--non-interactive", "--diff"]));
+    return 0;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const program = new Command("adopt")
+  .description("bring Keystone objects other tools made under a stack, without deleting any")
+  .requiredOption("--stack <stack>", "the stack to adopt into")
+  .option("--cwd <dir>", "the Pulumi project folder", process.cwd())
+  .option("--yes", "import (without it: read and report only)", false);
+
+program
+  .parseAsync(process.argv)
+  .then(async () => {
+    const o = program.opts<{ stack: string; cwd: string; yes: boolean }>();
+    process.exitCode = await adopt(o);
+  })
+  .catch((e: unknown) => {
+    if (
+      e instanceof ConfigError ||
+      e instanceof AdoptError ||
+      (e instanceof Error && e.name !== "Error")
+    ) {
+      console.error(e.message);
+      process.exitCode = 2;
+      return;
+    }
+    throw e;
+  });
