@@ -21,7 +21,22 @@ import { connectionFromStackConfig } from "../providers/keystone/connection";
 import { REPO_ROOT } from "../generator/files";
 import { fromEngineConfig } from "../stack-files/stack-file";
 import { federationLive, findLive } from "./adopt/keystone-live";
-import { adoptionPlan, type ImportFile, tenancyComponent, wantedObjects } from "./adopt/plan";
+import {
+  findKeycloak,
+  KeycloakAdminApi,
+  keycloakCaBundle,
+  keycloakLogin,
+} from "./adopt/keycloak-live";
+import {
+  adoptionPlan,
+  componentName,
+  type ImportFile,
+  KEYCLOAK_SIDE_TYPE,
+  skeletonTypes,
+  TENANCY_TYPE,
+  wantedObjects,
+} from "./adopt/plan";
+import { PROJECT_NAMESPACE } from "../stack-files/stack-file";
 
 class AdoptError extends Error {}
 
@@ -78,7 +93,7 @@ async function adopt(opts: { stack: string; cwd: string; yes: boolean }): Promis
     const skeletonFile = join(work, "skeleton.json");
     pulumi(cwd, ["preview", "--stack", stack, "--non-interactive", "--import-file", skeletonFile]);
     const skeleton = JSON.parse(readFileSync(skeletonFile, "utf8")) as ImportFile;
-    const tenancy = tenancyComponent(skeleton);
+    const tenancy = componentName(skeleton, TENANCY_TYPE);
     const wanted = tenancy === undefined ? [] : wantedObjects(model, tenancy);
     const found = await findLive(conn, wanted);
     const usersDomain = wanted.find(
@@ -89,10 +104,28 @@ async function adopt(opts: { stack: string; cwd: string; yes: boolean }): Promis
       model,
       usersDomain ? found.get(usersDomain.logicalName) : undefined,
     );
-    const plan = adoptionPlan(skeleton, wanted, found);
+    const kcPrefix = componentName(skeleton, KEYCLOAK_SIDE_TYPE);
+    const ns = PROJECT_NAMESPACE;
+    const login = keycloakLogin(
+      model,
+      keycloakCaBundle(engine.config[`${ns}:keycloak`]),
+      (k) => engine.config[`${ns}:${k}`],
+    );
+    const kc =
+      kcPrefix !== undefined && login !== undefined
+        ? await findKeycloak(new KeycloakAdminApi(login), model, kcPrefix, skeletonTypes(skeleton))
+        : { ids: new Map<string, string>(), what: new Map(), refusals: [], unmanaged: [] };
+    const plan = adoptionPlan(
+      skeleton,
+      [...wanted, ...kc.what.values()],
+      new Map([...found, ...kc.ids]),
+    );
 
     const out: string[] = [`Adoption of stack ${stack} (Keystone ${model.keystone.url})`];
-    out.push("", "Imported into the state with their ids (nothing in Keystone changes):");
+    out.push(
+      "",
+      "Imported into the state with their ids (nothing in Keycloak or Keystone changes):",
+    );
     for (const a of plan.adopted)
       out.push(`  ${a.kind} ${a.domain ? `${a.domain}/` : ""}${a.name}  ${a.id}`);
     if (plan.adopted.length === 0) out.push("  (none)");
@@ -108,10 +141,11 @@ async function adopt(opts: { stack: string; cwd: string; yes: boolean }): Promis
     for (const d of fed.differences)
       out.push(`  differs: ${d.object} ${d.field}: ${d.live} -> ${d.declared}`);
     for (const l of fed.leftBehind) out.push(`  left in Keystone: ${l}`);
+    for (const u of kc.unmanaged) out.push(`  left in Keycloak, not managed: ${u}`);
     if (fed.existing.length === 0) out.push("  (none exist: the next `up` creates them)");
     console.log(out.join("\n"));
 
-    const refusals = [...fed.refusals];
+    const refusals = [...kc.refusals, ...fed.refusals];
     if (fed.existing.length > 0 && !model.federation.adopt)
       refusals.push(
         `federation.adopt: Keystone already has ${fed.existing.join(", ")}; set federation.adopt: true so that \`up\` takes them over in place (without it, \`up\` refuses them)`,

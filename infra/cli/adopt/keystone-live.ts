@@ -122,6 +122,33 @@ export async function federationLive(
       );
     }
   }
+  if (!idp) {
+    // An identity provider for this realm under another id: the stack would add a second one.
+    for (const other of await list(
+      conn,
+      "/OS-FEDERATION/identity_providers",
+      "identity_providers",
+    )) {
+      const remote = (other.remote_ids as string[] | undefined) ?? [];
+      if (remote.some((r) => f.remoteIds.includes(r)))
+        refusals.push(
+          `federation.idpId: Keystone's identity provider "${String(other.id)}" trusts this realm (${remote.join(", ")}), the stack declares "${f.idpId}": set federation.idpId: ${String(other.id)} to take it over`,
+        );
+    }
+  } else {
+    const remote = (idp.remote_ids as string[] | undefined) ?? [];
+    const realmsOf = `${model.keycloak.url}/realms/`;
+    const otherRealm = remote.find((r) => r.startsWith(realmsOf) && !f.remoteIds.includes(r));
+    if (otherRealm !== undefined && !remote.some((r) => f.remoteIds.includes(r)))
+      refusals.push(
+        `realm.name: identity provider ${f.idpId} trusts realm "${otherRealm.slice(realmsOf.length)}" of this Keycloak, the stack declares "${model.keycloak.realm.name}": set realm.name: ${otherRealm.slice(realmsOf.length)} to take that realm over`,
+      );
+    const protocols = await list(conn, `${idpPath}/protocols`, "protocols");
+    if (protocols.length > 0 && !protocols.some((p) => p.id === f.protocolId))
+      refusals.push(
+        `federation.protocolId: identity provider ${f.idpId} has protocol ${protocols.map((p) => `"${String(p.id)}"`).join(", ")}, the stack declares "${f.protocolId}": set federation.protocolId to it`,
+      );
+  }
   const mapping = await one(conn, mappingPath, "mapping");
   if (mapping) {
     existing.push(`mapping ${f.mappingId}`);

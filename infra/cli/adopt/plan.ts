@@ -34,7 +34,8 @@ export interface ImportFile {
 export interface Wanted {
   /** Logical name of its resource: `<tenancy component>-<model key>`. */
   readonly logicalName: string;
-  readonly kind: "domain" | "project" | "group";
+  readonly kind:
+    "domain" | "project" | "group" | "realm" | "client" | "mapper" | "keycloak group" | "role";
   readonly name: string;
   /** The domain it lives in (projects and groups), by name. */
   readonly domain?: string;
@@ -46,6 +47,26 @@ export interface Wanted {
 export const PROJECT_TYPE = "openstack:identity/project:Project";
 export const GROUP_TYPE = "openstack:identity/groupV3:GroupV3";
 export const TENANCY_TYPE = "okf:keystone:Tenancy";
+export const KEYCLOAK_SIDE_TYPE = "okf:keycloak:Federation";
+
+/**
+ * The types an adoption imports: Keystone's tenancy and the proxy realm's objects. Grants, group
+ * role assignments and optional scopes are made again in place by `up` (idempotent); the identity
+ * provider, mapping and protocol are dynamic resources, taken over with `federation.adopt`.
+ */
+const IMPORTABLE = new Set([
+  PROJECT_TYPE,
+  GROUP_TYPE,
+  "keycloak:index/realm:Realm",
+  "keycloak:openid/client:Client",
+  "keycloak:index/group:Group",
+  "keycloak:index/role:Role",
+  "keycloak:openid/audienceProtocolMapper:AudienceProtocolMapper",
+  "keycloak:openid/userPropertyProtocolMapper:UserPropertyProtocolMapper",
+  "keycloak:openid/subProtocolMapper:SubProtocolMapper",
+  "keycloak:openid/userClientRoleProtocolMapper:UserClientRoleProtocolMapper",
+  "keycloak:openid/userSessionNoteProtocolMapper:UserSessionNoteProtocolMapper",
+]);
 const PLACEHOLDER = "<PLACEHOLDER>";
 
 /** The Keystone objects the stack declares, with the logical names the program gives them. */
@@ -77,9 +98,22 @@ export function wantedObjects(model: DeploymentModel, tenancyName: string): Want
   ];
 }
 
-/** The name of the tenancy component in the skeleton (its resources' logical names start with it). */
-export function tenancyComponent(skeleton: ImportFile): string | undefined {
-  return skeleton.resources.find((r) => r.type === TENANCY_TYPE && r.component)?.name;
+/**
+ * The logical name of a component in the skeleton (its children's logical names start with it):
+ * the import file names it by `name`, or by `logicalName` when the two differ.
+ */
+export function componentName(skeleton: ImportFile, type: string): string | undefined {
+  const c = skeleton.resources.find((r) => r.type === type && r.component);
+  return c?.logicalName ?? c?.name;
+}
+
+/** Logical name -> type of every resource the skeleton would import (no provider, no component). */
+export function skeletonTypes(skeleton: ImportFile): Map<string, string> {
+  return new Map(
+    skeleton.resources
+      .filter((r) => !r.component && !r.type.startsWith("pulumi:providers:"))
+      .map((r) => [r.name, r.type]),
+  );
 }
 
 export interface AdoptionPlan {
@@ -110,7 +144,7 @@ export function adoptionPlan(
     }
     const w = byName.get(r.name);
     const id = found.get(r.name);
-    if (!w || id === undefined || (r.type !== PROJECT_TYPE && r.type !== GROUP_TYPE)) continue;
+    if (!w || id === undefined || !IMPORTABLE.has(r.type)) continue;
     resources.push({ ...r, id });
     adopted.push({ ...w, id });
   }

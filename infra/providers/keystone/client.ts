@@ -81,8 +81,16 @@ export function keystoneError(
 }
 
 /** One HTTP exchange with node's http/https (global fetch cannot take a CA bundle without undici). */
-function exchange(
-  conn: KeystoneConnection,
+/** TLS of one HTTP exchange: a CA file to trust, or no verification at all (local and test only). */
+export interface TlsOptions {
+  readonly caFile?: string;
+  readonly insecure?: boolean;
+  readonly timeoutMs: number;
+}
+
+/** One HTTP request with a JSON answer (the body is sent as it is; JSON unless headers say otherwise). */
+export function exchange(
+  conn: TlsOptions,
   method: string,
   url: string,
   headers: Record<string, string>,
@@ -97,10 +105,10 @@ function exchange(
     method,
     headers: {
       accept: "application/json",
-      ...headers,
       ...(body !== undefined
         ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }
         : {}),
+      ...headers,
     },
   };
   if (u.protocol === "https:") {

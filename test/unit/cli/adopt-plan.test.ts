@@ -9,7 +9,8 @@ import {
   GROUP_TYPE,
   type ImportFile,
   PROJECT_TYPE,
-  tenancyComponent,
+  componentName,
+  TENANCY_TYPE,
   wantedObjects,
 } from "../../../infra/cli/adopt/plan";
 import { fixtureModel } from "../../support/stack-files";
@@ -50,7 +51,7 @@ function skeleton(): ImportFile {
 
 describe("adoption plan", () => {
   it("derives the logical names the program gives the tenancy's domains, projects and groups", () => {
-    const wanted = wantedObjects(model, tenancyComponent(skeleton())!);
+    const wanted = wantedObjects(model, componentName(skeleton(), TENANCY_TYPE)!);
     expect(
       wanted
         .filter((w) => w.kind === "domain")
