@@ -66,12 +66,17 @@ function grantMeaning(model: DeploymentModel, name: string): string | undefined 
   return `${g.role} on ${where} for ${group?.accessGroup ?? g.groupKey}`;
 }
 
+/** The steps that would change something: each is a resource that drifted. */
+export function driftedSteps(preview: DriftPreviewJson): NonNullable<DriftPreviewJson["steps"]> {
+  return (preview.steps ?? []).filter((s) => WHAT[s.op] !== undefined);
+}
+
 export function driftReport(
   stack: string,
   preview: DriftPreviewJson,
   model: DeploymentModel,
 ): string {
-  const drifted = (preview.steps ?? []).filter((s) => WHAT[s.op] !== undefined);
+  const drifted = driftedSteps(preview);
   const lines = [driftMarker(stack), `## Drift in \`${stack}\``, ""];
   if (drifted.length === 0) {
     lines.push("No drift: Keycloak and Keystone hold what the stack declares.");
