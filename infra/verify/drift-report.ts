@@ -68,7 +68,13 @@ function grantMeaning(model: DeploymentModel, name: string): string | undefined 
 
 /** The steps that would change something: each is a resource that drifted. */
 export function driftedSteps(preview: DriftPreviewJson): NonNullable<DriftPreviewJson["steps"]> {
-  return (preview.steps ?? []).filter((s) => WHAT[s.op] !== undefined);
+  // A replacement is several steps of one resource: it counts once, as its first.
+  const seen = new Set<string>();
+  return (preview.steps ?? []).filter((s) => {
+    if (WHAT[s.op] === undefined || seen.has(s.urn)) return false;
+    seen.add(s.urn);
+    return true;
+  });
 }
 
 export function driftReport(

@@ -13,6 +13,7 @@ import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-a
 import { call } from "../support/keystone-admin";
 import { type PulumiResult, startSystem, type SystemEnv } from "../support/system-env";
 import { main as previewCommentCli } from "../../infra/cli/preview-comment";
+import { driftReport } from "../../infra/verify/drift-report";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
@@ -545,6 +546,21 @@ describe(`the whole program on the real engine [${KEYSTONE.label}]`, () => {
     );
     expect(preview.stdout).toMatch(
       /~ +keycloak:index:GroupRoles +keycloak-kcgroup-sys-acme-auditors-access +update \[diff: \+roleIds\]/,
+    );
+
+    // The drift workflow's issue, from the same preview as JSON: access first, by meaning.
+    const json = e.pulumi(["preview", "--refresh", "--json", ...stackArgs]);
+    const report = driftReport(STACK, JSON.parse(json.stdout) as never, e.model);
+    const access = report.slice(report.indexOf("### Access"), report.indexOf("### Other"));
+    expect(access).toContain("- mapping `federation-mapping` differs");
+    expect(access).toContain(
+      "- Keystone group `keystone-group-sys-acme-auditors` differs where it can only be made again",
+    );
+    expect(access).toContain(
+      "- access role assignment `keycloak-kcgroup-sys-acme-auditors-access` differs",
+    );
+    expect(report.slice(report.indexOf("### Other"))).toContain(
+      "`keycloak:openid/client:Client` keycloak-client",
     );
 
     e.up(["--refresh"]);

@@ -88,8 +88,14 @@ describe("GitHub Actions workflows", () => {
     .filter((f) => f.endsWith(".yml") || f.endsWith(".yaml"))
     .sort();
 
-  it("are the four documented workflows", () => {
-    expect(files).toEqual(["deploy.yml", "preview.yml", "review-stack.yml", "test.yml"]);
+  it("are the five documented workflows", () => {
+    expect(files).toEqual([
+      "deploy.yml",
+      "drift.yml",
+      "preview.yml",
+      "review-stack.yml",
+      "test.yml",
+    ]);
   });
 
   it.each(files)(
@@ -184,6 +190,36 @@ describe("GitHub Actions workflows", () => {
       'gh api -X PATCH "repos/$REPO/issues/comments/$id" -F body=@comment.md',
     );
     expect(post.env).not.toHaveProperty("PULUMI_CONFIG_PASSPHRASE");
+  });
+
+  it("drift.yml: a daily refresh preview per stack with read-only credentials, one drift issue per stack", () => {
+    const w = workflow("drift.yml");
+    expect(Object.keys(w.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(w.permissions).toEqual({ contents: "read" });
+    const j = w.jobs.drift!;
+    expect(j.environment).toBe("drift-${{ matrix.stack }}");
+    expect(j.permissions).toEqual({ contents: "read", issues: "write" });
+    expect(j.strategy!.matrix).toEqual({ stack: ["staging", "prod"] });
+    expect(j.steps.slice(0, 3)).toEqual(SETUP);
+    expect(j.steps[3]).toEqual(stateStep(""));
+    expect(pulumiSteps(j)).toEqual([{ uses: PULUMI_ACTION }]);
+    const run = (name: string) => j.steps.find((s) => (s as { name?: string }).name === name)!;
+    // The stack's deploy credentials are replaced by read-only ones before the preview.
+    const creds = run("Read-only credentials");
+    expect(creds.run).toContain("keystoneApplicationCredentialSecret");
+    expect(creds.run).toContain("keycloakAdminSecret");
+    expect(Object.values(creds.env ?? {}).filter((v) => v.includes("DRIFT_"))).toHaveLength(4);
+    const preview = run("Preview with refresh");
+    expect(preview.run).toContain(
+      'pulumi preview --json --refresh --expect-no-changes --stack "$STACK" > preview.json',
+    );
+    expect(preview.run).not.toMatch(/pulumi (up|refresh|destroy)/);
+    expect(preview.run).toContain("npm run --silent drift:report");
+    const issue = run("Open, update or close the drift issue");
+    expect(issue.run).toContain('marker="<!-- okf-drift:$STACK -->"');
+    expect(issue.run).toContain("gh issue edit");
+    expect(issue.run).toContain("gh issue close");
+    expect(issue.env).not.toHaveProperty("PULUMI_CONFIG_PASSPHRASE");
   });
 
   it("deploy.yml: refresh + up on staging, then prod, each behind its GitHub environment, one run per stack", () => {
