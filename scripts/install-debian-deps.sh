@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration, end-to-end and system suites need, when missing.
-# Usage: scripts/install-debian-deps.sh [keystone|apache|horizon|swift|postgres|all]   (default: all; all adds Chromium,
+# Usage: scripts/install-debian-deps.sh [keystone|apache|kolla|horizon|swift|postgres|all]   (default: all; all adds Chromium,
 # which the browser logins drive through playwright-core, and Maven for Keycloak's distribution)
 # Safe to call concurrently: a lock serialises apt. Needs root on Debian 12.
 set -euo pipefail
@@ -12,7 +12,8 @@ case "$want" in
   postgres) pkgs+=(postgresql-15 python3-psycopg2) ;;
   swift) pkgs+=(swift swift-proxy swift-account swift-container swift-object memcached) ;;
   apache) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl) ;;
-  all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl chromium maven openstack-dashboard swift swift-proxy swift-account swift-container swift-object memcached openssh-server shellcheck) ;;
+  kolla) pkgs+=(apache2 libapache2-mod-auth-openidc uwsgi-core uwsgi-plugin-python3 memcached openssl) ;;
+  all) pkgs+=(apache2 libapache2-mod-wsgi-py3 libapache2-mod-auth-openidc openssl chromium maven openstack-dashboard swift swift-proxy swift-account swift-container swift-object memcached openssh-server shellcheck uwsgi-core uwsgi-plugin-python3) ;;
   *) echo "usage: $0 [keystone|apache|horizon|swift|postgres|all]" >&2; exit 2 ;;
 esac
 missing=()

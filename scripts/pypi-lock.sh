@@ -4,12 +4,14 @@
 #                                   its dependencies at the versions the lock already pins)
 #   scripts/pypi-lock.sh clients    scripts/clients.lock (keystoneauth1 and python-openstackclient at
 #                                   the versions in scripts/toolchain.env, dependencies as resolved now)
+#   scripts/pypi-lock.sh kolla      scripts/kolla-ansible.lock (kolla-ansible at OKF_KOLLA_ANSIBLE_VERSION,
+#                                   ansible-core and the rest as resolved now)
 # Wheels only, for Debian 12's Python 3.11 on x86_64; review the diff like any other pin change.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/toolchain.env
 source "$here/toolchain.env"
-what=${1:?usage: $0 keystone|clients}
+what=${1:?usage: $0 keystone|clients|kolla}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 /usr/bin/python3 -m venv "$tmp/venv"
@@ -31,6 +33,14 @@ case "$what" in
     header="# Every package of the OpenStack clients' virtualenv (scripts/clients.sh), pinned with the sha256
 # of its wheel: keystoneauth1==$OKF_KEYSTONEAUTH_VERSION and python-openstackclient==$OKF_OPENSTACKCLIENT_VERSION with their
 # dependencies. Regenerate with scripts/pypi-lock.sh clients." ;;
+  kolla)
+    lock="$here/kolla-ansible.lock"
+    "$tmp/venv/bin/pip" download -q --disable-pip-version-check --only-binary=:all: \
+      "kolla-ansible==$OKF_KOLLA_ANSIBLE_VERSION" "ansible==$OKF_ANSIBLE_VERSION" -d "$tmp/wheels"
+    header="# Every package of the kolla-ansible virtualenv (scripts/kolla-ansible.sh), pinned with the sha256
+# of its wheel: kolla-ansible==$OKF_KOLLA_ANSIBLE_VERSION and ansible==$OKF_ANSIBLE_VERSION (its collections) with
+# ansible-core and the rest of their dependencies.
+# Regenerate with scripts/pypi-lock.sh kolla." ;;
   *) echo "pypi-lock: unknown lock $what" >&2; exit 2 ;;
 esac
 {
