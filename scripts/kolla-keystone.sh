@@ -46,14 +46,20 @@ LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
 LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
 LoadModule authn_core_module /usr/lib/apache2/modules/mod_authn_core.so
 LoadModule authz_user_module /usr/lib/apache2/modules/mod_authz_user.so
-LoadModule log_config_module /usr/lib/apache2/modules/mod_log_config.so
 LoadModule auth_openidc_module /usr/lib/apache2/modules/mod_auth_openidc.so
 KeepAlive Off
 Include $(realpath "$site")
 CONF
     chown -R "$run_user:$run_user" "$dir"
     trap 'stop_all' ERR
-    memcached -l 127.0.0.1 -p "$mc_port" -u memcache -d -P "$dir/memcached.pid"
+    memcached -l 127.0.0.1 -p "$mc_port" -u "$run_user" -d -P "$dir/memcached.pid"
+    # A daemonized memcached that cannot bind its port exits after its parent reported success.
+    for _ in $(seq 1 25); do [ -s "$dir/memcached.pid" ] && break; sleep 0.2; done
+    if ! { [ -s "$dir/memcached.pid" ] && kill -0 "$(cat "$dir/memcached.pid")" 2>/dev/null; }; then
+      echo "kolla-keystone: memcached did not start on port $mc_port (is it taken?)" >&2
+      stop_all
+      exit 1
+    fi
     # One process, one thread: Keystone's SQLite database.
     uwsgi --plugin python3 --uwsgi-socket "127.0.0.1:$uwsgi_port" "${wsgi[@]}" --master \
       --processes 1 --threads 1 --uid "$run_user" --gid "$run_user" --lazy-apps \

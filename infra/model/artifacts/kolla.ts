@@ -9,6 +9,8 @@ import type { DeploymentModel } from "../deployment-model";
 import { CLIENT_SECRET_PLACEHOLDER, type RenderSecrets } from "./secrets";
 
 export const KOLLA_MAPPING_FILE = "okf-mapping.json";
+/** The scopes the browser login asks for, here and in the metadata's `.conf`. */
+const OIDC_SCOPES = "openid email profile";
 
 /** The metadata file stem kolla-ansible expects: issuer without scheme, URL-encoded. */
 export function kollaMetadataStem(issuer: string): string {
@@ -38,11 +40,20 @@ export function renderKollaGlobals(model: DeploymentModel): string {
         file: `{{ node_custom_config }}/keystone/federation/oidc/${KOLLA_MAPPING_FILE}`,
       },
     ],
+    // kolla's keystone site writes these directives itself from its own variables (its default
+    // response type is the implicit flow's `id_token`, which the stack's client refuses); a second
+    // directive through the additional options would be a duplicate.
+    keystone_federation_oidc_response_type: "code",
+    keystone_federation_oidc_scopes: OIDC_SCOPES,
+    keystone_federation_oidc_claim_delimiter: f.claimDelimiter,
     keystone_federation_oidc_jwks_uri: model.keycloak.endpoints.jwks,
+    // Only what kolla's site has no variable for.
     keystone_federation_oidc_additional_options: {
       OIDCPKCEMethod: model.keycloak.client.pkceMethod,
-      OIDCClaimDelimiter: f.claimDelimiter,
     },
+    // kolla derives these from its own Horizon (and Skyline); the stack's dashboards are the ones
+    // Keystone must trust for the WebSSO redirect.
+    keystone_trusted_dashboards: [...model.horizon.trustedDashboards],
   })}`;
 }
 
@@ -68,7 +79,7 @@ export function renderKollaMetadata(
       : {}),
   };
   const conf = {
-    scope: "openid email profile",
+    scope: OIDC_SCOPES,
     pkce_method: model.keycloak.client.pkceMethod,
     response_type: "code",
   };
