@@ -1,5 +1,5 @@
 /**
- * npm run adopt -- --stack <stack> [--cwd <project>] [--yes]
+ * npm run adopt -- --stack <stack> [--cwd <project>] [--side keystone|keycloak|both] [--yes]
  *
  * Brings a federation that other tools built (kolla-ansible, the openstack CLI) under a stack
  * without deleting or replacing anything: the Keystone domains, projects and groups the stack
@@ -14,7 +14,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
-import { ConfigError } from "../config/issues";
 import { parseStackConfig } from "../config/parse";
 import { buildModel, type DeploymentModel } from "../model/deployment-model";
 import { connectionFromStackConfig } from "../providers/keystone/connection";
@@ -78,7 +77,18 @@ function modelOf(
   return buildModel(parseStackConfig(raw, { stack, secretKeys }).config, stack);
 }
 
-async function adopt(opts: { stack: string; cwd: string; yes: boolean }): Promise<number> {
+type Side = "keystone" | "keycloak" | "both";
+
+async function adopt(opts: {
+  stack: string;
+  cwd: string;
+  yes: boolean;
+  side: Side;
+}): Promise<number> {
+  if (!["keystone", "keycloak", "both"].includes(opts.side))
+    throw new AdoptError(`--side: "${opts.side}" is not one of keystone, keycloak, both`);
+  const keystoneSide = opts.side !== "keycloak";
+  const keycloakSide = opts.side !== "keystone";
   const { stack, cwd } = opts;
   const engine = stackConfig(cwd, stack);
   const model = modelOf(stack, engine);
@@ -94,16 +104,18 @@ async function adopt(opts: { stack: string; cwd: string; yes: boolean }): Promis
     pulumi(cwd, ["preview", "--stack", stack, "--non-interactive", "--import-file", skeletonFile]);
     const skeleton = JSON.parse(readFileSync(skeletonFile, "utf8")) as ImportFile;
     const tenancy = componentName(skeleton, TENANCY_TYPE);
-    const wanted = tenancy === undefined ? [] : wantedObjects(model, tenancy);
+    const wanted = tenancy === undefined || !keystoneSide ? [] : wantedObjects(model, tenancy);
     const found = await findLive(conn, wanted);
     const usersDomain = wanted.find(
       (w) => w.kind === "domain" && w.key === model.federation.idpDomainKey,
     );
-    const fed = await federationLive(
-      conn,
-      model,
-      usersDomain ? found.get(usersDomain.logicalName) : undefined,
-    );
+    const fed = keystoneSide
+      ? await federationLive(
+          conn,
+          model,
+          usersDomain ? found.get(usersDomain.logicalName) : undefined,
+        )
+      : { existing: [], differences: [], refusals: [], leftBehind: [] };
     const kcPrefix = componentName(skeleton, KEYCLOAK_SIDE_TYPE);
     const ns = PROJECT_NAMESPACE;
     const login = keycloakLogin(
@@ -111,8 +123,12 @@ async function adopt(opts: { stack: string; cwd: string; yes: boolean }): Promis
       keycloakCaBundle(engine.config[`${ns}:keycloak`]),
       (k) => engine.config[`${ns}:${k}`],
     );
+    if (keycloakSide && login === undefined)
+      throw new AdoptError(
+        "keycloak.admin: the stack has no Keycloak admin secret to read with (keycloakAdminSecret or keycloakAdminPassword); or adopt with --side keystone",
+      );
     const kc =
-      kcPrefix !== undefined && login !== undefined
+      keycloakSide && kcPrefix !== undefined && login !== undefined
         ? await findKeycloak(new KeycloakAdminApi(login), model, kcPrefix, skeletonTypes(skeleton))
         : { ids: new Map<string, string>(), what: new Map(), refusals: [], unmanaged: [] };
     const plan = adoptionPlan(
@@ -202,26 +218,21 @@ async function adopt(opts: { stack: string; cwd: string; yes: boolean }): Promis
 }
 
 const program = new Command("adopt")
-  .description("bring Keystone objects other tools made under a stack, without deleting any")
+  .description("bring Keycloak and Keystone objects other tools made under a stack, deleting none")
   .requiredOption("--stack <stack>", "the stack to adopt into")
   .option("--cwd <dir>", "the Pulumi project folder", process.cwd())
+  .option("--side <side>", "keystone, keycloak or both (default both)", "both")
   .option("--yes", "import (without it: read and report only)", false);
 
 program
   .parseAsync(process.argv)
   .then(async () => {
-    const o = program.opts<{ stack: string; cwd: string; yes: boolean }>();
+    const o = program.opts<{ stack: string; cwd: string; yes: boolean; side: Side }>();
     process.exitCode = await adopt(o);
   })
   .catch((e: unknown) => {
-    if (
-      e instanceof ConfigError ||
-      e instanceof AdoptError ||
-      (e instanceof Error && e.name !== "Error")
-    ) {
-      console.error(e.message);
-      process.exitCode = 2;
-      return;
-    }
-    throw e;
+    // Every failure is the operator's to read: its message, no stack trace. Nothing was imported
+    // unless the import step itself ran, and it is all or nothing.
+    console.error(`adopt: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 2;
   });

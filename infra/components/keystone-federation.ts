@@ -41,7 +41,7 @@ export class KeystoneFederation extends pulumi.ComponentResource {
         domainId: args.domainId,
         remoteIds: [...f.remoteIds],
         enabled: true,
-        description: `Keycloak realm ${args.model.keycloak.realm.name} (${args.model.stack})`,
+        description: f.idpDescription,
         adopt,
       },
       { ...child, retainOnDelete: args.retainIdpOnDelete ?? false },

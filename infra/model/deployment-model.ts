@@ -142,6 +142,9 @@ export function buildModel(cfg: StackConfig, stack: string): DeploymentModel {
     },
     federation: {
       idpId,
+      // kolla-ansible's keystone role writes its IdP's `public_name` here: the same text, so the
+      // two never undo each other's writes.
+      idpDescription: `Keycloak realm ${cfg.realm.name} (${stack})`,
       idpDomainKey: naming.domainKey(cfg.federation.userDomain),
       remoteIds: [issuer],
       protocolId,

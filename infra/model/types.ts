@@ -201,6 +201,8 @@ export interface DeploymentModel {
   };
   readonly federation: {
     readonly idpId: string;
+    /** The identity provider's description (also kolla-ansible's `public_name`). */
+    readonly idpDescription: string;
     readonly idpDomainKey: string;
     readonly remoteIds: readonly string[];
     readonly protocolId: string;

@@ -63,6 +63,9 @@ function adopt(e: E2eEnv, ...extra: string[]): { code: number; out: string } {
       STACK,
       "--cwd",
       e.cli.project,
+      // Keycloak here is a stand-in that mints tokens; its side is not what this suite adopts.
+      "--side",
+      "keystone",
       ...extra,
     ],
     {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vit
 import { caseClaims, parseAccessTable } from "../../infra/verify/access-table";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
 import { type KollaEnv, startKolla } from "../support/kolla-env";
+import { call } from "../support/keystone-admin";
 import { fixtureAccessTable } from "../support/stack-files";
 
 const STACK = "e2e";
@@ -97,6 +98,27 @@ describe("kolla-ansible's keystone role renders and serves the program's kolla i
       response_type: "code",
       pkce_method: "S256",
     });
+  });
+
+  it("kolla would register the identity provider exactly as the program made it (domain, remote id, description), so neither undoes the other", async (ctx) => {
+    const e = need(ctx);
+    const idp = (e.rendered.globals.keystone_identity_providers as Record<string, string>[])[0]!;
+    const live = (await call(e.admin, "GET", `/OS-FEDERATION/identity_providers/${idp.name}`)).json
+      .identity_provider as { description: string; remote_ids: string[]; domain_id: string };
+    expect(live.description).toBe(idp.public_name);
+    expect(live.remote_ids).toEqual([idp.identifier]);
+    const domain = (await call(e.admin, "GET", `/domains/${live.domain_id}`)).json.domain as {
+      name: string;
+    };
+    expect(domain.name).toBe(idp.openstack_domain);
+    const protocol = (
+      await call(
+        e.admin,
+        "GET",
+        `/OS-FEDERATION/identity_providers/${idp.name}/protocols/${idp.protocol}`,
+      )
+    ).json.protocol as { mapping_id: string };
+    expect(protocol.mapping_id).toBe(idp.attribute_mapping);
   });
 
   it("a CLI bearer token through kolla's auth-openidc location gets a token scoped to exactly the granted project", async (ctx) => {

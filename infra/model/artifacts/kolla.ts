@@ -29,7 +29,9 @@ export function renderKollaGlobals(model: DeploymentModel): string {
         openstack_domain: userDomain,
         protocol: f.protocolId,
         identifier: model.keycloak.issuer,
-        public_name: model.keycloak.realm.displayName,
+        // kolla registers the IdP with this as its description: the program's, or each run of
+        // kolla-ansible and of pulumi up would change it back.
+        public_name: f.idpDescription,
         attribute_mapping: f.mappingId,
         metadata_folder: "{{ node_custom_config }}/keystone/federation/oidc/metadata",
       },
