@@ -76,10 +76,20 @@ function kollaVenv(): string {
 export function renderWithKolla(
   model: DeploymentModel,
   dir: string,
-  site: { port: number; uwsgiPort: number; memcachedPort: number; caBundle?: string },
+  site: {
+    port: number;
+    uwsgiPort: number;
+    memcachedPort: number;
+    caBundle?: string;
+    /** The Keycloak client's secret, for the metadata's `.client` file. */
+    clientSecret?: string;
+  },
 ): KollaRendered {
   const artifacts = renderAll(model, {
-    secrets: { clientSecret: CLIENT_SECRET, cryptoPassphrase: CRYPTO_PASSPHRASE },
+    secrets: {
+      clientSecret: site.clientSecret ?? CLIENT_SECRET,
+      cryptoPassphrase: CRYPTO_PASSPHRASE,
+    },
   });
   const program = join(dir, "program");
   for (const a of artifacts.filter((x) => x.path.startsWith("kolla/"))) {
@@ -199,6 +209,55 @@ export function federationSections(conf: string): string {
   return `${out.join("\n")}\n`;
 }
 
+/**
+ * Renders with kolla (renderWithKolla) into DIR and starts Keystone the way kolla runs it, its
+ * state in STATE (scripts/kolla-keystone.sh); the container paths of kolla's site mapped to DIR.
+ */
+export function startKollaKeystone(
+  model: DeploymentModel,
+  dir: string,
+  state: string,
+  site: Parameters<typeof renderWithKolla>[2] & { adminPassword: string },
+): KollaRendered {
+  mkdirSync(join(dir, "log"), { recursive: true });
+  const rendered = renderWithKolla(model, dir, site);
+  const siteFile = join(dir, "httpd-keystone.conf");
+  writeFileSync(
+    siteFile,
+    rendered.site
+      .replaceAll("/var/log/kolla/keystone", join(dir, "log"))
+      .replaceAll("/etc/apache2/metadata", join(dir, "rendered", "metadata")),
+  );
+  const overlay = join(dir, "keystone-federation.conf");
+  writeFileSync(overlay, federationSections(rendered.keystoneConf));
+  execFileSync("chmod", ["-R", "a+rX", dir]);
+  execFileSync("chown", ["-R", "keystone:keystone", join(dir, "log"), join(dir, "rendered")]);
+  execFileSync(
+    "bash",
+    [
+      KOLLA_SH,
+      "start",
+      state,
+      String(site.port),
+      siteFile,
+      overlay,
+      String(site.uwsgiPort),
+      String(site.memcachedPort),
+    ],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, OKF_ADMIN_PASSWORD: site.adminPassword },
+      timeout: 600_000,
+    },
+  );
+  return rendered;
+}
+
+/** Stops what startKollaKeystone started in STATE. */
+export function stopKollaKeystone(state: string): void {
+  execFileSync("bash", [KOLLA_SH, "stop", state], { stdio: "ignore" });
+}
+
 /** Starts the kolla-shaped Keystone for a fixture stack; undefined (one-line reason) outside CI. */
 export async function startKolla(
   stack: string,
@@ -208,7 +267,7 @@ export async function startKolla(
   const dir = `/tmp/okf-kolla-${stack}`;
   const state = join(dir, "state");
   let keycloak: FakeKeycloak | undefined;
-  const stopKeystone = () => execFileSync("bash", [KOLLA_SH, "stop", state], { stdio: "ignore" });
+  const stopKeystone = () => stopKollaKeystone(state);
   try {
     try {
       stopKeystone();
@@ -225,43 +284,15 @@ export async function startKolla(
     );
     const ca = join(dir, "keycloak-ca.pem");
     writeFileSync(ca, readFileSync(keycloak.caFile), { mode: 0o644 });
-    const rendered = renderWithKolla(model, dir, {
+    const adminPassword =
+      readFixture(stack).config[`${PROJECT_NAMESPACE}:keystonePassword`] ?? "e2e-admin-password";
+    const rendered = startKollaKeystone(model, dir, state, {
       port: ports.keystone,
       uwsgiPort: ports.uwsgi,
       memcachedPort: ports.memcached,
       caBundle: ca,
+      adminPassword,
     });
-    const site = join(dir, "httpd-keystone.conf");
-    writeFileSync(
-      site,
-      rendered.site
-        .replaceAll("/var/log/kolla/keystone", join(dir, "log"))
-        .replaceAll("/etc/apache2/metadata", join(dir, "rendered", "metadata")),
-    );
-    const overlay = join(dir, "keystone-federation.conf");
-    writeFileSync(overlay, federationSections(rendered.keystoneConf));
-    execFileSync("chmod", ["-R", "a+rX", dir]);
-    execFileSync("chown", ["-R", "keystone:keystone", join(dir, "log"), join(dir, "rendered")]);
-    const adminPassword =
-      readFixture(stack).config[`${PROJECT_NAMESPACE}:keystonePassword`] ?? "e2e-admin-password";
-    execFileSync(
-      "bash",
-      [
-        KOLLA_SH,
-        "start",
-        state,
-        String(ports.keystone),
-        site,
-        overlay,
-        String(ports.uwsgi),
-        String(ports.memcached),
-      ],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, OKF_ADMIN_PASSWORD: adminPassword },
-        timeout: 600_000,
-      },
-    );
     const url = model.keystone.url;
     const admin = { url, token: await passwordToken(url, "admin", adminPassword) };
     const cli = createStack(dir, stack, {

@@ -22,6 +22,7 @@ import {
 } from "./keycloak-admin";
 import { call, type KeystoneSession, passwordToken } from "./keystone-admin";
 import { notStarted, REPO } from "./keystone-service";
+import { startKollaKeystone, stopKollaKeystone } from "./kolla-env";
 import { type ConfigMap, createStack, type PulumiResult, type PulumiStack } from "./pulumi-stack";
 
 export type { ConfigMap, PulumiResult } from "./pulumi-stack";
@@ -83,13 +84,22 @@ export async function startSystem(
     backendEnv?: Record<string, string>;
     /** Run `pulumi up` before returning. Default true. */
     up?: boolean;
+    /**
+     * How Keystone runs: `apache` (default), the program's own Apache configuration in front of
+     * mod_wsgi; `kolla`, the way kolla-ansible runs it, from kolla-ansible's own templates
+     * (test/support/kolla-env.ts; uWSGI on the Keystone port + 1, memcached on + 2).
+     */
+    keystone?: "apache" | "kolla";
   } = {},
 ): Promise<SystemEnv | undefined> {
   const dir = `/tmp/okf-system-${stack}`;
   const kcDir = join(dir, "keycloak");
   const ksDir = join(dir, "keystone");
+  const kolla = options.keystone === "kolla";
   const stopKeystone = () =>
-    void spawnSync("bash", [APACHE_SH, "stop", ksDir], { stdio: "ignore" });
+    kolla
+      ? stopKollaKeystone(ksDir)
+      : void spawnSync("bash", [APACHE_SH, "stop", ksDir], { stdio: "ignore" });
   const stopKeycloak = () =>
     void spawnSync("bash", [KEYCLOAK_SH, "stop", kcDir], { stdio: "ignore" });
   const stopAll = () => {
@@ -130,15 +140,24 @@ export async function startSystem(
     const cloudsYaml = write("clients/clouds.yaml");
     const horizonSettings = write("horizon/local_settings.d/_50_okf_websso.py");
     const startKeystone = () =>
-      void execFileSync(
-        "bash",
-        [APACHE_SH, "start", ksDir, String(ports.keystone), oidcConf, overlay],
-        {
-          stdio: ["ignore", "pipe", "pipe"],
-          env: { ...process.env, OKF_ADMIN_PASSWORD: adminPassword },
-          timeout: 600_000,
-        },
-      );
+      kolla
+        ? void startKollaKeystone(model, join(dir, "kolla"), ksDir, {
+            port: ports.keystone,
+            uwsgiPort: ports.keystone + 1,
+            memcachedPort: ports.keystone + 2,
+            caBundle: ca,
+            clientSecret,
+            adminPassword,
+          })
+        : void execFileSync(
+            "bash",
+            [APACHE_SH, "start", ksDir, String(ports.keystone), oidcConf, overlay],
+            {
+              stdio: ["ignore", "pipe", "pipe"],
+              env: { ...process.env, OKF_ADMIN_PASSWORD: adminPassword },
+              timeout: 600_000,
+            },
+          );
     startKeystone();
     const url = model.keystone.url;
     const admin = { url, token: await passwordToken(url, "admin", adminPassword) };
