@@ -60,8 +60,12 @@ CONF
       stop_all
       exit 1
     fi
-    # One process, one thread: Keystone's SQLite database.
+    # One process, one thread: Keystone's SQLite database. The buffer is kolla's (its uwsgi.ini:
+    # buffer-size = 65535): a login's OIDC-* variables outgrow uWSGI's default 4 KB, and uWSGI
+    # then drops the request. uWSGI runs from this command line rather than kolla's uwsgi.ini,
+    # which names Keystone's newer WSGI module and uWSGI's built-in HTTP router.
     uwsgi --plugin python3 --uwsgi-socket "127.0.0.1:$uwsgi_port" "${wsgi[@]}" --master \
+      --buffer-size 65535 \
       --processes 1 --threads 1 --uid "$run_user" --gid "$run_user" --lazy-apps \
       --env "OS_KEYSTONE_CONFIG_FILES=$dir/keystone.conf" \
       --pidfile "$dir/uwsgi.pid" --daemonize "$dir/uwsgi.log"

@@ -49,9 +49,13 @@ export function renderKollaGlobals(model: DeploymentModel): string {
     keystone_federation_oidc_scopes: OIDC_SCOPES,
     keystone_federation_oidc_claim_delimiter: f.claimDelimiter,
     keystone_federation_oidc_jwks_uri: model.keycloak.endpoints.jwks,
-    // Only what kolla's site has no variable for.
+    // Only what kolla's site has no variable for. kolla's site reads the providers from its
+    // metadata folder and names one only on the IdP's own websso path; the generic one, where
+    // Horizon's default redirect (WEBSSO_DEFAULT_REDIRECT) goes, would show mod_auth_openidc's
+    // provider choice page instead of the realm's login. The discovery URL names the realm there.
     keystone_federation_oidc_additional_options: {
       OIDCPKCEMethod: model.keycloak.client.pkceMethod,
+      OIDCDiscoverURL: `${model.keystone.urls.redirectUri}?iss=${encodeURIComponent(model.keycloak.issuer)}`,
     },
     // kolla derives these from its own Horizon (and Skyline); the stack's dashboards are the ones
     // Keystone must trust for the WebSSO redirect.
