@@ -6,7 +6,6 @@
  * imports; `pulumi up` converges in place while the user keeps logging in. Read back from Keystone:
  * every id unchanged, nothing deleted, no login refused.
  */
-import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
@@ -19,8 +18,8 @@ import {
   scopeTo,
   startE2e,
 } from "../support/e2e-env";
+import { openstackAsAdmin, runAdopt } from "../support/adopt-cli";
 import { call } from "../support/keystone-admin";
-import { REPO } from "../support/keystone-service";
 import { fixtureAccessTable, readFixture } from "../support/stack-files";
 
 const STACK = "e2e";
@@ -36,52 +35,16 @@ function need(ctx: TestContext): E2eEnv {
 }
 
 /** The openstack CLI as the Keystone admin, the way kolla-ansible's bootstrap user runs it. */
-function os(e: E2eEnv, ...args: string[]): string {
-  return execFileSync("openstack", [...args], {
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      OS_CLOUD: "",
-      OS_AUTH_URL: `${e.model.keystone.url}/v3`,
-      OS_IDENTITY_API_VERSION: "3",
-      OS_USERNAME: "admin",
-      OS_PASSWORD: ADMIN_PASSWORD,
-      OS_PROJECT_NAME: "admin",
-      OS_USER_DOMAIN_NAME: "Default",
-      OS_PROJECT_DOMAIN_NAME: "Default",
-    },
-  });
-}
+const os = (e: E2eEnv, ...args: string[]) =>
+  openstackAsAdmin(e.model.keystone.url, ADMIN_PASSWORD, args);
 
-function adopt(e: E2eEnv, ...extra: string[]): { code: number; out: string } {
-  const r = spawnSync(
-    "npx",
-    [
-      "tsx",
-      join(REPO, "infra", "cli", "adopt.ts"),
-      "--stack",
-      STACK,
-      "--cwd",
-      e.cli.project,
-      // Keycloak here is a stand-in that mints tokens; its side is not what this suite adopts.
-      "--side",
-      "keystone",
-      ...extra,
-    ],
-    {
-      cwd: REPO,
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        PULUMI_BACKEND_URL: `file://${e.cli.backend}`,
-        PULUMI_CONFIG_PASSPHRASE: "example-passphrase",
-        PULUMI_HOME: join(e.dir, "pulumi-home"),
-      },
-      timeout: 600_000,
-    },
-  );
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
+/** Keycloak here is a stand-in that mints tokens; its side is not what this suite adopts. */
+const adopt = (e: E2eEnv, ...extra: string[]) =>
+  runAdopt(e.cli, { dir: e.dir, passphrase: "example-passphrase" }, [
+    "--side",
+    "keystone",
+    ...extra,
+  ]);
 
 /** Every identity object Keystone holds that the test looks at: `<kind> <name>` -> id. */
 async function identityIds(e: E2eEnv): Promise<Map<string, string>> {

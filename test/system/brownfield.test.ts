@@ -8,12 +8,13 @@
  * keeps logging in. Read back from Keycloak and Keystone: every id unchanged, the user, her
  * credential and her session intact, nothing deleted.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { PROJECT_NAMESPACE } from "../../infra/stack-files/stack-file";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
+import { openstackAsAdmin, runAdopt } from "../support/adopt-cli";
 import { kcCall, passwordGrant } from "../support/keycloak-admin";
 import { call } from "../support/keystone-admin";
 import { REPO } from "../support/keystone-service";
@@ -39,49 +40,11 @@ function kcadm(e: SystemEnv, ...args: string[]): string {
   }).trim();
 }
 
-function os(e: SystemEnv, ...args: string[]): string {
-  return execFileSync("openstack", args, {
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      OS_CLOUD: "",
-      OS_AUTH_URL: `${e.model.keystone.url}/v3`,
-      OS_IDENTITY_API_VERSION: "3",
-      OS_USERNAME: "admin",
-      OS_PASSWORD: KEYSTONE_ADMIN_PASSWORD,
-      OS_PROJECT_NAME: "admin",
-      OS_USER_DOMAIN_NAME: "Default",
-      OS_PROJECT_DOMAIN_NAME: "Default",
-    },
-  });
-}
+const os = (e: SystemEnv, ...args: string[]) =>
+  openstackAsAdmin(e.model.keystone.url, KEYSTONE_ADMIN_PASSWORD, args);
 
-function adopt(e: SystemEnv, ...extra: string[]): { code: number; out: string } {
-  const r = spawnSync(
-    "npx",
-    [
-      "tsx",
-      join(REPO, "infra", "cli", "adopt.ts"),
-      "--stack",
-      SYS.stack,
-      "--cwd",
-      e.project,
-      ...extra,
-    ],
-    {
-      cwd: REPO,
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        PULUMI_BACKEND_URL: `file://${e.backend}`,
-        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-        PULUMI_HOME: join(e.dir, "pulumi-home"),
-      },
-      timeout: 600_000,
-    },
-  );
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
+const adopt = (e: SystemEnv, ...extra: string[]) =>
+  runAdopt(e, { dir: e.dir, passphrase: PASSPHRASE }, extra);
 
 /** Alice's login: Keycloak's password grant, Keystone's federated token, the project scope. */
 async function aliceLogs(e: SystemEnv): Promise<string> {

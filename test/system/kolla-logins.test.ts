@@ -13,6 +13,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { launchChromiumOrSkip } from "../support/browser";
+import { listedProjects, loginThroughHorizon } from "../support/horizon-login";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
 import { createKeycloakUser, passwordGrant } from "../support/keycloak-admin";
 import { KEYSTONE } from "../support/keystone-release";
@@ -74,36 +75,19 @@ describe(`logins through kolla-ansible's rendered Keystone site, real Keycloak [
   it("the browser login goes through kolla's site to Keycloak with PKCE S256 and lands in Horizon with exactly the granted project", async (ctx) => {
     const { e, b } = need(ctx);
     const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
-    const authRequests: URL[] = [];
-    page.on("request", (r) => {
-      if (r.url().startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/auth`))
-        authRequests.push(new URL(r.url()));
-    });
-    await page.goto(`${SYS.horizonUrl}/`);
-    await page.waitForSelector("#kc-form-login");
-    await page.fill("#username", users.dev.username);
-    await page.fill("#password", users.dev.password);
-    await Promise.all([
-      page.waitForURL((u) => u.origin === SYS.horizonUrl && !u.pathname.startsWith("/auth/")),
-      page.click("#kc-login"),
-    ]);
-    await page.waitForLoadState();
+    const authRequests = await loginThroughHorizon(
+      page,
+      SYS.horizonUrl,
+      e.model.keycloak.issuer,
+      users.dev,
+    );
     expect(authRequests).toHaveLength(1);
     const q = authRequests[0]!.searchParams;
     expect(q.get("response_type")).toBe("code");
     expect(q.get("client_id")).toBe(e.model.keycloak.client.clientId);
     expect(q.get("redirect_uri")).toBe(e.model.keystone.urls.redirectUri);
     expect(q.get("code_challenge_method")).toBe("S256");
-    await page.goto(`${SYS.horizonUrl}/identity/`);
-    await page.waitForSelector("table#tenants");
-    const listed = await page.$$eval("table#tenants tbody tr:not(.empty)", (rows) =>
-      rows.map(
-        (r) =>
-          Array.from(r.querySelectorAll("td") as ArrayLike<{ textContent: string | null }>)
-            .map((td) => (td.textContent ?? "").trim())
-            .find((t) => t.length > 0) ?? "",
-      ),
-    );
+    const listed = await listedProjects(page, SYS.horizonUrl);
     expect(listed).toEqual(["web"]);
     await page.context().close();
   });

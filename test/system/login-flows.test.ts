@@ -18,6 +18,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { ARTIFACTS, launchChromiumOrSkip } from "../support/browser";
+import { listedProjects, loginThroughHorizon } from "../support/horizon-login";
 import { call } from "../support/keystone-admin";
 import { federatedLogin } from "../support/e2e-env";
 import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-admin";
@@ -111,21 +112,13 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
   it("Horizon: the login goes to Keycloak with PKCE S256, and the user lands in Horizon with exactly the granted project", async (ctx) => {
     const { e, b } = need(ctx);
     const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
-    const authRequests: URL[] = [];
-    page.on("request", (r) => {
-      if (r.url().startsWith(`${e.model.keycloak.issuer}/protocol/openid-connect/auth`))
-        authRequests.push(new URL(r.url()));
-    });
-    await page.goto(`${SYS.horizonUrl}/`);
-    await page.waitForSelector("#kc-form-login");
-    await shot(page, "1-keycloak-login");
-    await page.fill("#username", users.dev.username);
-    await page.fill("#password", users.dev.password);
-    await Promise.all([
-      page.waitForURL((u) => u.origin === SYS.horizonUrl && !u.pathname.startsWith("/auth/")),
-      page.click("#kc-login"),
-    ]);
-    await page.waitForLoadState();
+    const authRequests = await loginThroughHorizon(
+      page,
+      SYS.horizonUrl,
+      e.model.keycloak.issuer,
+      users.dev,
+      (p) => shot(p, "1-keycloak-login"),
+    );
 
     // mod_auth_openidc asked for the code flow with PKCE S256, for the Keystone client, back to its redirect URI.
     expect(authRequests).toHaveLength(1);
@@ -149,18 +142,8 @@ describe(`real logins: browser WebSSO with PKCE through Keycloak, mod_auth_openi
     expect(projects).not.toContain("research");
 
     // The page a user checks: Identity > Projects lists exactly the granted project.
-    await page.goto(`${SYS.horizonUrl}/identity/`);
-    await page.waitForSelector("table#tenants");
+    const listed = await listedProjects(page, SYS.horizonUrl);
     await shot(page, "2-horizon-logged-in");
-    const listed = await page.$$eval("table#tenants tbody tr:not(.empty)", (rows) =>
-      // The name column: the first cell with text (a selection checkbox may come first).
-      rows.map(
-        (r) =>
-          Array.from(r.querySelectorAll("td") as ArrayLike<{ textContent: string | null }>)
-            .map((td) => (td.textContent ?? "").trim())
-            .find((t) => t.length > 0) ?? "",
-      ),
-    );
     expect(listed).toEqual(["web"]);
     await page.context().close();
   });
