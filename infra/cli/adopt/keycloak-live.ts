@@ -143,6 +143,12 @@ export async function findKeycloak(
     what.set(logicalName, { logicalName, kind: kind as Wanted["kind"], name, key: logicalName });
   };
 
+  // Customer realms are not taken over: creating one that exists would fail half-way through `up`.
+  for (const cr of kc.customerRealms)
+    if ((await api.get(`/${encodeURIComponent(cr.name)}`)) !== undefined)
+      refusals.push(
+        `tenants[].customerRealm: realm "${cr.name}" already exists in Keycloak; adopt takes over the proxy realm only: import the customer realm by hand (pulumi import), or bind the tenant to a new realm`,
+      );
   if ((await api.get(`/${r}`)) === undefined) return { ids, what, refusals, unmanaged };
   note(`${prefix}-realm`, realm, "realm", realm);
 
