@@ -151,6 +151,15 @@ export async function findKeycloak(
       );
   if ((await api.get(`/${r}`)) === undefined) return { ids, what, refusals, unmanaged };
   note(`${prefix}-realm`, realm, "realm", realm);
+  // Authentication flows are not taken over: one the stack declares that already exists would
+  // fail half-way through `up`.
+  if (kc.hiddFlowAlias !== undefined) {
+    const flows = ((await api.get(`/${r}/authentication/flows`)) as Body[] | undefined) ?? [];
+    if (flows.some((fl) => fl.alias === kc.hiddFlowAlias))
+      refusals.push(
+        `realm.discovery: realm ${realm} already has the authentication flow "${kc.hiddFlowAlias}" the stack declares; adopt does not take over flows: delete it in Keycloak (the stack makes it again) or import it by hand`,
+      );
+  }
 
   const clients = ((await api.get(`/${r}/clients`)) as Body[] | undefined) ?? [];
   const byClientId = new Map(clients.map((c) => [String(c.clientId), c]));

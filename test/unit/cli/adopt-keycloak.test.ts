@@ -137,4 +137,26 @@ describe("adoption: what Keycloak holds", () => {
     );
     expect(found.ids.size).toBe(0);
   });
+
+  it("refuses an authentication flow the stack declares that already exists, naming realm.discovery", async () => {
+    const hidd = {
+      ...model,
+      keycloak: { ...model.keycloak, hiddFlowAlias: `${REALM}-browser-hidd` },
+    };
+    const found = await findKeycloak(
+      api({
+        [`/${REALM}`]: { id: "realm-uuid" },
+        [`/${REALM}/clients`]: [],
+        [`/${REALM}/authentication/flows`]: [{ id: "f", alias: `${REALM}-browser-hidd` }],
+      }),
+      hidd,
+      "keycloak",
+      skeleton,
+    );
+    expect(found.refusals).toEqual([
+      expect.stringMatching(
+        /^realm\.discovery: realm openstack already has the authentication flow "openstack-browser-hidd"/,
+      ),
+    ]);
+  });
 });
