@@ -46,9 +46,28 @@ check format npx prettier --check --log-level warn .
 check lint npx eslint --max-warnings=0 .
 check shell npm run --silent lint:shell
 
+# When both releases run, these files run against one of them only (docs/proof.md says why): the
+# adoption suites against Debian's Keystone 22, the kolla-ansible suites against Keystone 30, the
+# newer release kolla-ansible 22.2 deploys. A single selected release runs them all.
+declare -A pinned=(
+  [test/e2e/adopt.test.ts]=debian
+  [test/system/brownfield.test.ts]=debian
+  [test/e2e/kolla.test.ts]=pypi
+  [test/system/kolla-logins.test.ts]=pypi
+)
+excludes() { # RELEASE -> vitest --exclude arguments, one per line
+  local f
+  [ "$(wc -w <<<"$releases")" -gt 1 ] || return 0
+  for f in "${!pinned[@]}"; do
+    if [ "${pinned[$f]}" != "$1" ]; then printf -- '--exclude\n%s\n' "$f"; fi
+  done
+}
+
 run_suite() { # SUITE [RELEASE]
   local suite=$1 release=${2:-} name=$1${2:+@$2}
-  OKF_KEYSTONE_RELEASE=${release:-debian} npx vitest run --project "$suite" --passWithNoTests \
+  local -a skip=()
+  if [ -n "$release" ]; then mapfile -t skip < <(excludes "$release"); fi
+  OKF_KEYSTONE_RELEASE=${release:-debian} npx vitest run --project "$suite" --passWithNoTests "${skip[@]}" \
     --reporter=default --reporter=json --outputFile="$reports/$name.json"
   local code=$?
   read -r p f s < <(node scripts/lib/count-vitest.cjs "$reports/$name.json")
