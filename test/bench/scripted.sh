@@ -69,9 +69,10 @@ apply_line() {
       } ;;
     kc-role)
       local id; id=$(client_id "$1")
-      kc get "clients/$id/roles/$2" -r "$realm" >/dev/null 2>&1 || kc create "clients/$id/roles" -r "$realm" -s "name=$2" ;;
+      kc get "clients/$id/roles/$2" -r "$realm" >/dev/null 2>&1 || kc create "clients/$id/roles" -r "$realm" -s "name=$2" >/dev/null 2>&1 ;;
     kc-group-role)
-      kc add-roles -r "$realm" --gpath "$1" --cclientid "$2" --rolename "$3" ;;
+      local gid; gid=$(kc get "group-by-path${1}" -r "$realm" --fields id --format csv --noquotes)
+      kc add-roles -r "$realm" --gid "$gid" --cclientid "$2" --rolename "$3" ;;
     os-domain)
       os domain show "$1" -f value -c id >/dev/null 2>&1 || os domain create "$1" >/dev/null ;;
     os-project)
