@@ -17,6 +17,7 @@ import { Command } from "commander";
 import { parseStackConfig } from "../config/parse";
 import { buildModel, type DeploymentModel } from "../model/deployment-model";
 import { connectionFromStackConfig } from "../providers/keystone/connection";
+import { setConnection } from "../providers/keystone/runtime";
 import { REPO_ROOT } from "../generator/files";
 import { fromEngineConfig } from "../stack-files/stack-file";
 import { federationLive, findLive } from "./adopt/keystone-live";
@@ -97,6 +98,7 @@ async function adopt(opts: {
     throw new AdoptError(
       "keystone.credentials: the stack has no Keystone credentials to read with (set keystone.credentials and its --secret key, or keystone.cloud)",
     );
+  setConnection(conn);
 
   const work = mkdtempSync(join(tmpdir(), "okf-adopt-"));
   try {

@@ -18,7 +18,7 @@
  *    the test's private keystone.conf (database, tokens and keys stay the test's).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
 import { renderAll } from "../../infra/model/artifacts";
@@ -184,9 +184,7 @@ export function renderWithKolla(
   }
   const metadataDir = join(out, "metadata");
   const metadata: Record<string, string> = {};
-  for (const f of execFileSync("ls", [metadataDir], { encoding: "utf8" })
-    .split("\n")
-    .filter(Boolean))
+  for (const f of readdirSync(metadataDir))
     metadata[f] = readFileSync(join(metadataDir, f), "utf8");
   return {
     site: readFileSync(join(out, "httpd-keystone.conf"), "utf8"),

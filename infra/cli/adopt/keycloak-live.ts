@@ -4,7 +4,6 @@
  * the access roles. Users are never read or touched. A client or an identity provider found under
  * another name than the stack's is a refusal naming the key that would match it.
  */
-import { readFileSync } from "node:fs";
 import type { DeploymentModel } from "../../model/deployment-model";
 import { exchange, type TlsOptions } from "../../providers/keystone/client";
 import type { Wanted } from "./plan";
@@ -240,10 +239,8 @@ export async function findKeycloak(
   return { ids, what, refusals, unmanaged };
 }
 
-/** The CA bundle the stack names for Keycloak, if any (read to check it exists). */
+/** The CA bundle the stack names for Keycloak, if any (the HTTP exchange reads it). */
 export function keycloakCaBundle(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
-  const ca = (JSON.parse(raw) as { caBundle?: string }).caBundle;
-  if (ca) readFileSync(ca);
-  return ca;
+  return (JSON.parse(raw) as { caBundle?: string }).caBundle || undefined;
 }

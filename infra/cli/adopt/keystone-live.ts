@@ -5,7 +5,8 @@
  * compared with the declaration so the operator sees each difference before anything changes.
  */
 import type { DeploymentModel } from "../../model/deployment-model";
-import { keystoneCall, keystoneExpect } from "../../providers/keystone/client";
+import { keystoneExpect } from "../../providers/keystone/client";
+import { readOne } from "../../providers/keystone/crud";
 import { canonicalJson, sameSet } from "../../providers/keystone/compare";
 import type { KeystoneConnection } from "../../providers/keystone/connection";
 import type { Wanted } from "./plan";
@@ -17,11 +18,10 @@ async function list(conn: KeystoneConnection, path: string, key: string): Promis
   return (res.body[key] as Body[] | undefined) ?? [];
 }
 
-async function one(conn: KeystoneConnection, path: string, key: string): Promise<Body | undefined> {
-  const res = await keystoneCall(conn, "GET", path);
-  if (res.status === 404) return undefined;
-  const ok = res.status === 200 ? res : await keystoneExpect(conn, "GET", path, [200]);
-  return ok.body[key] as Body | undefined;
+/** One object under `key`, or undefined on 404 (the provider's own read, on the connection set
+ * by the caller with `setConnection`). */
+async function one(path: string, key: string): Promise<Body | undefined> {
+  return (await readOne(path))?.[key] as Body | undefined;
 }
 
 /** A declared object found twice under one name: the import would be a guess. */
@@ -107,7 +107,7 @@ export async function federationLive(
       });
   };
 
-  const idp = await one(conn, idpPath, "identity_provider");
+  const idp = await one(idpPath, "identity_provider");
   if (idp) {
     existing.push(`identity provider ${f.idpId}`);
     const remoteIds = (idp.remote_ids as string[] | undefined) ?? [];
@@ -116,7 +116,7 @@ export async function federationLive(
     differ(`identity provider ${f.idpId}`, "enabled", idp.enabled ?? true, true);
     const usersDomain = model.keystone.domains.find((d) => d.key === f.idpDomainKey)?.name;
     if (usersDomainId === undefined || idp.domain_id !== usersDomainId) {
-      const where = await one(conn, `/domains/${q(String(idp.domain_id))}`, "domain");
+      const where = await one(`/domains/${q(String(idp.domain_id))}`, "domain");
       refusals.push(
         `federation.userDomain: identity provider ${f.idpId} lives in domain "${String(where?.name ?? idp.domain_id)}", but the stack declares "${usersDomain ?? f.idpDomainKey}"; Keystone cannot move an identity provider (a new one would lose its federated users): set federation.userDomain to "${String(where?.name ?? idp.domain_id)}"`,
       );
@@ -149,7 +149,7 @@ export async function federationLive(
         `federation.protocolId: identity provider ${f.idpId} has protocol ${protocols.map((p) => `"${String(p.id)}"`).join(", ")}, the stack declares "${f.protocolId}": set federation.protocolId to it`,
       );
   }
-  const mapping = await one(conn, mappingPath, "mapping");
+  const mapping = await one(mappingPath, "mapping");
   if (mapping) {
     existing.push(`mapping ${f.mappingId}`);
     const rules = (mapping.rules as unknown[] | undefined) ?? [];
@@ -161,7 +161,7 @@ export async function federationLive(
         declared: `the stack's ${f.mapping.rules.length} (mappings/<stack>.rules.json; \`npm run mapping\` explains them)`,
       });
   }
-  const protocol = idp ? await one(conn, protocolPath, "protocol") : undefined;
+  const protocol = idp ? await one(protocolPath, "protocol") : undefined;
   if (protocol) {
     existing.push(`protocol ${f.idpId}/${f.protocolId}`);
     const used = String(protocol.mapping_id);
