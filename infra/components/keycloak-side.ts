@@ -51,14 +51,12 @@ export class KeycloakSide extends pulumi.ComponentResource {
     this.accessRoles = groups.accessRoles;
     this.accessGrants = groups.accessGrants;
     this.customerRealms = this.declareCustomerRealms(name, kc, realmId, args.protect ?? false);
+    // The realm and clients only: a reference to each group, role and grant would be copied into
+    // the state the engine writes after every step (the fields above are the program's).
     this.registerOutputs({
       realm: this.realm,
       client: this.client,
       cliClient: this.cliClient,
-      groups: this.groups,
-      accessRoles: this.accessRoles,
-      accessGrants: this.accessGrants,
-      customerRealms: this.customerRealms,
       clientSecret: this.clientSecret,
     });
   }

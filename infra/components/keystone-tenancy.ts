@@ -117,6 +117,8 @@ export class KeystoneTenancy extends pulumi.ComponentResource {
     this.projects = projects;
     this.groups = groups;
     this.roleIds = roleIds;
-    this.registerOutputs({ domains, releases, projects, groups });
+    // No outputs in the state: the fields above are for the program; as outputs, a reference to
+    // each project and group would be copied into the state the engine writes after every step.
+    this.registerOutputs({});
   }
 }

@@ -9,8 +9,16 @@
  * Reports min/median/max seconds, the ratios, and the services' peak memory (RSS of the Keycloak
  * and Keystone processes, sampled every second).
  *
- *   npm run bench:engine -- [--tenants 1,10,100] [--reps 3] [--scripted-max 10] [--parallel 10]
- * --scripted-max: the largest size the scripted way runs at (it grows by a CLI process per call).
+ *   npm run bench:engine -- [--tenants 1,10,100] [--reps 3] [--scripted-max 10] [--scripted-reps R]
+ *                           [--parallel 10] [--profile [--parallel-sweep 4,10,32]]
+ * --scripted-max: the largest size the scripted way runs at (it grows by a CLI process per call);
+ * --scripted-reps: how many of the repetitions also run the scripted way (default: all);
+ * --profile: first profile an `up` from empty per size (test/bench/engine-profile.ts), and with
+ *   --parallel-sweep 4,10,32 time `up` and `destroy` at each parallelism;
+ * --keystone-processes: Keystone's mod_wsgi processes, on PostgreSQL (scripts/postgres.sh) as
+ *   production runs it; 0 runs it on SQLite in one single-threaded process;
+ * --skip-checkpoints: every engine operation with PULUMI_SKIP_CHECKPOINTS=true (the engine then
+ *   writes the state once at the end, not after each step; docs/operations.md says when to use it).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -22,6 +30,7 @@ import { REPO } from "../support/keystone-service";
 import { startSystem, type SystemEnv } from "../support/system-env";
 import { KEYSTONE_ADMIN_PASSWORD, systemStack } from "../system/system-stack";
 import { benchTenancy, PROJECTS_PER_TENANT, scriptedPlan } from "./engine-plan";
+import { profileUp } from "./engine-profile";
 
 const { values } = parseArgs({
   options: {
@@ -29,11 +38,22 @@ const { values } = parseArgs({
     reps: { type: "string", default: "3" },
     "scripted-max": { type: "string", default: "10" },
     parallel: { type: "string", default: "10" },
+    "scripted-reps": { type: "string" },
+    profile: { type: "boolean", default: false },
+    "parallel-sweep": { type: "string", default: "" },
+    "keystone-processes": { type: "string", default: "4" },
+    "skip-checkpoints": { type: "boolean", default: false },
   },
 });
 const SIZES = values.tenants.split(",").map(Number);
 const REPS = Number(values.reps);
 const SCRIPTED_MAX = Number(values["scripted-max"]);
+const SCRIPTED_REPS = Number(values["scripted-reps"] ?? values.reps);
+const KS_PROCESSES = Number(values["keystone-processes"]);
+const SWEEP = values["parallel-sweep"].split(",").filter(Boolean);
+const PG_DIR = "/tmp/okf-bench-engine-postgres";
+const PG_PORT = 35442;
+const POSTGRES_SH = join(REPO, "scripts", "postgres.sh");
 
 type Samples = Record<string, number[]>;
 
@@ -45,14 +65,18 @@ function timed(label: string, samples: Samples, run: () => void): void {
   console.error(`  ${label}: ${s.toFixed(1)} s`);
 }
 
-/** Peak RSS (MiB) of processes whose command line matches, sampled by a background shell. */
+/**
+ * Peak RSS (MiB), sampled every second by a background shell: Keycloak's JVM; Keystone, i.e. its
+ * Apache and the mod_wsgi daemon processes (named `okf-key`); PostgreSQL's processes (summed, so
+ * its shared buffers count once per process).
+ */
 function memorySampler(dir: string): { stop(): Record<string, number> } {
   const out = join(dir, "rss.log");
   const pid = execFileSync(
     "bash",
     [
       "-c",
-      `( while true; do ps -eo rss=,args= | awk '/java .*keycloak/ {k+=$1} /apache2 -f .*okf-system-bench/ {a+=$1} END {print k, a}' >> ${out}; sleep 1; done ) >/dev/null 2>&1 & echo $!`,
+      `( while true; do ps -eo rss=,args= | awk '/java .*keycloak/ {k+=$1} /(apache2|okf-key) -f .*okf-system-bench/ {a+=$1} $2 ~ /postgres/ {p+=$1} END {print k, a, p}' >> ${out}; sleep 1; done ) >/dev/null 2>&1 & echo $!`,
     ],
     { encoding: "utf8" },
   ).trim();
@@ -63,14 +87,18 @@ function memorySampler(dir: string): { stop(): Record<string, number> } {
       } catch {
         // already gone
       }
-      let k = 0;
-      let a = 0;
-      for (const line of readFileSync(out, "utf8").split("\n").filter(Boolean)) {
-        const [kk, aa] = line.split(" ").map(Number);
-        k = Math.max(k, kk ?? 0);
-        a = Math.max(a, aa ?? 0);
-      }
-      return { keycloakMiB: Math.round(k / 1024), keystoneApacheMiB: Math.round(a / 1024) };
+      const peak = [0, 0, 0];
+      for (const line of readFileSync(out, "utf8").split("\n").filter(Boolean))
+        line
+          .split(" ")
+          .map(Number)
+          .forEach((v, i) => (peak[i] = Math.max(peak[i] ?? 0, v || 0)));
+      const mib = (kib: number | undefined) => Math.round((kib ?? 0) / 1024);
+      return {
+        keycloakMiB: mib(peak[0]),
+        keystoneMiB: mib(peak[1]),
+        postgresMiB: mib(peak[2]),
+      };
     },
   };
 }
@@ -151,7 +179,21 @@ const stats = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
+  if (values["skip-checkpoints"]) process.env.PULUMI_SKIP_CHECKPOINTS = "true";
+  if (KS_PROCESSES > 0) {
+    process.env.OKF_WSGI_PROCESSES = String(KS_PROCESSES);
+    execFileSync("bash", [POSTGRES_SH, "start", PG_DIR, String(PG_PORT)], { stdio: "ignore" });
+  }
+  try {
+    await measure();
+  } finally {
+    if (KS_PROCESSES > 0) execFileSync("bash", [POSTGRES_SH, "stop", PG_DIR], { stdio: "ignore" });
+  }
+}
+
+async function measure(): Promise<void> {
   const results: Record<number, { samples: Samples; memory: Record<string, number> }> = {};
+  const profiles: string[] = [];
   for (const n of SIZES) {
     console.error(
       `${n} tenant(s): ${n * PROJECTS_PER_TENANT} projects, ${n * PROJECTS_PER_TENANT} access groups`,
@@ -164,6 +206,12 @@ async function main(): Promise<void> {
       [`${NS}:access`]: JSON.stringify(t.access),
       [`${NS}:federation`]: JSON.stringify({ userDomain: "bench-users" }),
     };
+    if (KS_PROCESSES > 0)
+      process.env.OKF_KEYSTONE_DB_URL = execFileSync(
+        "bash",
+        [POSTGRES_SH, "database", PG_DIR, String(PG_PORT), `keystone_engine_${n}`],
+        { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+      ).trim();
     const e = await startSystem(sys.stack, config, sys.secretKeys, sys.ports, { up: false });
     if (!e) throw new Error("the services did not start");
     const memory = memorySampler(e.dir);
@@ -173,9 +221,11 @@ async function main(): Promise<void> {
       writeFileSync(mappingFile, JSON.stringify(e.model.federation.mapping.rules));
       const plan = join(e.dir, "plan.tsv");
       writeFileSync(plan, scriptedPlan(e.model, mappingFile));
+      if (values.profile)
+        profiles.push(`${n} tenant(s):`, ...(await profileUp(e, values.parallel, e.dir, SWEEP)), "");
       for (let r = 0; r < REPS; r++) {
         engineCycle(e, n, samples);
-        if (n <= SCRIPTED_MAX) scriptedCycle(e, plan, samples);
+        if (n <= SCRIPTED_MAX && r < SCRIPTED_REPS) scriptedCycle(e, plan, samples);
       }
     } finally {
       results[n] = { samples, memory: memory.stop() };
@@ -192,29 +242,30 @@ async function main(): Promise<void> {
     }
   lines.push(
     "",
-    "| tenants | up / scripted first run | no-op preview / scripted re-run | Keycloak peak MiB | Keystone (Apache) peak MiB |",
-    "|---|---|---|---|---|",
+    "| tenants | up / scripted first run | no-op preview / scripted re-run | destroy / scripted teardown | peak MiB: Keycloak | Keystone (Apache + mod_wsgi) | PostgreSQL |",
+    "|---|---|---|---|---|---|---|",
   );
   for (const [n, r] of Object.entries(results)) {
     const med = (op: string) => (r.samples[op] ? stats(r.samples[op]!).median : undefined);
     const ratio = (a?: number, b?: number) =>
       a !== undefined && b !== undefined ? (a / b).toFixed(2) : "n/a";
     lines.push(
-      `| ${n} | ${ratio(med("engine up from empty"), med("scripted first run"))} | ${ratio(med("engine no-op preview"), med("scripted re-run"))} | ${r.memory.keycloakMiB} | ${r.memory.keystoneApacheMiB} |`,
+      `| ${n} | ${ratio(med("engine up from empty"), med("scripted first run"))} | ${ratio(med("engine no-op preview"), med("scripted re-run"))} | ${ratio(med("engine destroy"), med("scripted teardown"))} | ${r.memory.keycloakMiB} | ${r.memory.keystoneMiB} | ${r.memory.postgresMiB} |`,
     );
   }
   const sizes = Object.keys(results)
     .map(Number)
     .sort((a, b) => a - b);
   const upMed = (n: number) => stats(results[n]!.samples["engine up from empty"]!).median;
-  for (let i = 1; i < sizes.length; i++)
+  for (let i = 1; REPS > 0 && i < sizes.length; i++)
     lines.push(
       "",
       `engine up from empty, ${sizes[i - 1]} -> ${sizes[i]} tenants: x${(upMed(sizes[i]!) / upMed(sizes[i - 1]!)).toFixed(1)} time for x${sizes[i]! / sizes[i - 1]!} objects`,
     );
   mkdirSync(join(REPO, ".work"), { recursive: true });
   writeFileSync(join(REPO, ".work", "bench-engine.json"), JSON.stringify(results, null, 2));
-  console.log(lines.join("\n"));
+  const setup = `Keystone ${process.env.OKF_KEYSTONE_RELEASE ?? "debian"}: ${KS_PROCESSES > 0 ? `${KS_PROCESSES} mod_wsgi processes on PostgreSQL 15` : "one mod_wsgi process on SQLite"}; --parallel ${values.parallel}; checkpoints ${values["skip-checkpoints"] ? "off (PULUMI_SKIP_CHECKPOINTS)" : "after each step (the default)"}`;
+  console.log([setup, "", ...profiles, ...lines].join("\n"));
 }
 
 main().catch((e: unknown) => {

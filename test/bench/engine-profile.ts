@@ -1,0 +1,165 @@
+/**
+ * Where the engine's time goes in an `up` from empty (`npm run bench:engine -- --profile`): the
+ * CLI's own CPU profile (`pulumi --profiling`, read with `go tool pprof`) split into the state's
+ * checkpoints and the rest, and the OpenTelemetry spans of the run (`--otel-traces file://`): the
+ * gRPC calls between the engine, the program and the providers, and the state file's writes.
+ */
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { SystemEnv } from "../support/system-env";
+
+interface Span {
+  name: string;
+  service: string;
+  seconds: number;
+}
+
+/** Every span of an OTLP JSON file (one export request per line, or one document). */
+export function readSpans(file: string): Span[] {
+  const spans: Span[] = [];
+  const text = readFileSync(file, "utf8");
+  const docs = text.trim().startsWith("[")
+    ? (JSON.parse(text) as unknown[])
+    : text
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l) as unknown);
+  for (const doc of docs as {
+    resourceSpans?: {
+      resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
+      scopeSpans?: {
+        spans?: { name: string; startTimeUnixNano: string; endTimeUnixNano: string }[];
+      }[];
+    }[];
+  }[]) {
+    for (const rs of doc.resourceSpans ?? []) {
+      const service =
+        rs.resource?.attributes?.find((a) => a.key === "service.name")?.value.stringValue ?? "?";
+      for (const ss of rs.scopeSpans ?? [])
+        for (const s of ss.spans ?? [])
+          spans.push({
+            name: s.name,
+            service,
+            seconds: Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e9,
+          });
+    }
+  }
+  return spans;
+}
+
+/** Spans summed by service and name, largest first: `count  total s  mean ms  name`. */
+export function spanTable(spans: readonly Span[], top = 14): string[] {
+  const by = new Map<string, { n: number; s: number }>();
+  for (const sp of spans) {
+    const k = `${sp.service}  ${sp.name}`;
+    const v = by.get(k) ?? { n: 0, s: 0 };
+    v.n++;
+    v.s += sp.seconds;
+    by.set(k, v);
+  }
+  return [...by.entries()]
+    .sort((a, b) => b[1].s - a[1].s)
+    .slice(0, top)
+    .map(
+      ([k, v]) =>
+        `${String(v.n).padStart(6)}  ${v.s.toFixed(1).padStart(8)} s  ${((v.s / v.n) * 1000).toFixed(1).padStart(8)} ms  ${k}`,
+    );
+}
+
+/** The cumulative share of the CLI's CPU samples in functions matching each pattern. */
+export function cpuShares(profile: string, patterns: Record<string, RegExp>): string[] {
+  const top = execFileSync("go", ["tool", "pprof", "-top", "-cum", "-nodecount=400", profile], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const total = /of ([\d.]+)(ms|s) total/.exec(top);
+  const seconds = (v: string, unit: string) => Number(v) / (unit === "ms" ? 1000 : 1);
+  const totalS = total ? seconds(total[1]!, total[2]!) : NaN;
+  const lines = [`CLI CPU time sampled: ${totalS.toFixed(1)} s`];
+  for (const [label, re] of Object.entries(patterns)) {
+    // -top -cum rows: flat flat% sum% cum cum% name
+    const row = top
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/))
+      .find((c) => c.length >= 6 && re.test(c.slice(5).join(" ")));
+    const cum = row ? /^([\d.]+)(ms|s)$/.exec(row[3]!) : null;
+    lines.push(
+      cum
+        ? `  ${label}: ${seconds(cum[1]!, cum[2]!).toFixed(1)} s (${row![4]})`
+        : `  ${label}: not sampled`,
+    );
+  }
+  return lines;
+}
+
+const CPU_PATTERNS: Record<string, RegExp> = {
+  "writing the state after each step (SnapshotManager.saveSnapshot)":
+    /backend\.\(\*SnapshotManager\)\.saveSnapshot$/,
+  "  of which serializing the snapshot": /stack\.SerializeDeploymentWithMetadata$/,
+  "  of which checking its integrity": /snapshot\.VerifyIntegrity$/,
+  "  of which encoding and writing the file": /diy\.\(\*diyBackend\)\.saveCheckpoint$/,
+  "stepping through the resources (deploymentExecutor)": /\(\*stepExecutor\)\.executeStep$/,
+  "gRPC (all calls)": /grpc\.\(\*Server\)\.handleStream$/,
+};
+
+async function timedRun(
+  e: SystemEnv,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<number> {
+  const t0 = performance.now();
+  const r = await e.spawnPulumi(args, { env }).done;
+  if (r.code !== 0)
+    throw new Error(`pulumi ${args[0]} failed:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+  return (performance.now() - t0) / 1000;
+}
+
+/**
+ * Profiles one `up` from empty of the (empty) stack, then the same `up` with the engine's
+ * per-step checkpoints off (PULUMI_SKIP_CHECKPOINTS, a probe: the difference is what the
+ * checkpoints cost), destroying after each. Returns the report's lines.
+ */
+export async function profileUp(
+  e: SystemEnv,
+  parallel: string,
+  dir: string,
+  sweep: readonly string[] = [],
+): Promise<string[]> {
+  const stack = ["--stack", e.stack, "--non-interactive"];
+  const up = ["up", "--yes", "--skip-preview", "--parallel", parallel, ...stack];
+  const destroy = ["destroy", "--yes", "--skip-preview", "--parallel", parallel, ...stack];
+  const prefix = join(dir, "up-profile");
+  const otel = join(dir, "up-otel.json");
+  const profiled = await timedRun(e, [
+    ...up,
+    "--profiling",
+    prefix,
+    "--otel-traces",
+    `file://${otel}`,
+  ]);
+  await timedRun(e, destroy);
+  const unsafe = await timedRun(e, up, { PULUMI_SKIP_CHECKPOINTS: "true" });
+  await timedRun(e, destroy);
+  // The engine's parallelism, with the checkpoints off so that the services set the pace.
+  const swept: string[] = [];
+  for (const p of sweep) {
+    const at = (args: string[]) => args.map((a) => (a === parallel ? p : a));
+    const s = await timedRun(e, at(up), { PULUMI_SKIP_CHECKPOINTS: "true" });
+    const d = await timedRun(e, at(destroy), { PULUMI_SKIP_CHECKPOINTS: "true" });
+    swept.push(`  --parallel ${p}: up ${s.toFixed(1)} s, destroy ${d.toFixed(1)} s`);
+  }
+  const cpu = readdirSync(dir)
+    .filter((f) => f.startsWith("up-profile") && f.endsWith(".cpu"))
+    .map((f) => join(dir, f));
+  const spans = readSpans(otel);
+  return [
+    `up from empty, profiled: ${profiled.toFixed(1)} s; with the per-step checkpoints off: ${unsafe.toFixed(1)} s`,
+    ...(swept.length ? ["checkpoints off, by parallelism:", ...swept] : []),
+    ...(cpu[0] ? cpuShares(cpu[0], CPU_PATTERNS) : ["no CPU profile written"]),
+    "spans (count, total, mean, service and name; calls overlap, so totals exceed the wall time):",
+    ...spanTable(spans),
+  ];
+}
