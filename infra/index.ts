@@ -5,7 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config/load";
 import { declareStack } from "./stack";
+import { keepStackTracesCheap } from "./stack-traces";
 
+keepStackTracesCheap();
 const { outputs } = declareStack(loadStackConfig(), pulumi.getStack());
 
 export const issuer = outputs.issuer;

@@ -6,11 +6,12 @@
  *             (a project and an access group), destroy;
  *   scripted: test/bench/scripted.sh (kcadm.sh and the openstack CLI, check then create) on the
  *             same objects: its first run, its re-run with nothing to do, its teardown.
- * Reports min/median/max seconds, the ratios, and the services' peak memory (RSS of the Keycloak
- * and Keystone processes, sampled every second).
+ * Reports min/median/max seconds, the ratios, and the services' peak memory (Keycloak, Keystone's
+ * Apache and mod_wsgi processes, PostgreSQL; sampled every second).
  *
  *   npm run bench:engine -- [--tenants 1,10,100] [--reps 3] [--scripted-max 10] [--scripted-reps R]
- *                           [--parallel 10] [--profile [--parallel-sweep 4,10,32]]
+ *                           [--parallel 10] [--keystone-processes 4] [--skip-checkpoints]
+ *                           [--profile [--parallel-sweep 4,10,32]]
  * --scripted-max: the largest size the scripted way runs at (it grows by a CLI process per call);
  * --scripted-reps: how many of the repetitions also run the scripted way (default: all);
  * --profile: first profile an `up` from empty per size (test/bench/engine-profile.ts), and with
