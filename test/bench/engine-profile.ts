@@ -5,7 +5,7 @@
  * gRPC calls between the engine, the program and the providers, and the state file's writes.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { SystemEnv } from "../support/system-env";
@@ -105,6 +105,60 @@ const CPU_PATTERNS: Record<string, RegExp> = {
   "gRPC (all calls)": /grpc\.\(\*Server\)\.handleStream$/,
 };
 
+/**
+ * Self time of a V8 CPU profile (`node --cpu-prof`) by where the code lives: the program
+ * (infra/), the Pulumi SDK, source maps, the TypeScript compiler, other packages, V8's own.
+ */
+export function nodeShares(file: string): string[] {
+  const prof = JSON.parse(readFileSync(file, "utf8")) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string } }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(prof.nodes.map((n) => [n.id, n.callFrame]));
+  const buckets = new Map<string, number>();
+  const fns = new Map<string, number>();
+  prof.samples.forEach((id, i) => {
+    const f = byId.get(id);
+    const us = prof.timeDeltas[i] ?? 0;
+    const url = f?.url ?? "";
+    const name = f?.functionName ?? "";
+    const bucket =
+      /source-map/.test(url) ||
+      (/ts-node/.test(url) && /CallSite|SourcePosition|prepareStackTrace|SourceMap|retrieve/i.test(name))
+        ? "source maps (stack traces)"
+        : /ts-node|typescript/.test(url)
+          ? "ts-node and TypeScript (other)"
+          : /@pulumi\/pulumi/.test(url)
+            ? "Pulumi SDK"
+            : /node_modules/.test(url)
+              ? "other packages"
+              : /\/infra\//.test(url)
+                ? "the program (infra/)"
+                : name === "(garbage collector)"
+                  ? "garbage collection"
+                  : name === "(idle)"
+                    ? "idle (waiting on the engine)"
+                    : "V8 and Node.js internals";
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + us);
+    const fn = `${f?.functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "")}`;
+    fns.set(fn, (fns.get(fn) ?? 0) + us);
+  });
+  const total = [...buckets.values()].reduce((a, b) => a + b, 0);
+  const pct = (us: number) => `${((us / total) * 100).toFixed(1)}%`;
+  return [
+    `program process: ${(total / 1e6).toFixed(1)} s sampled`,
+    ...[...buckets.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `  ${k}: ${(v / 1e6).toFixed(1)} s (${pct(v)})`),
+    "  top functions by self time:",
+    ...[...fns.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([k, v]) => `    ${pct(v)}  ${k}`),
+  ];
+}
+
 async function timedRun(
   e: SystemEnv,
   args: string[],
@@ -140,9 +194,21 @@ export async function profileUp(
     "--otel-traces",
     `file://${otel}`,
   ]);
+  // The program's own process during a no-op preview: a V8 CPU profile of each node process.
+  const nodeDir = join(dir, "node-profile");
+  const preview = await timedRun(e, ["preview", ...stack], {
+    NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${nodeDir}`,
+  });
+  const program = readdirSync(nodeDir)
+    .map((f) => join(nodeDir, f))
+    .map((f) => ({ f, size: statSync(f).size }))
+    .sort((a, b) => b.size - a.size)[0]?.f;
   await timedRun(e, destroy);
-  const unsafe = await timedRun(e, up, { PULUMI_SKIP_CHECKPOINTS: "true" });
-  await timedRun(e, destroy);
+  const checkpointsOff = process.env.PULUMI_SKIP_CHECKPOINTS === "true";
+  const unsafe = checkpointsOff
+    ? undefined
+    : await timedRun(e, up, { PULUMI_SKIP_CHECKPOINTS: "true" });
+  if (!checkpointsOff) await timedRun(e, destroy);
   // The engine's parallelism, with the checkpoints off so that the services set the pace.
   const swept: string[] = [];
   for (const p of sweep) {
@@ -156,7 +222,9 @@ export async function profileUp(
     .map((f) => join(dir, f));
   const spans = readSpans(otel);
   return [
-    `up from empty, profiled: ${profiled.toFixed(1)} s; with the per-step checkpoints off: ${unsafe.toFixed(1)} s`,
+    `up from empty, profiled: ${profiled.toFixed(1)} s${unsafe === undefined ? " (checkpoints off)" : `; with the per-step checkpoints off: ${unsafe.toFixed(1)} s`}`,
+    `no-op preview under node --cpu-prof: ${preview.toFixed(1)} s`,
+    ...(program ? nodeShares(program) : ["no V8 profile written"]),
     ...(swept.length ? ["checkpoints off, by parallelism:", ...swept] : []),
     ...(cpu[0] ? cpuShares(cpu[0], CPU_PATTERNS) : ["no CPU profile written"]),
     "spans (count, total, mean, service and name; calls overlap, so totals exceed the wall time):",
