@@ -13,6 +13,13 @@ import type { ProviderSecret, ProviderSpecs } from "../model/deployment-model";
 /** The values of the secret keys the provider specs name (Outputs from the configuration edge). */
 export type ProviderSecretValues = Partial<Record<ProviderSecret, pulumi.Input<string>>>;
 
+/**
+ * Seconds the Keycloak provider waits for an answer (its own default is 5). A busy Keycloak can take
+ * longer, e.g. for a new admin token while hundreds of groups are being deleted: with 5 s a destroy
+ * of 10 tenants failed on "error refreshing credentials … Client.Timeout exceeded".
+ */
+export const KEYCLOAK_CLIENT_TIMEOUT_SECONDS = 60;
+
 /** `caPem`: the PEM text of keycloak.caBundle (the provider takes the certificate, not a path). */
 export function keycloakProvider(
   spec: ProviderSpecs["keycloak"],
@@ -28,6 +35,7 @@ export function keycloakProvider(
     ...(login.kind === "user" ? { username: login.username, password: secrets[login.secret] } : {}),
     ...(caPem !== undefined ? { rootCaCertificate: caPem } : {}),
     tlsInsecureSkipVerify: spec.insecure,
+    clientTimeout: KEYCLOAK_CLIENT_TIMEOUT_SECONDS,
     // Do not log in at plan time: `pulumi preview` then works before Keycloak is reachable.
     initialLogin: false,
   });

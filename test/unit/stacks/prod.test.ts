@@ -54,6 +54,8 @@ describe("prod stack graph", () => {
       url: "https://id.example.com",
       clientId: "pulumi-admin",
       realm: "master",
+      // Not the provider's 5 s: a busy Keycloak's token refresh took longer during a large destroy.
+      clientTimeout: "60", // provider inputs reach the engine as strings
     });
   });
 
