@@ -125,7 +125,8 @@ export function nodeShares(file: string): string[] {
     const name = f?.functionName ?? "";
     const bucket =
       /source-map/.test(url) ||
-      (/ts-node/.test(url) && /CallSite|SourcePosition|prepareStackTrace|SourceMap|retrieve/i.test(name))
+      (/ts-node/.test(url) &&
+        /CallSite|SourcePosition|prepareStackTrace|SourceMap|retrieve/i.test(name))
         ? "source maps (stack traces)"
         : /ts-node|typescript/.test(url)
           ? "ts-node and TypeScript (other)"
@@ -167,7 +168,9 @@ async function timedRun(
   const t0 = performance.now();
   const r = await e.spawnPulumi(args, { env }).done;
   if (r.code !== 0)
-    throw new Error(`pulumi ${args[0]} failed:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+    throw new Error(
+      `pulumi ${args[0]} failed:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`,
+    );
   return (performance.now() - t0) / 1000;
 }
 

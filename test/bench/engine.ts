@@ -223,7 +223,11 @@ async function measure(): Promise<void> {
       const plan = join(e.dir, "plan.tsv");
       writeFileSync(plan, scriptedPlan(e.model, mappingFile));
       if (values.profile)
-        profiles.push(`${n} tenant(s):`, ...(await profileUp(e, values.parallel, e.dir, SWEEP)), "");
+        profiles.push(
+          `${n} tenant(s):`,
+          ...(await profileUp(e, values.parallel, e.dir, SWEEP)),
+          "",
+        );
       for (let r = 0; r < REPS; r++) {
         engineCycle(e, n, samples);
         if (n <= SCRIPTED_MAX && r < SCRIPTED_REPS) scriptedCycle(e, plan, samples);

@@ -56,7 +56,13 @@ export function workingCopy(root: string): string {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, "stacks"), { recursive: true });
   copyFileSync(join(REPO, "Pulumi.yaml"), join(root, "Pulumi.yaml"));
-  for (const f of ["infra", "node_modules", "package.json", "tsconfig.json", "tsconfig.pulumi.json"])
+  for (const f of [
+    "infra",
+    "node_modules",
+    "package.json",
+    "tsconfig.json",
+    "tsconfig.pulumi.json",
+  ])
     symlinkSync(join(REPO, f), join(root, f));
   return root;
 }

@@ -50,7 +50,9 @@ describe("the scripted way's plan", () => {
       "/m.json",
     ]);
     // Every grant names a project the plan creates, in the group's own tenant domain.
-    const projects = new Set(lines.filter((l) => l[0] === "os-project").map((l) => `${l[1]}/${l[2]}`));
+    const projects = new Set(
+      lines.filter((l) => l[0] === "os-project").map((l) => `${l[1]}/${l[2]}`),
+    );
     for (const g of lines.filter((l) => l[0] === "os-grant"))
       expect(projects.has(`${g[4]}/${g[5]}`)).toBe(true);
   });
@@ -97,7 +99,11 @@ describe("the profile readers", () => {
       JSON.stringify({
         nodes: [
           frame(1, "(garbage collector)", ""),
-          frame(2, "wrapCallSite", "file:///p/node_modules/@pulumi/pulumi/vendor/ts-node@7.0.1/index.js"),
+          frame(
+            2,
+            "wrapCallSite",
+            "file:///p/node_modules/@pulumi/pulumi/vendor/ts-node@7.0.1/index.js",
+          ),
           frame(3, "declareGroups", "file:///p/infra/components/keycloak-side.ts"),
           frame(4, "serialize", "file:///p/node_modules/@pulumi/pulumi/runtime/rpc.js"),
         ],
