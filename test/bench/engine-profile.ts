@@ -70,11 +70,16 @@ export function spanTable(spans: readonly Span[], top = 14): string[] {
 
 /** The cumulative share of the CLI's CPU samples in functions matching each pattern. */
 export function cpuShares(profile: string, patterns: Record<string, RegExp>): string[] {
-  const top = execFileSync("go", ["tool", "pprof", "-top", "-cum", "-nodecount=400", profile], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "ignore"],
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  let top: string;
+  try {
+    top = execFileSync("go", ["tool", "pprof", "-top", "-cum", "-nodecount=400", profile], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch {
+    return [`the CLI's CPU profile is ${profile}: reading it needs Go (go tool pprof)`];
+  }
   const total = /of ([\d.]+)(ms|s) total/.exec(top);
   const seconds = (v: string, unit: string) => Number(v) / (unit === "ms" ? 1000 : 1);
   const totalS = total ? seconds(total[1]!, total[2]!) : NaN;
