@@ -191,8 +191,16 @@ export async function profileUp(
   sweep: readonly string[] = [],
 ): Promise<string[]> {
   const stack = ["--stack", e.stack, "--non-interactive"];
-  const up = ["up", "--yes", "--skip-preview", "--parallel", parallel, ...stack];
-  const destroy = ["destroy", "--yes", "--skip-preview", "--parallel", parallel, ...stack];
+  const run = (op: "up" | "destroy", p = parallel) => [
+    op,
+    "--yes",
+    "--skip-preview",
+    "--parallel",
+    p,
+    ...stack,
+  ];
+  const up = run("up");
+  const destroy = run("destroy");
   const prefix = join(dir, "up-profile");
   const otel = join(dir, "up-otel.json");
   const profiled = await timedRun(e, [
@@ -220,9 +228,8 @@ export async function profileUp(
   // The engine's parallelism, with the checkpoints off so that the services set the pace.
   const swept: string[] = [];
   for (const p of sweep) {
-    const at = (args: string[]) => args.map((a) => (a === parallel ? p : a));
-    const s = await timedRun(e, at(up), { PULUMI_SKIP_CHECKPOINTS: "true" });
-    const d = await timedRun(e, at(destroy), { PULUMI_SKIP_CHECKPOINTS: "true" });
+    const s = await timedRun(e, run("up", p), { PULUMI_SKIP_CHECKPOINTS: "true" });
+    const d = await timedRun(e, run("destroy", p), { PULUMI_SKIP_CHECKPOINTS: "true" });
     swept.push(`  --parallel ${p}: up ${s.toFixed(1)} s, destroy ${d.toFixed(1)} s`);
   }
   const cpu = readdirSync(dir)
