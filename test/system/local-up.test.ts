@@ -25,6 +25,12 @@ function script(name: string, env: NodeJS.ProcessEnv, args: string[] = []) {
   return { code: r.status, out: `${r.stdout}\n${r.stderr}`, stdout: r.stdout };
 }
 
+/** A failed run's error lines first (a long log is cut from the front), then its end. */
+function why(r: { out: string }): string {
+  const errors = r.out.match(/^.*(error|failed).*$/gim) ?? ["(no error line)"];
+  return `${errors.slice(-20).join("\n")}\n---\n${r.out.slice(-2000)}`;
+}
+
 describe(`scripts/local-up.sh and local-down.sh, for real [${KEYSTONE.label}]`, () => {
   const home = mkdtempSync(join(tmpdir(), "okf-pulumi-home-"));
   const env: NodeJS.ProcessEnv = {
@@ -41,7 +47,7 @@ describe(`scripts/local-up.sh and local-down.sh, for real [${KEYSTONE.label}]`, 
   it("from a fresh start: services up, the dev stack created by pulumi up, a real login, a summary", () => {
     script("local-down.sh", env, ["--yes"]);
     const r = script("local-up.sh", env);
-    expect(r.code, r.out.slice(-3000)).toBe(0);
+    expect(r.code, why(r)).toBe(0);
     expect(r.stdout).not.toContain("offline mode");
     expect(r.stdout).toMatch(/\+ \d+ created/);
     // The update's own smoke check and the login after it: both real, both to exactly acme/web.
@@ -54,7 +60,7 @@ describe(`scripts/local-up.sh and local-down.sh, for real [${KEYSTONE.label}]`, 
 
   it("a second run changes nothing and logs in again", () => {
     const r = script("local-up.sh", env);
-    expect(r.code, r.out.slice(-3000)).toBe(0);
+    expect(r.code, why(r)).toBe(0);
     expect(r.stdout).toMatch(/^ +\d+ unchanged$/m);
     expect(r.stdout).not.toMatch(/[+~-] \d+ (created|updated|deleted|replaced)/);
     expect(r.stdout).toMatch(/^smoke check passed: smoke on acme\/web with roles member, reader$/m);
