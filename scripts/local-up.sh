@@ -108,16 +108,19 @@ pulumi stack select --create dev --non-interactive
 echo "== pulumi up (dev); its last step is the smoke check: a real login through Keycloak and Keystone"
 # --refresh: state kept by `local-down.sh` (without --yes) describes services that are gone;
 # refreshing drops what no longer exists so the update creates it again.
-if ! pulumi up --yes --non-interactive --skip-preview --refresh --stack dev --suppress-progress --suppress-outputs; then
+up_status=0
+pulumi up --yes --non-interactive --skip-preview --refresh --stack dev --suppress-progress --suppress-outputs || up_status=$?
+if [ "$up_status" -ne 0 ]; then
   # What the services said while the update ran names the cause more often than the provider does.
   echo "local-up: pulumi up failed (the error is above); the services' last errors:" >&2
+  [ "$mode" = processes ] || echo "  see: docker compose logs keycloak keystone" >&2
   for log in "$state/keycloak/keycloak.log" "$state/keystone/keystone.log" "$state/keystone/apache-error.log"; do
     [ -f "$log" ] || continue
     echo "  $log:" >&2
     grep -E 'ERROR|CRITICAL|Traceback|error\]' "$log" | tail -n 15 | sed 's/^/    /' >&2 || echo "    (none)" >&2
   done
   echo "local-up: a re-run continues from what was created: bash scripts/local-up.sh" >&2
-  exit 1
+  exit "$up_status"
 fi
 
 # Browser logins through mod_auth_openidc need the client secret Keycloak generated.

@@ -283,5 +283,12 @@ describe("scripts/local-up.sh", () => {
     expect(r.calls.at(-1)).toBe(
       "pulumi up --yes --non-interactive --skip-preview --refresh --stack dev --suppress-progress --suppress-outputs",
     );
+    // After Pulumi's own error: where the services logged theirs, and how to go on.
+    expect(r.stderr).toContain(
+      "local-up: pulumi up failed (the error is above); the services' last errors:",
+    );
+    expect(r.stderr).toContain(
+      "local-up: a re-run continues from what was created: bash scripts/local-up.sh",
+    );
   });
 });
