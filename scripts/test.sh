@@ -52,6 +52,7 @@ check shell npm run --silent lint:shell
 declare -A pinned=(
   [test/e2e/adopt.test.ts]=debian
   [test/system/brownfield.test.ts]=debian
+  [test/system/unsaved-up.test.ts]=debian
   [test/e2e/kolla.test.ts]=pypi
   [test/system/kolla-logins.test.ts]=pypi
 )

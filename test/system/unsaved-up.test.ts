@@ -94,22 +94,26 @@ describe(`a hard-killed up with the state writes off, taken back by adopt [${KEY
 
   it("killed half-way, the run leaves its objects in Keycloak and Keystone and none in the state", async (ctx) => {
     const e = need(ctx);
-    const run = e.spawnPulumi(["up", "--yes", "--skip-preview", ...stackArgs], {
+    // One step at a time, so that the kill lands half-way on a small stack.
+    const run = e.spawnPulumi(["up", "--yes", "--skip-preview", "--parallel", "1", ...stackArgs], {
       env: { PULUMI_SKIP_CHECKPOINTS: "true" },
     });
     // Half-way: a project in Keystone and a group in Keycloak exist; grants, the mapping and the
     // protocol come after them.
+    const realm = e.model.keycloak.realm.name;
+    const made = async () =>
+      ((await call(e.admin, "GET", "/projects?name=web")).json.projects as unknown[]).length > 0 &&
+      (await kcCall(e.keycloak, "GET", `/${realm}/group-by-path/sys-acme/developers`)).status ===
+        200;
     let settled: PulumiResult | undefined;
     void run.done.then((r) => (settled = r));
     const deadline = Date.now() + 300_000;
-    for (;;) {
-      const ks = await keystoneIds(e);
-      const kc = await keycloakIds(e);
-      if (ks["project sys-acme/web"] && kc["group /sys-acme/developers"]) break;
+    while (!(await made())) {
       if (settled) throw new Error(`the up ended before it was killed:\n${settled.stdout}`);
       if (Date.now() > deadline) throw new Error("the up made no project and group in 5 minutes");
-      await sleep(100);
+      await sleep(50);
     }
+    if (settled) throw new Error(`the up ended before it was killed:\n${settled.stdout}`);
     run.kill();
     const killed = await run.done;
     expect(killed.stdout, "the run was killed before it ended").not.toMatch(/^Resources:/m);
@@ -138,6 +142,9 @@ describe(`a hard-killed up with the state writes off, taken back by adopt [${KEY
     if (Object.keys(madeByTheKilledRun).length === 0) ctx.skip();
     const adopted = runAdopt(e, { dir: e.dir, passphrase: PASSPHRASE }, ["--yes"]);
     expect(adopted.code, adopted.out.slice(-4000)).toBe(0);
+    // It found the stack's components in the state the failed runs left, and imported by them.
+    expect(adopted.out).toMatch(/^ {2}domain sys-acme {2}[0-9a-f]{32}$/m);
+    expect(adopted.out).toMatch(/^ {2}realm okf-unsaved {2}okf-unsaved$/m);
     expectOk(e.pulumi(["up", "--yes", "--skip-preview", ...stackArgs]), "pulumi up after adopt");
     expectOk(e.pulumi(["preview", "--expect-no-changes", ...stackArgs]), "preview after up");
 

@@ -100,11 +100,19 @@ export function wantedObjects(model: DeploymentModel, tenancyName: string): Want
 
 /**
  * The logical name of a component in the skeleton (its children's logical names start with it):
- * the import file names it by `name`, or by `logicalName` when the two differ.
+ * the import file names it by `name`, or by `logicalName` when the two differ. A component already
+ * in the state (an earlier `up` got that far, then failed or was killed) is not in the file's
+ * resources but in its name table, as the URN its children's `parent` points to.
  */
 export function componentName(skeleton: ImportFile, type: string): string | undefined {
   const c = skeleton.resources.find((r) => r.type === type && r.component);
-  return c?.logicalName ?? c?.name;
+  if (c) return c.logicalName ?? c.name;
+  for (const urn of Object.values(skeleton.nameTable ?? {})) {
+    // urn:pulumi:<stack>::<project>::<parent types joined by $>$<type>::<name>
+    const [types, name] = urn.split("::").slice(-2);
+    if (types?.split("$").pop() === type) return name;
+  }
+  return undefined;
 }
 
 /** Logical name -> type of every resource the skeleton would import (no provider, no component). */

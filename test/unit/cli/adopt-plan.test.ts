@@ -10,6 +10,7 @@ import {
   type ImportFile,
   PROJECT_TYPE,
   componentName,
+  KEYCLOAK_SIDE_TYPE,
   TENANCY_TYPE,
   wantedObjects,
 } from "../../../infra/cli/adopt/plan";
@@ -69,6 +70,30 @@ describe("adoption plan", () => {
       logicalName: "keystone-group-e2e-acme-developers",
       domain: "e2e-acme",
     });
+  });
+
+  it("finds a component an earlier up already put in the state through the skeleton's name table", () => {
+    // What the engine writes when the components exist: children point at them by name.
+    const urn = (type: string, name: string) =>
+      `urn:pulumi:dev::openstack-keycloak-federation::${type}::${name}`;
+    const partial: ImportFile = {
+      nameTable: {
+        keystone: urn("okf:keystone:Tenancy", "keystone"),
+        kc: urn("okf:stack:Stack$okf:keycloak:Federation", "kc"),
+        openstack: urn("pulumi:providers:openstack", "openstack"),
+      },
+      resources: skeleton().resources.filter((r) => !r.component),
+    };
+    expect(componentName(partial, TENANCY_TYPE)).toBe("keystone");
+    expect(componentName(partial, KEYCLOAK_SIDE_TYPE)).toBe("kc");
+    expect(componentName({ resources: partial.resources }, TENANCY_TYPE)).toBeUndefined();
+    const plan = adoptionPlan(
+      partial,
+      wantedObjects(model, componentName(partial, TENANCY_TYPE)!),
+      new Map([["keystone-domain-e2e-acme", "d1"]]),
+    );
+    expect(plan.file.nameTable).toEqual(partial.nameTable);
+    expect(plan.adopted.map((a) => `${a.kind} ${a.name} ${a.id}`)).toEqual(["domain e2e-acme d1"]);
   });
 
   it("imports exactly what Keystone has, with its ids; keeps providers and components; drops every placeholder", () => {
