@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { call } from "../support/keystone-admin";
 import { startObjectStore, type ObjectStore } from "../support/object-store";
 import {
+  expectOk,
   PASSPHRASE,
   type PulumiResult,
   startSystem,
@@ -37,13 +38,6 @@ let env: SystemEnv | undefined;
 function need(ctx: TestContext): { store: ObjectStore; env: SystemEnv } {
   if (!store || !env) ctx.skip();
   return { store: store!, env: env! };
-}
-
-function expectOk(r: PulumiResult, what: string): void {
-  if (r.code !== 0)
-    throw new Error(
-      `${what} exited ${r.code}:\n${r.stdout.slice(-1500)}\n${r.stderr.slice(-1500)}`,
-    );
 }
 
 const out = (r: PulumiResult) => `${r.stdout}\n${r.stderr}`;

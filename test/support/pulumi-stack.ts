@@ -18,6 +18,14 @@ export interface PulumiResult {
   readonly stderr: string;
 }
 
+/** Throws, with the end of both streams, unless the CLI exited 0. */
+export function expectOk(r: PulumiResult, what: string): void {
+  if (r.code !== 0)
+    throw new Error(
+      `${what} exited ${r.code}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
+    );
+}
+
 /** The stack configuration as the engine hands it over: `namespace:key` -> string (JSON for objects). */
 export type ConfigMap = Record<string, string>;
 

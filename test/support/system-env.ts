@@ -26,7 +26,7 @@ import { startKollaKeystone, stopKollaKeystone } from "./kolla-env";
 import { type ConfigMap, createStack, type PulumiResult, type PulumiStack } from "./pulumi-stack";
 
 export type { ConfigMap, PulumiResult } from "./pulumi-stack";
-export { workingCopy } from "./pulumi-stack";
+export { expectOk, workingCopy } from "./pulumi-stack";
 
 const KEYCLOAK_SH = join(REPO, "scripts", "keycloak.sh");
 const APACHE_SH = join(REPO, "scripts", "apache-keystone.sh");

@@ -11,7 +11,7 @@ import { decodeJwt } from "jose";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
 import { createKeycloakUser, kcCall, passwordGrant } from "../support/keycloak-admin";
 import { call } from "../support/keystone-admin";
-import { type PulumiResult, startSystem, type SystemEnv } from "../support/system-env";
+import { expectOk, type PulumiResult, startSystem, type SystemEnv } from "../support/system-env";
 import { main as previewCommentCli } from "../../infra/cli/preview-comment";
 import { driftReport } from "../../infra/verify/drift-report";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
@@ -34,13 +34,6 @@ const users = {
 function need(ctx: TestContext): SystemEnv {
   if (!env) ctx.skip();
   return env!;
-}
-
-function expectOk(r: PulumiResult, what: string): void {
-  if (r.code !== 0)
-    throw new Error(
-      `${what} exited ${r.code}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
-    );
 }
 
 const stackArgs = ["--non-interactive", "--stack", STACK];

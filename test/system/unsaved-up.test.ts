@@ -14,7 +14,13 @@ import { federatedLogin, scopeTo } from "../support/e2e-env";
 import { runAdopt } from "../support/adopt-cli";
 import { createKeycloakUser, kcCall, passwordGrant, realmGroups } from "../support/keycloak-admin";
 import { call } from "../support/keystone-admin";
-import { PASSPHRASE, type PulumiResult, startSystem, type SystemEnv } from "../support/system-env";
+import {
+  expectOk,
+  PASSPHRASE,
+  type PulumiResult,
+  startSystem,
+  type SystemEnv,
+} from "../support/system-env";
 import { CLIENT_SECRET, systemStack } from "./system-stack";
 
 const SYS = systemStack("unsaved", 49);
@@ -28,13 +34,6 @@ let madeByTheKilledRun: Record<string, string> = {};
 function need(ctx: TestContext): SystemEnv {
   if (!env) ctx.skip();
   return env!;
-}
-
-function expectOk(r: PulumiResult, what: string): void {
-  if (r.code !== 0)
-    throw new Error(
-      `${what} exited ${r.code}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
-    );
 }
 
 /** Every domain, project and group Keystone holds for the stack, name -> id. */
