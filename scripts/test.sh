@@ -47,12 +47,14 @@ check lint npx eslint --max-warnings=0 .
 check shell npm run --silent lint:shell
 
 # When both releases run, these files run against one of them only (docs/proof.md says why): the
-# adoption suites against Debian's Keystone 22, the kolla-ansible suites against Keystone 30, the
-# newer release kolla-ansible 22.2 deploys. A single selected release runs them all.
+# adoption suites and local-up.sh (whose default is Debian's Keystone) against Keystone 22, the
+# kolla-ansible suites against Keystone 30, the newer release kolla-ansible 22.2 deploys. A single
+# selected release runs them all.
 declare -A pinned=(
   [test/e2e/adopt.test.ts]=debian
   [test/system/brownfield.test.ts]=debian
   [test/system/unsaved-up.test.ts]=debian
+  [test/system/local-up.test.ts]=debian
   [test/e2e/kolla.test.ts]=pypi
   [test/system/kolla-logins.test.ts]=pypi
 )
