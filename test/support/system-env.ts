@@ -63,6 +63,29 @@ export interface SystemEnv extends PulumiStack {
   stop(): void;
 }
 
+/**
+ * The provider processes a killed CLI leaves behind: the engine starts each plugin in a process
+ * group of its own, so killing the CLI's group misses them, and the command plugin and the dynamic
+ * provider keep running. Found by the engine address they were given; stopped.
+ */
+export function stopOrphanedProviders(dir: string): void {
+  const ps = spawnSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).stdout.split("\n");
+  const plugins = ps.filter((l) => l.includes(`${dir}/pulumi-home/plugins/`));
+  const engines = new Set(plugins.map((l) => l.trim().split(/\s+/).pop()!));
+  const orphans = ps.filter(
+    (l) =>
+      plugins.includes(l) ||
+      (l.includes("dynamic-provider/index.js") && engines.has(l.trim().split(/\s+/).pop()!)),
+  );
+  for (const l of orphans) {
+    try {
+      process.kill(Number(l.trim().split(/\s+/)[0]), "SIGKILL");
+    } catch {
+      // gone already
+    }
+  }
+}
+
 export const PASSPHRASE = "system-test-passphrase";
 
 /**

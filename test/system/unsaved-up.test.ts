@@ -8,7 +8,6 @@
  */
 import { KEYSTONE } from "../support/keystone-release";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PROJECT_NAMESPACE } from "../../infra/stack-files/stack-file";
 import { federatedLogin, scopeTo } from "../support/e2e-env";
@@ -18,6 +17,7 @@ import { call } from "../support/keystone-admin";
 import {
   expectOk,
   PASSPHRASE,
+  stopOrphanedProviders,
   type PulumiResult,
   startSystem,
   type SystemEnv,
@@ -71,29 +71,6 @@ async function keycloakIds(e: SystemEnv): Promise<Record<string, string>> {
   return out;
 }
 
-/**
- * The provider processes a killed CLI leaves behind: the engine starts each plugin in a process
- * group of its own, so killing the CLI's group misses them, and the command plugin and the dynamic
- * provider keep running. Found by the engine address they were given; stopped.
- */
-function stopOrphanedProviders(e: SystemEnv): void {
-  const ps = spawnSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).stdout.split("\n");
-  const plugins = ps.filter((l) => l.includes(`${e.dir}/pulumi-home/plugins/`));
-  const engines = new Set(plugins.map((l) => l.trim().split(/\s+/).pop()!));
-  const orphans = ps.filter(
-    (l) =>
-      plugins.includes(l) ||
-      (l.includes("dynamic-provider/index.js") && engines.has(l.trim().split(/\s+/).pop()!)),
-  );
-  for (const l of orphans) {
-    try {
-      process.kill(Number(l.trim().split(/\s+/)[0]), "SIGKILL");
-    } catch {
-      // gone already
-    }
-  }
-}
-
 /** The resources the stack's state holds, by type and logical name. */
 function stateResources(e: SystemEnv): string[] {
   const r = e.pulumi(["stack", "export", "--stack", STACK]);
@@ -142,7 +119,7 @@ describe(`a hard-killed up with the state writes off, taken back by adopt [${KEY
     // What a hard stop leaves running (docs/operations.md says so): the plugins that ignore their
     // engine's end. Stopped here so that the suite leaves nothing behind.
     await sleep(1000);
-    stopOrphanedProviders(e);
+    stopOrphanedProviders(e.dir);
     expect(killed.stdout, "the run was killed before it ended").not.toMatch(/^Resources:/m);
     madeByTheKilledRun = { ...(await keystoneIds(e)), ...(await keycloakIds(e)) };
     expect(Object.keys(madeByTheKilledRun)).toEqual(
