@@ -64,22 +64,23 @@ export interface SystemEnv extends PulumiStack {
 }
 
 /**
- * The provider processes a killed CLI leaves behind: the engine starts each plugin in a process
- * group of its own, so killing the CLI's group misses them, and the command plugin and the dynamic
- * provider keep running. Found by the engine address they were given; stopped.
+ * The processes a killed CLI leaves behind: the engine starts the language host and each plugin in
+ * a process group of its own, so killing the CLI's group misses them, and the language host, the
+ * command plugin and the dynamic provider keep running, now children of init. Those of this
+ * stack's Pulumi home, and any orphaned language host or dynamic provider, are stopped.
  */
 export function stopOrphanedProviders(dir: string): void {
-  const ps = spawnSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).stdout.split("\n");
-  const plugins = ps.filter((l) => l.includes(`${dir}/pulumi-home/plugins/`));
-  const engines = new Set(plugins.map((l) => l.trim().split(/\s+/).pop()!));
-  const orphans = ps.filter(
-    (l) =>
-      plugins.includes(l) ||
-      (l.includes("dynamic-provider/index.js") && engines.has(l.trim().split(/\s+/).pop()!)),
-  );
-  for (const l of orphans) {
+  const ps = spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" }).stdout;
+  for (const line of ps.split("\n")) {
+    const [pid, ppid, ...args] = line.trim().split(/\s+/);
+    const cmd = args.join(" ");
+    const ours =
+      cmd.includes(`${dir}/pulumi-home/plugins/`) ||
+      cmd.includes("pulumi-language-nodejs") ||
+      cmd.includes("dynamic-provider/index.js");
+    if (ppid !== "1" || !ours) continue;
     try {
-      process.kill(Number(l.trim().split(/\s+/)[0]), "SIGKILL");
+      process.kill(Number(pid), "SIGKILL");
     } catch {
       // gone already
     }
