@@ -14,7 +14,7 @@ import { startObjectStore, type ObjectStore } from "../support/object-store";
 import {
   expectOk,
   PASSPHRASE,
-  stopOrphanedProviders,
+  stopOrphansOfKilledCli,
   type PulumiResult,
   startSystem,
   type SystemEnv,
@@ -159,8 +159,7 @@ describe("Pulumi state in Swift's S3 API, shared by operators", () => {
     expect(await waitForLock(s)).toHaveLength(1);
     run.kill();
     await run.done;
-    await sleep(1000);
-    stopOrphanedProviders(e.dir);
+    await stopOrphansOfKilledCli(e.dir);
     expect([...(await s.objects(LOCKS)).keys()], "the killed run's lock stays").toHaveLength(1);
     const refused = e.pulumi(["preview", "--non-interactive", "--stack", STACK]);
     // A preview takes no lock; an update is refused and names `pulumi cancel`.

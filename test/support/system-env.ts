@@ -10,6 +10,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { renderAll } from "../../infra/model/artifacts";
 import type { DeploymentModel } from "../../infra/model/deployment-model";
 import { PROJECT_NAMESPACE as PROJECT } from "../../infra/stack-files/stack-file";
@@ -69,7 +70,9 @@ export interface SystemEnv extends PulumiStack {
  * command plugin and the dynamic provider keep running, now children of init. Those of this
  * stack's Pulumi home, and any orphaned language host or dynamic provider, are stopped.
  */
-export function stopOrphanedProviders(dir: string): void {
+export async function stopOrphansOfKilledCli(dir: string): Promise<void> {
+  // The engine's children notice its end within a moment; what is left after that stays.
+  await sleep(1000);
   const ps = spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" }).stdout;
   for (const line of ps.split("\n")) {
     const [pid, ppid, ...args] = line.trim().split(/\s+/);

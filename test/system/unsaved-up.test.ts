@@ -17,7 +17,7 @@ import { call } from "../support/keystone-admin";
 import {
   expectOk,
   PASSPHRASE,
-  stopOrphanedProviders,
+  stopOrphansOfKilledCli,
   type PulumiResult,
   startSystem,
   type SystemEnv,
@@ -29,7 +29,7 @@ const STACK = SYS.stack;
 const NS = PROJECT_NAMESPACE;
 const stackArgs = ["--non-interactive", "--stack", STACK];
 let env: SystemEnv | undefined;
-/** Keystone's ids of the objects the killed run made, by name: adoption must keep every one. */
+/** The ids Keystone and Keycloak gave what the killed run made, by name: adoption keeps each. */
 let madeByTheKilledRun: Record<string, string> = {};
 
 function need(ctx: TestContext): SystemEnv {
@@ -118,8 +118,7 @@ describe(`a hard-killed up with the state writes off, taken back by adopt [${KEY
     const killed = await run.done;
     // What a hard stop leaves running (docs/operations.md says so): the plugins that ignore their
     // engine's end. Stopped here so that the suite leaves nothing behind.
-    await sleep(1000);
-    stopOrphanedProviders(e.dir);
+    await stopOrphansOfKilledCli(e.dir);
     expect(killed.stdout, "the run was killed before it ended").not.toMatch(/^Resources:/m);
     madeByTheKilledRun = { ...(await keystoneIds(e)), ...(await keycloakIds(e)) };
     expect(Object.keys(madeByTheKilledRun)).toEqual(
